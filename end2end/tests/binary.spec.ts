@@ -1,0 +1,111 @@
+import { test, expect } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { binaryPath, startConsole } from '../support/console';
+
+// The console under test was copied alone into an empty directory by the
+// global setup: everything here is served from inside the binary.
+test.describe('one self-contained binary', () => {
+  test('serves the page, the wasm, the JS and the CSS with types, compression and caching', async ({ request }) => {
+    const page = await request.get('/');
+    const html = await page.text();
+    const wasm = html.match(/href="(\/pkg\/[0-9a-f]{12}\/nomad-acl-console\.wasm)"/)?.[1];
+    const js = html.match(/href="(\/pkg\/[0-9a-f]{12}\/nomad-acl-console\.js)"/)?.[1];
+    const css = html.match(/href="(\/pkg\/[0-9a-f]{12}\/nomad-acl-console\.css)"/)?.[1];
+    expect(wasm && js && css, 'hashed asset URLs in the page').toBeTruthy();
+
+    for (const [path, type] of [
+      [wasm!, 'application/wasm'],
+      [js!, 'text/javascript'],
+      [css!, 'text/css'],
+    ]) {
+      const br = await request.get(path, { headers: { 'accept-encoding': 'br' } });
+      expect(br.status(), path).toBe(200);
+      expect(br.headers()['content-type'], path).toContain(type);
+      expect(br.headers()['content-encoding'], path).toBe('br');
+      expect(br.headers()['cache-control'], path).toBe('public, max-age=31536000, immutable');
+
+      const gz = await request.get(path, { headers: { 'accept-encoding': 'gzip' } });
+      expect(gz.headers()['content-encoding'], path).toBe('gzip');
+
+      const raw = await request.get(path, { headers: { 'accept-encoding': 'identity' } });
+      expect(raw.headers()['content-encoding'], path).toBeUndefined();
+      expect((await raw.body()).length, path).toBeGreaterThan(100);
+    }
+    const wasmBody = await (await request.get(wasm!, { headers: { 'accept-encoding': 'identity' } })).body();
+    expect(wasmBody.subarray(0, 4).toString('latin1')).toBe('\0asm');
+
+    // A URL from an older build still works, but is not cached forever.
+    const old = await request.get(wasm!.replace(/\/pkg\/[0-9a-f]{12}\//, '/pkg/000000000000/'));
+    expect(old.status()).toBe(200);
+    expect(old.headers()['cache-control']).toBe('public, max-age=3600');
+  });
+
+  test('health and readiness', async ({ request }) => {
+    const health = await request.get('/healthz');
+    expect(health.status()).toBe(200);
+    expect(await health.text()).toBe('ok');
+
+    const ready = await request.get('/readyz');
+    expect(ready.status()).toBe(200);
+    const body = await ready.json();
+    expect(body.ready).toBe(true);
+    expect(body.nomad_address).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  test('an unreachable Nomad is reported, and the server keeps serving', async ({ browser }) => {
+    // Port 9 (discard) on loopback: nothing listens there.
+    const running = await startConsole(['serve', '--address', 'http://127.0.0.1:9', '--connect-timeout', '2s']);
+    try {
+      const ready = await fetch(`${running.url}/readyz`);
+      expect(ready.status).toBe(503);
+      const body = await ready.json();
+      expect(body).toMatchObject({ ready: false, nomad_address: 'http://127.0.0.1:9' });
+      expect(body.reason).toBeTruthy();
+
+      const context = await browser.newContext({ javaScriptEnabled: false });
+      const page = await context.newPage();
+      await page.goto(running.url);
+      await expect(page.getByRole('alert')).toContainText('Nomad at http://127.0.0.1:9 is not answering');
+      await context.close();
+
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  test('SIGTERM shuts the server down cleanly', async () => {
+    const running = await startConsole(['serve', '--address', 'http://127.0.0.1:9']);
+    const exited = new Promise<number | null>((r) => running.process.once('exit', (code) => r(code)));
+    running.process.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await running.stop();
+  });
+});
+
+test.describe('command line', () => {
+  const run = (...args: string[]) => spawnSync(binaryPath, args, { encoding: 'utf8', timeout: 10_000 });
+
+  test('--help works on every subcommand', () => {
+    for (const args of [['--help'], ['serve', '--help'], ['demo', '--help'], ['dev-nomad', '--help'], ['help']]) {
+      const r = run(...args);
+      expect(r.status, args.join(' ')).toBe(0);
+      expect(r.stdout, args.join(' ')).toContain('Usage: nomad-acl-console');
+    }
+    expect(run('serve', '--help').stdout).toContain('NOMAD_ADDR');
+  });
+
+  test('a bad flag or value exits with 2 and says why', () => {
+    const bad = run('--no-such-flag');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("unexpected argument '--no-such-flag'");
+
+    const value = run('serve', '--listen', 'not-an-address');
+    expect(value.status).toBe(2);
+    expect(value.stderr).toContain("invalid value 'not-an-address' for '--listen <LISTEN>'");
+
+    const url = spawnSync(binaryPath, ['serve'], { encoding: 'utf8', timeout: 10_000, env: { ...process.env, NOMAD_ADDR: 'ftp://x' } });
+    expect(url.status).toBe(2);
+    expect(url.stderr).toContain('scheme must be http or https');
+  });
+});

@@ -1,0 +1,21 @@
+//! nomad-acl-console: a web console for the ACL system of HashiCorp Nomad.
+//!
+//! Data path: browser (hydrated Leptos) -> server functions (`api`) -> typed
+//! Nomad client (`nomad::client`) -> Nomad or the embedded server (`devnomad`).
+
+pub mod api;
+pub mod app;
+pub mod nomad;
+
+#[cfg(feature = "ssr")]
+pub mod devnomad;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Browser entry point: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

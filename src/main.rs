@@ -1,0 +1,30 @@
+//! The `nomad-acl-console` binary: command line and wiring only.
+
+#[cfg(feature = "ssr")]
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    use clap::Parser;
+    use nomad_acl_console::server::cli::{Cli, Command};
+
+    let cli = Cli::parse();
+    nomad_acl_console::server::logging::init(cli.log_format);
+    let result = match cli.command {
+        None => nomad_acl_console::server::run_serve(cli.serve).await,
+        Some(Command::Serve(args)) => nomad_acl_console::server::run_serve(args).await,
+        Some(Command::Demo(args)) => nomad_acl_console::server::run_demo(args).await,
+        Some(Command::DevNomad(args)) => nomad_acl_console::server::run_dev_nomad(args).await,
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            // `{:#}` prints the whole context chain on one line.
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn main() {
+    // The browser build has no binary; `hydrate()` in lib.rs is its entry point.
+}

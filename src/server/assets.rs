@@ -1,0 +1,136 @@
+//! The site (wasm, JS, CSS, `public/`) embedded in the binary, so it runs from
+//! any directory with nothing beside it.
+//!
+//! cargo-leptos writes the site to `target/site`; a release build made with
+//! `cargo leptos build --release -P` builds the front end first and adds `.br`
+//! and `.gz` siblings, which are served as they are. The package files are served
+//! under `/pkg/<content hash>/...`, so they can be cached forever: a new build
+//! gets a new URL.
+
+use std::sync::OnceLock;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderValue, Response, StatusCode};
+use rust_embed::RustEmbed;
+
+#[derive(RustEmbed)]
+#[folder = "$CARGO_MANIFEST_DIR/target/site"]
+#[allow_missing = true]
+#[exclude = "*.map"]
+struct Site;
+
+/// Name of the package directory inside the site (`site-pkg-dir`).
+const PKG_DIR: &str = "pkg";
+
+/// Short hash over the package files; part of their URL.
+pub fn build_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| {
+        let mut names: Vec<_> = Site::iter().filter(|n| n.starts_with("pkg/")).collect();
+        names.sort();
+        // FNV-1a over the files' SHA-256 digests (rust-embed computes them at build time).
+        let mut h: u64 = 0xcbf29ce484222325;
+        for name in names {
+            if let Some(file) = Site::get(&name) {
+                for b in file.metadata.sha256_hash() {
+                    h ^= u64::from(b);
+                    h = h.wrapping_mul(0x100000001b3);
+                }
+            }
+        }
+        format!("{h:016x}")[..12].to_string()
+    })
+}
+
+/// The `site-pkg-dir` Leptos should put in its script and style URLs.
+pub fn versioned_pkg_dir() -> String {
+    format!("{PKG_DIR}/{}", build_hash())
+}
+
+/// Whether the binary carries the compiled front end (false in a plain `cargo build`).
+pub fn has_frontend() -> bool {
+    Site::iter().any(|n| n.ends_with(".wasm"))
+}
+
+/// Serves `path` (the URL path) from the embedded site, or `None` if there is no such file.
+pub fn serve(path: &str, req_headers: &HeaderMap) -> Option<Response<Body>> {
+    let path = path.trim_start_matches('/');
+    if path.is_empty() || path.contains("..") {
+        return None;
+    }
+    let (name, immutable) = match path.strip_prefix("pkg/") {
+        Some(rest) => {
+            let (hash, file) = rest.split_once('/')?;
+            // An old hash (a page from a previous build) still gets the file, but
+            // must not be cached as if it were that build's.
+            (format!("{PKG_DIR}/{file}"), hash == build_hash())
+        }
+        None => (path.to_string(), false),
+    };
+    // Precompressed files are never requested directly.
+    if name.ends_with(".br") || name.ends_with(".gz") {
+        return None;
+    }
+    let file = Site::get(&name)?;
+    let mime = mime_guess::from_path(&name).first_or_octet_stream();
+
+    let accepts = |enc: &str| {
+        req_headers
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|item| {
+                let mut parts = item.trim().split(';');
+                let coding = parts.next().unwrap_or("").trim();
+                let refused = parts.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+                coding.eq_ignore_ascii_case(enc) && !refused
+            })
+    };
+    let (body, encoding) = [("br", ".br"), ("gzip", ".gz")]
+        .iter()
+        .find_map(|(enc, ext)| {
+            if accepts(enc) {
+                Site::get(&format!("{name}{ext}")).map(|f| (f.data, Some(*enc)))
+            } else {
+                None
+            }
+        })
+        .unwrap_or((file.data, None));
+
+    let mut res = Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, mime.as_ref())
+        .header(header::VARY, "accept-encoding")
+        .header(
+            header::CACHE_CONTROL,
+            if immutable { "public, max-age=31536000, immutable" } else { "public, max-age=3600" },
+        )
+        .body(Body::from(body.into_owned()))
+        .ok()?;
+    if let Some(enc) = encoding {
+        res.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
+    }
+    Some(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_and_precompressed_names_are_refused() {
+        let h = HeaderMap::new();
+        assert!(serve("/../Cargo.toml", &h).is_none());
+        assert!(serve("/pkg/x/../../secret", &h).is_none());
+        assert!(serve("/pkg/abc/nomad-acl-console.wasm.br", &h).is_none());
+        assert!(serve("/", &h).is_none());
+    }
+
+    #[test]
+    fn build_hash_is_stable_and_short() {
+        assert_eq!(build_hash().len(), 12);
+        assert_eq!(build_hash(), build_hash());
+        assert_eq!(versioned_pkg_dir(), format!("pkg/{}", build_hash()));
+    }
+}

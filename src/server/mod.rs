@@ -1,0 +1,182 @@
+//! The console's HTTP server (server-only): configuration, embedded assets,
+//! security headers, health checks, and the three ways to run.
+
+pub mod assets;
+pub mod cli;
+pub mod headers;
+pub mod health;
+pub mod logging;
+
+use std::net::SocketAddr;
+
+use anyhow::Context as _;
+use axum::body::Body;
+use axum::extract::{FromRef, Request, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+
+use crate::app::{shell, App};
+use crate::devnomad::{DevNomad, DevNomadConfig};
+use crate::nomad::client::{NomadClient, NomadConfig};
+use cli::{DemoArgs, DevNomadArgs, NomadArgs, ServeArgs};
+
+/// Everything a request handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub nomad: NomadClient,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    pub fn new(nomad: NomadConfig, listen: SocketAddr) -> anyhow::Result<Self> {
+        let nomad = NomadClient::new(&nomad).context("invalid Nomad settings")?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name("nomad-acl-console")
+            .site_pkg_dir(assets::versioned_pkg_dir())
+            .site_addr(listen)
+            .env(leptos::config::Env::PROD)
+            .build();
+        Ok(Self { leptos_options, nomad })
+    }
+
+    /// Context every page render and server function gets.
+    fn provide(&self) {
+        provide_context(self.nomad.clone());
+    }
+}
+
+/// The whole console as one axum router.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || state.provide()
+    };
+    let app = {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone())
+    };
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .leptos_routes_with_context(&state, routes, context, app)
+        .fallback(fallback)
+        .layer(axum::middleware::from_fn(headers::layer))
+        .layer(CompressionLayer::new())
+        .layer(logging::request_log_layer())
+        .with_state(state)
+}
+
+/// Embedded site files, else the app's 404 page (with status 404).
+async fn fallback(State(state): State<AppState>, req: Request<Body>) -> Response {
+    if let Some(res) = assets::serve(req.uri().path(), req.headers()) {
+        return res;
+    }
+    let render = leptos_axum::render_app_to_stream_with_context(
+        {
+            let state = state.clone();
+            move || state.provide()
+        },
+        {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        },
+    );
+    let mut res = render(req).await.into_response();
+    *res.status_mut() = axum::http::StatusCode::NOT_FOUND;
+    res
+}
+
+/// Serves `router` on `listen` until SIGTERM or Ctrl-C, then drains open requests.
+async fn serve_until_signal(listen: SocketAddr, router: Router) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    serve_on(listener, router).await
+}
+
+async fn serve_on(listener: tokio::net::TcpListener, router: Router) -> anyhow::Result<()> {
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.context("server failed")
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing open requests");
+}
+
+fn warn_if_no_frontend() {
+    if !assets::has_frontend() {
+        tracing::warn!(
+            "this binary carries no compiled front end: pages render but never become interactive; \
+             build with `cargo leptos build --release -P`"
+        );
+    }
+}
+
+pub async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
+    warn_if_no_frontend();
+    let state = AppState::new(args.nomad.to_config(), args.listen)?;
+    tracing::info!(listen = %args.listen, nomad = %args.nomad.address, "console starting");
+    println!("Nomad ACL Console: http://{} (Nomad at {})", args.listen, args.nomad.address);
+    serve_until_signal(args.listen, router(state)).await
+}
+
+pub async fn run_demo(args: DemoArgs) -> anyhow::Result<()> {
+    warn_if_no_frontend();
+    let nomad = DevNomad::new(DevNomadConfig::default())?;
+    let secret = nomad.seed_demo()?;
+    if args.extra_tokens > 0 {
+        nomad.seed_scale(args.extra_tokens, 0, 0)?;
+    }
+    let nomad_addr = nomad.spawn_local().await.context("cannot start the embedded Nomad")?;
+    let state = AppState::new(NomadArgs::local(nomad_addr.clone()), args.listen)?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    println!("Nomad ACL Console (demo mode): http://{addr}");
+    println!("Embedded Nomad API:            {nomad_addr}");
+    // Demo data only: this secret is the embedded server's, created just now.
+    println!("Sign in with this management token: {}", secret.expose());
+    serve_on(listener, router(state)).await
+}
+
+pub async fn run_dev_nomad(args: DevNomadArgs) -> anyhow::Result<()> {
+    let nomad = DevNomad::new(DevNomadConfig {
+        token_min_ttl: args.token_min_ttl,
+        token_max_ttl: args.token_max_ttl,
+        state_file: args.state_file.clone(),
+        region: args.region.clone(),
+        acl_enabled: true,
+    })?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    println!("Embedded Nomad ACL API: http://{}", listener.local_addr()?);
+    nomad.serve(listener, shutdown_signal()).await.context("embedded Nomad failed")
+}
