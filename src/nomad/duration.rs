@@ -94,11 +94,11 @@ pub fn parse_go_duration(orig: &str) -> Result<i64, DurationError> {
         let mut v: u64 = 0;
         let mut i = 0;
         while i < s.len() && s[i].is_ascii_digit() {
-            if v > (LIMIT - 1) / 10 {
+            if v > LIMIT / 10 {
                 return Err(invalid());
             }
             v = v * 10 + u64::from(s[i] - b'0');
-            if v > LIMIT - 1 {
+            if v > LIMIT {
                 return Err(invalid());
             }
             i += 1;
@@ -119,7 +119,7 @@ pub fn parse_go_duration(orig: &str) -> Result<i64, DurationError> {
                         overflow = true;
                     } else {
                         let y = f * 10 + u64::from(s[i] - b'0');
-                        if y > LIMIT - 1 {
+                        if y > LIMIT {
                             overflow = true;
                         } else {
                             f = y;

@@ -6,6 +6,8 @@ pub mod cli;
 pub mod headers;
 pub mod health;
 pub mod logging;
+pub mod session;
+pub mod csrf;
 
 use std::net::SocketAddr;
 

@@ -1,0 +1,467 @@
+//! In-memory state: tables, one global raft index shared by all tables,
+//! per-table indexes, token resolution and visibility rules.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::nomad::models::{
+    AclAuthMethod, AclBindingRule, AclPolicy, AclRole, AclToken, AclTokenRoleLink, OneTimeToken, GoDuration,
+    SecretId, TOKEN_TYPE_CLIENT, TOKEN_TYPE_MANAGEMENT, ZERO_TIME,
+};
+
+use super::util::{hash_parts, is_uuid, uuid_index_key, ApiError};
+
+/// Expired tokens are garbage-collected once they are this old (Nomad: 1h).
+pub const TOKEN_GC_THRESHOLD_NANOS: i64 = 3600 * 1_000_000_000;
+/// How long a one-time token lives (Nomad: 10m).
+pub const ONE_TIME_TOKEN_TTL_NANOS: i64 = 600 * 1_000_000_000;
+
+/// Per-table indexes: the raft index of the last write that changed each table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TableIndexes {
+    pub acl_policy: u64,
+    pub acl_token: u64,
+    pub acl_roles: u64,
+    pub acl_auth_methods: u64,
+    pub acl_binding_rules: u64,
+    pub one_time_token: u64,
+    /// `acl_token_bootstrap`: the reset index (raft index of the last bootstrap).
+    pub acl_token_bootstrap: u64,
+}
+
+pub const STATE_FORMAT_VERSION: u32 = 1;
+
+/// The whole ACL state. Serializable (this is the state file's content).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct State {
+    pub format: String,
+    pub version: u32,
+    /// The global raft index (last index used).
+    pub index: u64,
+    pub tables: TableIndexes,
+    /// By name.
+    pub policies: BTreeMap<String, AclPolicy>,
+    /// By UUID index key (lowercase hex without hyphens), i.e. UUID-bytes order.
+    pub tokens: BTreeMap<String, AclToken>,
+    /// By ID.
+    pub roles: BTreeMap<String, AclRole>,
+    /// By name.
+    pub auth_methods: BTreeMap<String, AclAuthMethod>,
+    /// By ID.
+    pub binding_rules: BTreeMap<String, AclBindingRule>,
+    /// By the owning token's UUID index key (the table's primary key is AccessorID).
+    pub one_time_tokens: BTreeMap<String, OneTimeToken>,
+    /// Secret UUID key -> token key.
+    #[serde(skip)]
+    secrets: HashMap<String, String>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            format: "devnomad-acl-state".to_string(),
+            version: STATE_FORMAT_VERSION,
+            // Real clusters start well above 1 (internal writes come first).
+            index: 0,
+            tables: TableIndexes::default(),
+            policies: BTreeMap::new(),
+            tokens: BTreeMap::new(),
+            roles: BTreeMap::new(),
+            auth_methods: BTreeMap::new(),
+            binding_rules: BTreeMap::new(),
+            one_time_tokens: BTreeMap::new(),
+            secrets: HashMap::new(),
+        }
+    }
+}
+
+/// Why a secret did not resolve to a usable identity (section 6.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthFailure {
+    /// UUID not in state.
+    NotFound,
+    /// UUID found but expired.
+    Expired,
+    /// Not a UUID and not a valid workload-identity JWT.
+    BadJwt(String),
+}
+
+impl AuthFailure {
+    /// Most endpoints collapse any auth failure to 403 (AUTH403).
+    pub fn generic(&self) -> ApiError {
+        ApiError::permission_denied()
+    }
+    /// GET token / token self return the raw error (section 3.2.3, 3.2.4).
+    pub fn raw(&self) -> ApiError {
+        match self {
+            AuthFailure::NotFound => ApiError::permission_denied(),
+            AuthFailure::Expired => ApiError::internal("ACL token expired"),
+            AuthFailure::BadJwt(e) => ApiError::internal(format!("failed to parse signed token: {e}")),
+        }
+    }
+}
+
+/// The resolved caller.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub token: AclToken,
+    pub anonymous: bool,
+}
+
+impl Caller {
+    pub fn is_management(&self) -> bool {
+        self.token.token_type == TOKEN_TYPE_MANAGEMENT
+    }
+}
+
+/// Nomad's anonymous token.
+pub fn anonymous_token() -> AclToken {
+    AclToken {
+        accessor_id: "anonymous".into(),
+        secret_id: SecretId::default(),
+        name: "Anonymous Token".into(),
+        token_type: TOKEN_TYPE_CLIENT.into(),
+        policies: Some(vec!["anonymous".into()]),
+        roles: None,
+        global: false,
+        hash: None,
+        create_time: ZERO_TIME,
+        expiration_time: None,
+        expiration_ttl: GoDuration::ZERO,
+        create_index: 0,
+        modify_index: 0,
+    }
+}
+
+/// The synthetic token `/v1/acl/token/self` returns when ACLs are disabled.
+pub fn acls_disabled_token() -> AclToken {
+    AclToken {
+        accessor_id: "acls-disabled".into(),
+        name: "ACLs disabled token".into(),
+        token_type: TOKEN_TYPE_CLIENT.into(),
+        ..Default::default()
+    }
+}
+
+pub fn policy_hash(p: &AclPolicy) -> String {
+    let mut parts: Vec<&[u8]> = vec![p.name.as_bytes(), p.description.as_bytes(), p.rules.as_bytes()];
+    if let Some(j) = &p.job_acl {
+        parts.extend([j.namespace.as_bytes(), j.job_id.as_bytes(), j.group.as_bytes(), j.task.as_bytes()]);
+    }
+    hash_parts(parts)
+}
+
+pub fn token_hash(t: &AclToken) -> String {
+    let mut parts: Vec<&[u8]> = vec![t.name.as_bytes(), t.token_type.as_bytes()];
+    for p in t.policies() {
+        parts.push(p.as_bytes());
+    }
+    parts.push(if t.global { b"global" } else { b"local" });
+    for r in t.roles() {
+        parts.push(r.id.as_bytes());
+    }
+    hash_parts(parts)
+}
+
+pub fn role_hash(r: &AclRole) -> String {
+    let mut parts: Vec<&[u8]> = vec![r.name.as_bytes(), r.description.as_bytes()];
+    for p in &r.policies {
+        parts.push(p.name.as_bytes());
+    }
+    hash_parts(parts)
+}
+
+pub fn binding_rule_hash(b: &AclBindingRule) -> String {
+    hash_parts([
+        b.id.as_bytes(),
+        b.description.as_bytes(),
+        b.auth_method.as_bytes(),
+        b.selector.as_bytes(),
+        b.bind_type.as_bytes(),
+        b.bind_name.as_bytes(),
+    ])
+}
+
+pub fn auth_method_hash(m: &AclAuthMethod) -> String {
+    let mut buf: Vec<Vec<u8>> = vec![
+        m.name.clone().into_bytes(),
+        m.method_type.clone().into_bytes(),
+        m.token_locality.clone().into_bytes(),
+        m.token_name_format.clone().into_bytes(),
+        m.max_token_ttl.to_go_string().into_bytes(),
+        if m.default { b"true".to_vec() } else { b"false".to_vec() },
+    ];
+    if let Some(c) = &m.config {
+        buf.push(serde_json::to_vec(c).unwrap_or_default());
+    }
+    hash_parts(buf.iter().map(|v| v.as_slice()))
+}
+
+impl State {
+    /// Rebuilds derived indexes (after loading from disk).
+    pub fn rebuild(&mut self) {
+        self.secrets.clear();
+        for (k, t) in &self.tokens {
+            if let Ok(sk) = uuid_index_key(t.secret_id.expose(), true) {
+                self.secrets.insert(sk, k.clone());
+            }
+        }
+    }
+
+    /// Consumes the next raft index.
+    pub fn next_index(&mut self) -> u64 {
+        self.index += 1;
+        self.index
+    }
+
+    // ---- tokens table primitives -------------------------------------------------
+
+    pub fn token_by_key(&self, key: &str) -> Option<&AclToken> {
+        self.tokens.get(key)
+    }
+
+    /// Exact accessor lookup through the UUID index (errors are go-memdb texts).
+    pub fn token_by_accessor(&self, accessor: &str) -> Result<Option<&AclToken>, String> {
+        let key = uuid_index_key(accessor, true).map_err(|e| format!("acl token lookup failed: index error: {e}"))?;
+        Ok(self.tokens.get(&key))
+    }
+
+    pub fn token_by_secret(&self, secret: &str) -> Option<&AclToken> {
+        let key = uuid_index_key(secret, true).ok()?;
+        let tk = self.secrets.get(&key)?;
+        self.tokens.get(tk)
+    }
+
+    /// Inserts or replaces a token (caller sets indexes).
+    pub fn put_token(&mut self, token: AclToken) {
+        let key = uuid_index_key(&token.accessor_id, true).unwrap_or_else(|_| token.accessor_id.to_ascii_lowercase());
+        if let Some(old) = self.tokens.get(&key) {
+            if let Ok(sk) = uuid_index_key(old.secret_id.expose(), true) {
+                self.secrets.remove(&sk);
+            }
+        }
+        if let Ok(sk) = uuid_index_key(token.secret_id.expose(), true) {
+            self.secrets.insert(sk, key.clone());
+        }
+        self.tokens.insert(key, token);
+    }
+
+    pub fn remove_token(&mut self, key: &str) -> Option<AclToken> {
+        let t = self.tokens.remove(key)?;
+        if let Ok(sk) = uuid_index_key(t.secret_id.expose(), true) {
+            self.secrets.remove(&sk);
+        }
+        Some(t)
+    }
+
+    pub fn role_by_name(&self, name: &str) -> Option<&AclRole> {
+        self.roles.values().find(|r| r.name == name)
+    }
+
+    // ---- authentication -------------------------------------------------------------
+
+    /// Resolves the caller's secret (section 6.1).
+    pub fn authenticate(&self, secret: &str, now: OffsetDateTime) -> Result<Caller, AuthFailure> {
+        if secret.is_empty() {
+            return Ok(Caller { token: anonymous_token(), anonymous: true });
+        }
+        if !is_uuid(secret) {
+            return Err(AuthFailure::BadJwt(
+                "go-jose/go-jose: compact JWS format must have three parts".to_string(),
+            ));
+        }
+        match self.token_by_secret(secret) {
+            None => Err(AuthFailure::NotFound),
+            Some(t) if t.is_expired_at(now) => Err(AuthFailure::Expired),
+            Some(t) => Ok(Caller { token: t.clone(), anonymous: false }),
+        }
+    }
+
+    /// AUTH403 helper.
+    pub fn auth(&self, secret: &str, now: OffsetDateTime) -> Result<Caller, ApiError> {
+        self.authenticate(secret, now).map_err(|e| e.generic())
+    }
+
+    /// AUTH403 then MGMT.
+    pub fn auth_management(&self, secret: &str, now: OffsetDateTime) -> Result<Caller, ApiError> {
+        let c = self.auth(secret, now)?;
+        if !c.is_management() {
+            return Err(ApiError::permission_denied());
+        }
+        Ok(c)
+    }
+
+    // ---- visibility (section 6.3) ---------------------------------------------------
+
+    /// Role IDs linked from the token whose roles exist.
+    pub fn visible_role_ids(&self, token: &AclToken) -> BTreeSet<String> {
+        token.roles().iter().filter(|l| self.roles.contains_key(&l.id)).map(|l| l.id.clone()).collect()
+    }
+
+    /// The token's direct policy names (existing or not) plus role-linked policies that exist.
+    pub fn visible_policy_names(&self, token: &AclToken) -> BTreeSet<String> {
+        let mut set: BTreeSet<String> = token.policies().iter().cloned().collect();
+        for l in token.roles() {
+            if let Some(role) = self.roles.get(&l.id) {
+                for p in &role.policies {
+                    if self.policies.contains_key(&p.name) {
+                        set.insert(p.name.clone());
+                    }
+                }
+            }
+        }
+        set
+    }
+
+    /// Role links with current names, links to deleted roles dropped (`fixTokenRoleLinks`).
+    pub fn resolve_role_links(&self, token: &AclToken) -> AclToken {
+        let mut t = token.clone();
+        if let Some(links) = &token.roles {
+            let resolved: Vec<AclTokenRoleLink> = links
+                .iter()
+                .filter_map(|l| {
+                    self.roles.get(&l.id).map(|r| AclTokenRoleLink { id: r.id.clone(), name: r.name.clone() })
+                })
+                .collect();
+            t.roles = Some(resolved);
+        }
+        t
+    }
+
+    // ---- garbage collection (section 6.4) --------------------------------------------
+
+    /// Deletes tokens that expired more than 1h before `now` (one raft write).
+    /// Returns the number of tokens removed.
+    pub fn gc_expired_tokens(&mut self, now: OffsetDateTime) -> usize {
+        let cutoff = super::util::add_nanos(now, -TOKEN_GC_THRESHOLD_NANOS);
+        let doomed: Vec<String> = self
+            .tokens
+            .iter()
+            .filter(|(_, t)| matches!(t.expiration_time, Some(e) if e != ZERO_TIME && e < cutoff))
+            .map(|(k, _)| k.clone())
+            .collect();
+        if doomed.is_empty() {
+            return 0;
+        }
+        let idx = self.next_index();
+        for k in &doomed {
+            self.remove_token(k);
+        }
+        self.tables.acl_token = idx;
+        doomed.len()
+    }
+
+    /// Deletes expired one-time tokens (one raft write). Returns the number removed.
+    pub fn gc_expired_one_time_tokens(&mut self, now: OffsetDateTime) -> usize {
+        let doomed: Vec<String> =
+            self.one_time_tokens.iter().filter(|(_, o)| o.expires_at < now).map(|(k, _)| k.clone()).collect();
+        if doomed.is_empty() {
+            return 0;
+        }
+        let idx = self.next_index();
+        for k in &doomed {
+            self.one_time_tokens.remove(k);
+        }
+        self.tables.one_time_token = idx;
+        doomed.len()
+    }
+
+    /// Checks internal consistency after loading a state file.
+    pub fn check(&self) -> Result<(), String> {
+        if self.format != "devnomad-acl-state" {
+            return Err(format!("unexpected format marker {:?}", self.format));
+        }
+        if self.version != STATE_FORMAT_VERSION {
+            return Err(format!("unsupported state format version {}", self.version));
+        }
+        let t = &self.tables;
+        let max_table = [
+            t.acl_policy,
+            t.acl_token,
+            t.acl_roles,
+            t.acl_auth_methods,
+            t.acl_binding_rules,
+            t.one_time_token,
+            t.acl_token_bootstrap,
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0);
+        if max_table > self.index {
+            return Err(format!("table index {max_table} is above the global index {}", self.index));
+        }
+        for (k, tok) in &self.tokens {
+            match uuid_index_key(&tok.accessor_id, true) {
+                Ok(key) if &key == k => {}
+                _ => return Err(format!("token key {k:?} does not match its AccessorID")),
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tok(accessor: &str, secret: &str) -> AclToken {
+        AclToken {
+            accessor_id: accessor.into(),
+            secret_id: SecretId::new(secret.into()),
+            token_type: "client".into(),
+            policies: Some(vec!["p".into()]),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn index_is_monotonic_and_gc_consumes_one() {
+        let mut s = State::default();
+        let a = s.next_index();
+        let b = s.next_index();
+        assert!(b > a);
+        let now = OffsetDateTime::now_utc();
+        let mut t1 = tok("11111111-1111-1111-1111-111111111111", "21111111-1111-1111-1111-111111111111");
+        t1.expiration_time = Some(super::super::util::add_nanos(now, -2 * TOKEN_GC_THRESHOLD_NANOS));
+        let mut t2 = tok("31111111-1111-1111-1111-111111111111", "41111111-1111-1111-1111-111111111111");
+        // expired, but less than 1h ago: stays listed
+        t2.expiration_time = Some(super::super::util::add_nanos(now, -60_000_000_000));
+        let t3 = tok("51111111-1111-1111-1111-111111111111", "61111111-1111-1111-1111-111111111111");
+        s.put_token(t1);
+        s.put_token(t2);
+        s.put_token(t3);
+        let before = s.index;
+        assert_eq!(s.gc_expired_tokens(now), 1);
+        assert_eq!(s.index, before + 1);
+        assert_eq!(s.tables.acl_token, s.index);
+        assert_eq!(s.tokens.len(), 2);
+        assert!(s.token_by_secret("21111111-1111-1111-1111-111111111111").is_none());
+        // expired token fails auth with Expired; unknown with NotFound
+        assert_eq!(
+            s.authenticate("41111111-1111-1111-1111-111111111111", now).unwrap_err(),
+            AuthFailure::Expired
+        );
+        assert_eq!(
+            s.authenticate("71111111-1111-1111-1111-111111111111", now).unwrap_err(),
+            AuthFailure::NotFound
+        );
+        assert!(matches!(s.authenticate("garbage", now).unwrap_err(), AuthFailure::BadJwt(_)));
+        assert!(s.authenticate("", now).unwrap().anonymous);
+        // no-op GC consumes nothing
+        let before = s.index;
+        assert_eq!(s.gc_expired_tokens(now), 0);
+        assert_eq!(s.index, before);
+    }
+
+    #[test]
+    fn secret_lookup_is_case_insensitive() {
+        let mut s = State::default();
+        s.put_token(tok("11111111-1111-1111-1111-11111111111a", "21111111-1111-1111-1111-11111111111b"));
+        assert!(s.token_by_secret("21111111-1111-1111-1111-11111111111B").is_some());
+        assert!(s.token_by_accessor("11111111-1111-1111-1111-11111111111A").unwrap().is_some());
+    }
+}

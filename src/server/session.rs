@@ -1,0 +1,237 @@
+//! The signed-in session: the user's Nomad token in an encrypted, authenticated
+//! cookie (AES-256-GCM, `cookie`'s private jar). There is no server-side store,
+//! so any replica that has the same key can serve any request.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use axum::http::{header, HeaderMap, HeaderValue};
+use cookie::{Cookie, CookieJar, Key, SameSite};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::nomad::models::SecretId;
+
+/// Cookie name over plain HTTP. Over HTTPS the `__Host-` prefix makes the
+/// browser refuse the cookie unless it is Secure, host-only and for `/`.
+const NAME: &str = "nac_session";
+const NAME_SECURE: &str = "__Host-nac_session";
+
+/// What the cookie holds. The secret is only ever used server-side to call Nomad.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Session {
+    pub secret: SecretId,
+    pub accessor_id: String,
+    pub name: String,
+    pub token_type: String,
+    /// Unix seconds; the session ends then (the token's ExpirationTime).
+    pub expires_at: Option<i64>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("accessor_id", &self.accessor_id)
+            .field("name", &self.name)
+            .field("token_type", &self.token_type)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    pub fn is_expired(&self, now: OffsetDateTime) -> bool {
+        self.expires_at.is_some_and(|t| t <= now.unix_timestamp())
+    }
+}
+
+/// When the session cookie gets the `Secure` attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CookieSecure {
+    /// Secure when the request came over HTTPS (directly or per `X-Forwarded-Proto`).
+    Auto,
+    Always,
+    Never,
+}
+
+/// Encrypts and reads session cookies.
+#[derive(Clone)]
+pub struct SessionKeys {
+    key: Key,
+    secure: CookieSecure,
+}
+
+impl SessionKeys {
+    pub fn new(master: &[u8], secure: CookieSecure) -> anyhow::Result<Self> {
+        anyhow::ensure!(
+            master.len() >= 32,
+            "the session key must be at least 32 bytes long (it is {})",
+            master.len()
+        );
+        Ok(Self { key: Key::derive_from(master), secure })
+    }
+
+    /// A random key: sessions die with the process and are not shared between replicas.
+    pub fn random(secure: CookieSecure) -> Self {
+        Self { key: Key::generate(), secure }
+    }
+
+    /// The key from `--session-key-file` or `NOMAD_ACL_CONSOLE_SESSION_KEY`, else a random one.
+    pub fn load(file: Option<&Path>, env_value: Option<&str>, secure: CookieSecure) -> anyhow::Result<Self> {
+        if let Some(path) = file {
+            let bytes = std::fs::read(path).with_context(|| format!("cannot read session key file {}", path.display()))?;
+            let trimmed = trim_ascii(&bytes);
+            return Self::new(trimmed, secure).with_context(|| format!("session key file {}", path.display()));
+        }
+        if let Some(value) = env_value.filter(|v| !v.is_empty()) {
+            return Self::new(value.trim().as_bytes(), secure).context("NOMAD_ACL_CONSOLE_SESSION_KEY");
+        }
+        tracing::warn!(
+            "no session key given (--session-key-file or NOMAD_ACL_CONSOLE_SESSION_KEY): using a random one, \
+             so sessions will not survive a restart and will not be shared between replicas"
+        );
+        Ok(Self::random(secure))
+    }
+
+    fn cookie_name(&self, https: bool) -> &'static str {
+        if self.secure_for(https) {
+            NAME_SECURE
+        } else {
+            NAME
+        }
+    }
+
+    fn secure_for(&self, https: bool) -> bool {
+        match self.secure {
+            CookieSecure::Always => true,
+            CookieSecure::Never => false,
+            CookieSecure::Auto => https,
+        }
+    }
+
+    /// The session in the request's cookies, if any decrypts (a tampered or
+    /// foreign cookie reads as no session).
+    pub fn read(&self, headers: &HeaderMap) -> Option<Session> {
+        let mut jar = CookieJar::new();
+        for value in headers.get_all(header::COOKIE) {
+            let Ok(value) = value.to_str() else { continue };
+            for c in Cookie::split_parse(value.to_string()).flatten() {
+                if c.name() == NAME || c.name() == NAME_SECURE {
+                    jar.add_original(c);
+                }
+            }
+        }
+        [NAME_SECURE, NAME].iter().find_map(|name| {
+            let c = jar.private(&self.key).get(name)?;
+            serde_json::from_str(c.value()).ok()
+        })
+    }
+
+    /// `Set-Cookie` value that stores `session`.
+    pub fn set_cookie(&self, session: &Session, https: bool) -> HeaderValue {
+        let value = serde_json::to_string(session).expect("a session always serializes");
+        let mut cookie = self.base_cookie(https, value);
+        if let Some(exp) = session.expires_at.and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok()) {
+            cookie.set_expires(exp);
+        }
+        let mut jar = CookieJar::new();
+        jar.private_mut(&self.key).add(cookie);
+        let name = self.cookie_name(https);
+        let encrypted = jar.get(name).expect("just added").to_string();
+        HeaderValue::from_str(&encrypted).expect("an encrypted cookie is ASCII")
+    }
+
+    /// `Set-Cookie` value that removes the session (sign-out).
+    pub fn clear_cookie(&self, https: bool) -> HeaderValue {
+        let mut cookie = self.base_cookie(https, String::new());
+        cookie.make_removal();
+        HeaderValue::from_str(&cookie.to_string()).expect("ASCII")
+    }
+
+    fn base_cookie(&self, https: bool, value: String) -> Cookie<'static> {
+        let mut cookie = Cookie::new(self.cookie_name(https), value);
+        cookie.set_http_only(true);
+        cookie.set_same_site(SameSite::Strict);
+        cookie.set_secure(self.secure_for(https));
+        cookie.set_path("/");
+        cookie
+    }
+}
+
+fn trim_ascii(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    &bytes[start..end]
+}
+
+/// Whether the request reached us over HTTPS (directly, or through a proxy that says so).
+pub fn is_https(headers: &HeaderMap, uri: &axum::http::Uri) -> bool {
+    uri.scheme_str() == Some("https")
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').next().is_some_and(|p| p.trim().eq_ignore_ascii_case("https")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session() -> Session {
+        Session {
+            secret: SecretId::new("6bd5f3a8-7c43-4d53-a0ab-9b1f5e4b3c21".to_string()),
+            accessor_id: "a1".into(),
+            name: "ops".into(),
+            token_type: "management".into(),
+            expires_at: None,
+        }
+    }
+
+    fn headers_with(cookie: &HeaderValue) -> HeaderMap {
+        let pair = cookie.to_str().unwrap().split(';').next().unwrap().to_string();
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, HeaderValue::from_str(&pair).unwrap());
+        h
+    }
+
+    #[test]
+    fn round_trip_and_flags() {
+        let keys = SessionKeys::new(&[7u8; 32], CookieSecure::Auto).unwrap();
+        let set = keys.set_cookie(&session(), false);
+        let text = set.to_str().unwrap();
+        assert!(text.starts_with("nac_session="));
+        assert!(text.contains("HttpOnly") && text.contains("SameSite=Strict") && text.contains("Path=/"));
+        assert!(!text.contains("Secure"));
+        assert!(!text.contains("6bd5f3a8"), "the secret is encrypted in the cookie");
+        let back = keys.read(&headers_with(&set)).unwrap();
+        assert_eq!(back.secret.expose(), session().secret.expose());
+
+        let https = keys.set_cookie(&session(), true).to_str().unwrap().to_string();
+        assert!(https.starts_with("__Host-nac_session=") && https.contains("Secure"));
+    }
+
+    #[test]
+    fn another_key_or_tampering_reads_as_no_session() {
+        let keys = SessionKeys::new(&[7u8; 32], CookieSecure::Never).unwrap();
+        let other = SessionKeys::new(&[8u8; 32], CookieSecure::Never).unwrap();
+        let set = keys.set_cookie(&session(), false);
+        assert!(other.read(&headers_with(&set)).is_none());
+        let mut tampered = set.to_str().unwrap().to_string();
+        tampered.insert(15, 'A');
+        assert!(keys.read(&headers_with(&HeaderValue::from_str(&tampered).unwrap())).is_none());
+    }
+
+    #[test]
+    fn short_keys_are_refused_and_debug_hides_the_secret() {
+        assert!(SessionKeys::new(b"short", CookieSecure::Auto).is_err());
+        assert!(!format!("{:?}", session()).contains("6bd5f3a8"));
+    }
+
+    #[test]
+    fn expiry() {
+        let mut s = session();
+        assert!(!s.is_expired(OffsetDateTime::now_utc()));
+        s.expires_at = Some(OffsetDateTime::now_utc().unix_timestamp() - 1);
+        assert!(s.is_expired(OffsetDateTime::now_utc()));
+    }
+}
