@@ -12,7 +12,6 @@ pub mod devnomad;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-
 /// Browser entry point: hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -507,7 +507,7 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
     Ok(e)
 }
 
-fn lookup<'v>(datum: &'v Value, selector: &[String]) -> Result<Value, EvalError> {
+fn lookup(datum: &Value, selector: &[String]) -> Result<Value, EvalError> {
     let mut cur: Value = datum.clone();
     for (i, part) in selector.iter().enumerate() {
         let path = format!("/{}", selector.join("/"));
@@ -704,8 +704,18 @@ mod tests {
     #[test]
     fn parse_errors() {
         for bad in [
-            "NotValid", "", "Name ==", "Name = \"x\"", "(Name == \"x\"", "Name == \"x\" and",
-            "\"x\" in", "Name is", "Name matches \"(\"", "Name == \"x", "and", "Name == x y",
+            "NotValid",
+            "",
+            "Name ==",
+            "Name = \"x\"",
+            "(Name == \"x\"",
+            "Name == \"x\" and",
+            "\"x\" in",
+            "Name is",
+            "Name matches \"(\"",
+            "Name == \"x",
+            "and",
+            "Name == x y",
         ] {
             assert!(parse(bad).is_err(), "{bad:?} should not parse");
         }

@@ -149,9 +149,7 @@ pub(crate) fn upsert_rule(
             r.auth_method = ex.auth_method.clone();
         }
         if r.auth_method != ex.auth_method {
-            return Err(ApiError::bad_request(
-                "cannot update auth method for binding rule, create a new rule instead",
-            ));
+            return Err(ApiError::bad_request("cannot update auth method for binding rule, create a new rule instead"));
         }
         existing = Some(ex);
     }

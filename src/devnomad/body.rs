@@ -552,8 +552,7 @@ pub static ACL_POLICY: Obj = Obj {
     ],
 };
 
-pub static TOKEN_ROLE_LINK: Obj =
-    Obj { name: "ACLTokenRoleLink", fields: &[("ID", Ty::Str), ("Name", Ty::Str)] };
+pub static TOKEN_ROLE_LINK: Obj = Obj { name: "ACLTokenRoleLink", fields: &[("ID", Ty::Str), ("Name", Ty::Str)] };
 
 pub static ACL_TOKEN: Obj = Obj {
     name: "ACLToken",
@@ -741,9 +740,12 @@ mod tests {
         assert_eq!(p.name, "");
         assert_eq!(decode::<AclPolicy>(b"", true, &ACL_POLICY).unwrap_err(), "Request body is empty");
         assert_eq!(decode::<AclPolicy>(b"", false, &ACL_POLICY).unwrap_err(), "EOF");
-        let t: AclToken =
-            decode(br#"{"type":"client","expirationttl":"10h","Hash":"not base64 !","roles":[{"name":"r"}]}"#, true, &ACL_TOKEN)
-                .unwrap();
+        let t: AclToken = decode(
+            br#"{"type":"client","expirationttl":"10h","Hash":"not base64 !","roles":[{"name":"r"}]}"#,
+            true,
+            &ACL_TOKEN,
+        )
+        .unwrap();
         assert_eq!(t.expiration_ttl.to_string(), "10h0m0s");
         assert_eq!(t.roles.unwrap()[0].name, "r");
         let e = decode::<AclToken>(br#"{"ExpirationTTL":"10"}"#, true, &ACL_TOKEN).unwrap_err();

@@ -119,9 +119,7 @@ pub(crate) fn parse_query(req: &Req, inner: &Inner) -> Result<QueryOptions, ApiE
             match go_parse_bool(v) {
                 Some(b) => q.stale = b,
                 None => {
-                    return Err(ApiError::bad_request(
-                        "Expect `true` or `false` for `stale` query string parameter",
-                    ))
+                    return Err(ApiError::bad_request("Expect `true` or `false` for `stale` query string parameter"))
                 }
             }
         }
@@ -131,9 +129,7 @@ pub(crate) fn parse_query(req: &Req, inner: &Inner) -> Result<QueryOptions, ApiE
         if !v.is_empty() {
             match v.parse::<i32>() {
                 Ok(n) => q.per_page = n,
-                Err(_) => {
-                    return Err(ApiError::bad_request("Expect a number for `per_page` query string parameter"))
-                }
+                Err(_) => return Err(ApiError::bad_request("Expect a number for `per_page` query string parameter")),
             }
         }
     }

@@ -19,10 +19,7 @@ pub fn load(path: &Path) -> anyhow::Result<Option<State>> {
         }
     };
     let corrupt = |why: &str| {
-        anyhow::anyhow!(
-            "devnomad state file {} is corrupt ({why}); fix or remove it to start fresh",
-            path.display()
-        )
+        anyhow::anyhow!("devnomad state file {} is corrupt ({why}); fix or remove it to start fresh", path.display())
     };
     let value: serde_json::Value = serde_json::from_slice(&data).map_err(|e| corrupt(&format!("not JSON: {e}")))?;
     if value.get("format").and_then(|f| f.as_str()) != Some("devnomad-acl-state") {
@@ -35,10 +32,7 @@ pub fn load(path: &Path) -> anyhow::Result<Option<State>> {
         )
     })?;
     state.check().map_err(|e| {
-        anyhow::anyhow!(
-            "devnomad state file {} is corrupt ({e}); fix or remove it to start fresh",
-            path.display()
-        )
+        anyhow::anyhow!("devnomad state file {} is corrupt ({e}); fix or remove it to start fresh", path.display())
     })?;
     state.rebuild();
     Ok(Some(state))
@@ -55,7 +49,9 @@ fn temp_path(path: &Path) -> PathBuf {
 
 /// Writes the state atomically.
 pub fn save(path: &Path, state: &State) -> std::io::Result<()> {
-    let data = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
+    // Human-readable for demo-sized states; compact for benchmark-sized ones.
+    let data = if state.tokens.len() <= 2000 { serde_json::to_vec_pretty(state) } else { serde_json::to_vec(state) }
+        .map_err(std::io::Error::other)?;
     let tmp = temp_path(path);
     {
         let mut f = std::fs::File::create(&tmp)?;
@@ -95,7 +91,10 @@ mod tests {
 
         let mut s = State::default();
         let idx = s.next_index();
-        s.policies.insert("p".into(), AclPolicy { name: "p".into(), create_index: idx, modify_index: idx, ..Default::default() });
+        s.policies.insert(
+            "p".into(),
+            AclPolicy { name: "p".into(), create_index: idx, modify_index: idx, ..Default::default() },
+        );
         s.tables.acl_policy = idx;
         let idx = s.next_index();
         let t = AclToken {
@@ -124,7 +123,11 @@ mod tests {
         assert!(msg.contains(&path.display().to_string()), "{msg}");
         assert!(msg.contains("corrupt"), "{msg}");
 
-        std::fs::write(&path, b"{\"format\":\"devnomad-acl-state\",\"version\":1,\"index\":1,\"tables\":{\"acl_policy\":9}}").unwrap();
+        std::fs::write(
+            &path,
+            b"{\"format\":\"devnomad-acl-state\",\"version\":1,\"index\":1,\"tables\":{\"acl_policy\":9}}",
+        )
+        .unwrap();
         let msg = format!("{:#}", load(&path).unwrap_err());
         assert!(msg.contains("corrupt"), "{msg}");
 

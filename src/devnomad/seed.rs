@@ -174,6 +174,7 @@ struct DemoToken {
     ttl: i64,
 }
 
+#[allow(clippy::too_many_arguments)]
 const fn tok(
     name: &'static str,
     management: bool,
@@ -194,15 +195,42 @@ const DEMO_TOKENS: &[DemoToken] = &[
     tok("break-glass-admin", true, true, &[], &[], 2 * HOUR, Some(6 * HOUR), 8 * HOUR),
     tok("ci-deployer-github-actions", false, true, &["ci-deployer"], &[], 45 * DAY, None, 0),
     tok("ci-deployer-gitlab", false, false, &[], &["ci-pipeline"], 20 * DAY, None, 0),
-    tok("ci-review-app-pr-4821", false, false, &["ns-default-read"], &["ci-pipeline"], 50 * MINUTE, Some(10 * MINUTE), HOUR),
+    tok(
+        "ci-review-app-pr-4821",
+        false,
+        false,
+        &["ns-default-read"],
+        &["ci-pipeline"],
+        50 * MINUTE,
+        Some(10 * MINUTE),
+        HOUR,
+    ),
     tok("oncall-alice", false, true, &[], &["ops-oncall"], 11 * HOUR, Some(45 * MINUTE), 12 * HOUR),
     tok("oncall-bob", false, true, &[], &["ops-oncall"], 12 * HOUR + 10 * MINUTE, Some(-10 * MINUTE), 12 * HOUR),
     tok("oncall-carol", false, true, &[], &["ops-oncall"], 4 * HOUR, Some(8 * HOUR), 12 * HOUR),
     tok("oncall-readonly-dashboard", false, true, &["oncall-readonly"], &[], 120 * DAY, None, 0),
     tok("payments-dev-dana", false, true, &[], &["payments-developer"], 14 * DAY, None, 0),
     tok("payments-dev-erik", false, false, &["ns-default-read"], &["payments-developer"], 9 * DAY, None, 0),
-    tok("payments-batch-runner", false, false, &["team-payments-dev", "team-payments-vars"], &[], 4 * HOUR, Some(20 * HOUR), 24 * HOUR),
-    tok("temp-contractor-gina", false, false, &[], &["payments-developer"], 23 * HOUR + 55 * MINUTE, Some(5 * MINUTE), 24 * HOUR),
+    tok(
+        "payments-batch-runner",
+        false,
+        false,
+        &["team-payments-dev", "team-payments-vars"],
+        &[],
+        4 * HOUR,
+        Some(20 * HOUR),
+        24 * HOUR,
+    ),
+    tok(
+        "temp-contractor-gina",
+        false,
+        false,
+        &[],
+        &["payments-developer"],
+        23 * HOUR + 55 * MINUTE,
+        Some(5 * MINUTE),
+        24 * HOUR,
+    ),
     tok("legacy-monitoring", false, true, &["node-read", "agent-read", "prometheus-scrape"], &[], 400 * DAY, None, 0),
     tok("grafana-dashboards", false, true, &["ns-default-read", "node-read"], &[], 200 * DAY, None, 0),
     tok("snapshot-agent", false, false, &["operator-snapshot"], &[], 75 * DAY, None, 0),
@@ -210,7 +238,16 @@ const DEMO_TOKENS: &[DemoToken] = &[
     tok("edge-node-bootstrap", false, false, &["node-read"], &[], 10 * MINUTE, Some(50 * MINUTE), HOUR),
     tok("nomad-autoscaler", false, true, &["ns-default-read", "node-read"], &["ci-pipeline"], 18 * DAY, None, 0),
     tok("release-manager-hana", false, true, &[], &["ci-pipeline", "ops-oncall"], 3 * DAY, None, 0),
-    tok("security-audit-2024q4", false, true, &["oncall-readonly", "placeholder-empty", "sentinel-audit"], &[], 6 * DAY, Some(-20 * MINUTE), 0),
+    tok(
+        "security-audit-2024q4",
+        false,
+        true,
+        &["oncall-readonly", "placeholder-empty", "sentinel-audit"],
+        &[],
+        6 * DAY,
+        Some(-20 * MINUTE),
+        0,
+    ),
     tok("qa-readonly", false, false, &["ns-default-read"], &[], 27 * DAY, None, 0),
 ];
 
@@ -381,7 +418,12 @@ pub(crate) fn seed_demo_state(s: &mut State, now: OffsetDateTime) -> SecretId {
     s.tables.acl_auth_methods = idx;
 
     let rules = [
-        ("Okta group platform-oncall gets the ops-oncall role", r#""platform-oncall" in list.groups"#, "role", "ops-oncall"),
+        (
+            "Okta group platform-oncall gets the ops-oncall role",
+            r#""platform-oncall" in list.groups"#,
+            "role",
+            "ops-oncall",
+        ),
         (
             "Payments engineers get the payments dev policy",
             r#"list.groups contains "payments-engineers" and value.email matches ".*@acme\\.com$""#,

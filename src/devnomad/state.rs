@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::nomad::models::{
-    AclAuthMethod, AclBindingRule, AclPolicy, AclRole, AclToken, AclTokenRoleLink, OneTimeToken, GoDuration,
-    SecretId, TOKEN_TYPE_CLIENT, TOKEN_TYPE_MANAGEMENT, ZERO_TIME,
+    AclAuthMethod, AclBindingRule, AclPolicy, AclRole, AclToken, AclTokenRoleLink, GoDuration, OneTimeToken, SecretId,
+    TOKEN_TYPE_CLIENT, TOKEN_TYPE_MANAGEMENT, ZERO_TIME,
 };
 
 use super::util::{hash_parts, is_uuid, uuid_index_key, ApiError};
@@ -270,9 +270,7 @@ impl State {
             return Ok(Caller { token: anonymous_token(), anonymous: true });
         }
         if !is_uuid(secret) {
-            return Err(AuthFailure::BadJwt(
-                "go-jose/go-jose: compact JWS format must have three parts".to_string(),
-            ));
+            return Err(AuthFailure::BadJwt("go-jose/go-jose: compact JWS format must have three parts".to_string()));
         }
         match self.token_by_secret(secret) {
             None => Err(AuthFailure::NotFound),
@@ -441,14 +439,8 @@ mod tests {
         assert_eq!(s.tokens.len(), 2);
         assert!(s.token_by_secret("21111111-1111-1111-1111-111111111111").is_none());
         // expired token fails auth with Expired; unknown with NotFound
-        assert_eq!(
-            s.authenticate("41111111-1111-1111-1111-111111111111", now).unwrap_err(),
-            AuthFailure::Expired
-        );
-        assert_eq!(
-            s.authenticate("71111111-1111-1111-1111-111111111111", now).unwrap_err(),
-            AuthFailure::NotFound
-        );
+        assert_eq!(s.authenticate("41111111-1111-1111-1111-111111111111", now).unwrap_err(), AuthFailure::Expired);
+        assert_eq!(s.authenticate("71111111-1111-1111-1111-111111111111", now).unwrap_err(), AuthFailure::NotFound);
         assert!(matches!(s.authenticate("garbage", now).unwrap_err(), AuthFailure::BadJwt(_)));
         assert!(s.authenticate("", now).unwrap().anonymous);
         // no-op GC consumes nothing

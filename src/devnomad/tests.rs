@@ -132,13 +132,21 @@ async fn ec01_ec02_bootstrap() {
 async fn ec03_to_ec11_policy_writes() {
     let t = T::new();
     let m = t.bootstrap().await;
-    let r = t.req("PUT", "/v1/acl/policy/foo", Some(&m), Some(&json!({"Name":"bar","Rules":NODE_READ}).to_string())).await;
+    let r =
+        t.req("PUT", "/v1/acl/policy/foo", Some(&m), Some(&json!({"Name":"bar","Rules":NODE_READ}).to_string())).await;
     expect(&r, 400, "ACL policy name does not match request path");
     let r = t.req("PUT", "/v1/acl/policy/foo", Some(&m), Some(&json!({"Rules":NODE_READ}).to_string())).await;
     expect(&r, 400, "ACL policy name does not match request path");
     let r = t.req("PUT", "/v1/acl/policy/foo", Some(&m), None).await;
     expect(&r, 400, "Request body is empty");
-    let r = t.req("PUT", "/v1/acl/policy/my_policy", Some(&m), Some(&json!({"Name":"my_policy","Rules":NODE_READ}).to_string())).await;
+    let r = t
+        .req(
+            "PUT",
+            "/v1/acl/policy/my_policy",
+            Some(&m),
+            Some(&json!({"Name":"my_policy","Rules":NODE_READ}).to_string()),
+        )
+        .await;
     expect(&r, 400, "policy 0 invalid: 1 error occurred:\n\t* invalid name 'my_policy'\n\n");
     if policy_parser_is_real() {
         let r = t.req("PUT", "/v1/acl/policy/foo", Some(&m), Some(r#"{"Name":"foo","Rules":"invalid"}"#)).await;
@@ -165,7 +173,7 @@ async fn ec03_to_ec11_policy_writes() {
     expect(&t.req("PUT", "/v1/acl/policy/x", None, Some(&body)).await, 403, "Permission denied");
     // description too long, JobACL rules, multierror with several errors
     let body = json!({"Name":"bad name","Description":"d".repeat(257),"JobACL":{"JobID":"j"}}).to_string();
-    let r = t.req("PUT", "/v1/acl/policy/bad name", Some(&m), Some(&body)).await;
+    let r = t.req("PUT", "/v1/acl/policy/bad%20name", Some(&m), Some(&body)).await;
     expect(
         &r,
         400,
@@ -234,21 +242,24 @@ async fn ec15_to_ec24_token_creation() {
     let r = t.req("POST", "/v1/acl/token", Some(&m), Some(r#"{"Name":"x","Type":"client"}"#)).await;
     expect(&r, 400, "token 0 invalid: 1 error occurred:\n\t* client token missing policies or roles\n\n");
     let r = t.req("POST", "/v1/acl/token", Some(&m), Some(r#"{"Type":"management","Policies":["a"]}"#)).await;
-    expect(&r, 400, "token 0 invalid: 1 error occurred:\n\t* management token cannot be associated with policies or roles\n\n");
+    expect(
+        &r,
+        400,
+        "token 0 invalid: 1 error occurred:\n\t* management token cannot be associated with policies or roles\n\n",
+    );
     let r = t.req("POST", "/v1/acl/token", Some(&m), Some(r#"{"Name":"x","Policies":["a"]}"#)).await;
     expect(&r, 400, "token 0 invalid: 1 error occurred:\n\t* token type must be client or management\n\n");
     let v = t.create_token(&m, json!({"Type":"client","Policies":["does-not-exist"]})).await;
     assert_eq!(v["Policies"], json!(["does-not-exist"]));
-    let r = t.req("POST", "/v1/acl/token", Some(&m), Some(r#"{"Type":"client","Roles":[{"Name":"cant-find-me"}]}"#)).await;
+    let r =
+        t.req("POST", "/v1/acl/token", Some(&m), Some(r#"{"Type":"client","Roles":[{"Name":"cant-find-me"}]}"#)).await;
     expect(&r, 400, "cannot find role cant-find-me");
 
     // 22: role link normalization
     let r = t.req("PUT", "/v1/acl/role", Some(&m), Some(r#"{"Name":"r1","Policies":[{"Name":"a"}]}"#)).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let rid = r.json()["ID"].as_str().unwrap().to_string();
-    let v = t
-        .create_token(&m, json!({"Type":"client","Roles":[{"ID":rid},{"ID":rid},{"Name":"r1"}]}))
-        .await;
+    let v = t.create_token(&m, json!({"Type":"client","Roles":[{"ID":rid},{"ID":rid},{"Name":"r1"}]})).await;
     assert_eq!(v["Roles"], json!([{"ID": rid, "Name": "r1"}]));
 
     // 23: TTL bounds
@@ -260,7 +271,11 @@ async fn ec15_to_ec24_token_creation() {
     let et = crate::nomad::models::parse_rfc3339(v["ExpirationTime"].as_str().unwrap()).unwrap();
     assert_eq!(et - ct, time::Duration::minutes(10));
     let r = t.req("POST", "/v1/acl/token", Some(&m), Some(r#"{"Type":"management","ExpirationTTL":"30s"}"#)).await;
-    expect(&r, 400, "token 0 invalid: 1 error occurred:\n\t* expiration time cannot be less than 1m0s in the future (was 30s)\n\n");
+    expect(
+        &r,
+        400,
+        "token 0 invalid: 1 error occurred:\n\t* expiration time cannot be less than 1m0s in the future (was 30s)\n\n",
+    );
     let r = t.req("POST", "/v1/acl/token", Some(&m), Some(r#"{"Type":"management","ExpirationTTL":"25h"}"#)).await;
     expect(&r, 400, "token 0 invalid: 1 error occurred:\n\t* expiration time cannot be more than 24h0m0s in the future (was 25h0m0s)\n\n");
     // 24: negative TTL
@@ -282,7 +297,14 @@ async fn ec25_to_ec30_token_updates() {
     let v = t.create_token(&m, json!({"Name":"local","Type":"client","Policies":["p"]})).await;
     let a = v["AccessorID"].as_str().unwrap().to_string();
     let other = "3b778dd9-f5f1-6f29-b4b4-9a5fa948757a";
-    let r = t.req("POST", &format!("/v1/acl/token/{a}"), Some(&m), Some(&json!({"AccessorID": other,"Type":"client","Policies":["p"]}).to_string())).await;
+    let r = t
+        .req(
+            "POST",
+            &format!("/v1/acl/token/{a}"),
+            Some(&m),
+            Some(&json!({"AccessorID": other,"Type":"client","Policies":["p"]}).to_string()),
+        )
+        .await;
     expect(&r, 400, "ACL token accessor does not match request path");
     let r = t.req("POST", &format!("/v1/acl/token/{a}"), Some(&m), Some(r#"{"Type":"client","Policies":["p"]}"#)).await;
     expect(&r, 400, "ACL token accessor does not match request path");
@@ -307,7 +329,8 @@ async fn ec25_to_ec30_token_updates() {
     assert_eq!(r.json()["CreateIndex"], v["CreateIndex"]);
     assert!(r.json()["ModifyIndex"].as_u64() > v["ModifyIndex"].as_u64());
     // non-expiring token: sending an ExpirationTime is rejected (real Nomad would panic)
-    let body = json!({"AccessorID": a, "Type":"client","Policies":["p"],"ExpirationTime":"2030-01-01T00:00:00Z"}).to_string();
+    let body =
+        json!({"AccessorID": a, "Type":"client","Policies":["p"],"ExpirationTime":"2030-01-01T00:00:00Z"}).to_string();
     let r = t.req("POST", &format!("/v1/acl/token/{a}"), Some(&m), Some(&body)).await;
     assert!(r.body.contains("cannot update expiration time"), "{}", r.body);
 
@@ -331,7 +354,9 @@ async fn ec25_to_ec30_token_updates() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["Type"], "management");
     // malformed accessor on update
-    let r = t.req("POST", "/v1/acl/token/abc", Some(&m), Some(r#"{"AccessorID":"abc","Type":"client","Policies":["p"]}"#)).await;
+    let r = t
+        .req("POST", "/v1/acl/token/abc", Some(&m), Some(r#"{"AccessorID":"abc","Type":"client","Policies":["p"]}"#))
+        .await;
     expect(&r, 500, "token lookup failed: acl token lookup failed: index error: UUID must be 36 characters");
 }
 
@@ -342,9 +367,21 @@ async fn ec31_to_ec38_token_reads() {
     let c = t.create_token(&m, json!({"Type":"client","Policies":["p"]})).await;
     let (ca, cs) = (c["AccessorID"].as_str().unwrap(), c["SecretID"].as_str().unwrap());
     let c2 = t.create_token(&m, json!({"Type":"client","Policies":["p"]})).await;
-    expect(&t.req("GET", "/v1/acl/token/abc", Some(&m), None).await, 500, "acl token lookup failed: index error: UUID must be 36 characters");
-    expect(&t.req("GET", "/v1/acl/tokens?prefix=abc", Some(&m), None).await, 500, "acl token lookup failed: index error: Input (without hyphens) must be even length");
-    expect(&t.req("GET", "/v1/acl/tokens?prefix=zz", Some(&m), None).await, 500, "acl token lookup failed: index error: Invalid UUID: encoding/hex: invalid byte: U+007A 'z'");
+    expect(
+        &t.req("GET", "/v1/acl/token/abc", Some(&m), None).await,
+        500,
+        "acl token lookup failed: index error: UUID must be 36 characters",
+    );
+    expect(
+        &t.req("GET", "/v1/acl/tokens?prefix=abc", Some(&m), None).await,
+        500,
+        "acl token lookup failed: index error: Input (without hyphens) must be even length",
+    );
+    expect(
+        &t.req("GET", "/v1/acl/tokens?prefix=zz", Some(&m), None).await,
+        500,
+        "acl token lookup failed: index error: Invalid UUID: encoding/hex: invalid byte: U+007A 'z'",
+    );
     let pfx = &ca[..2];
     let r = t.req("GET", &format!("/v1/acl/tokens?prefix={pfx}"), Some(&m), None).await;
     assert_eq!(r.status, 200);
@@ -355,7 +392,11 @@ async fn ec31_to_ec38_token_reads() {
     assert_eq!(r.json()["SecretID"], cs);
     let r = t.req("GET", &format!("/v1/acl/token/{}", ca.to_uppercase()), Some(&m), None).await;
     assert_eq!(r.status, 200, "uppercase accessor lookup");
-    expect(&t.req("GET", &format!("/v1/acl/token/{}", c2["AccessorID"].as_str().unwrap()), Some(cs), None).await, 403, "Permission denied");
+    expect(
+        &t.req("GET", &format!("/v1/acl/token/{}", c2["AccessorID"].as_str().unwrap()), Some(cs), None).await,
+        403,
+        "Permission denied",
+    );
     expect(&t.req("GET", "/v1/acl/tokens", Some(cs), None).await, 403, "Permission denied");
     expect(&t.req("GET", &format!("/v1/acl/token/{U}"), Some(cs), None).await, 403, "Permission denied");
     let r = t.req("GET", &format!("/v1/acl/token/{U}"), Some(&m), None).await;
@@ -381,14 +422,25 @@ async fn ec31_to_ec38_token_reads() {
     assert_eq!(r.json().as_array().unwrap().len(), 1);
     assert_eq!(r.json()[0]["AccessorID"], c2["AccessorID"]);
     assert!(r.header("X-Nomad-NextToken").is_none());
-    expect(&t.req("GET", "/v1/acl/tokens?per_page=abc", Some(&m), None).await, 400, "Expect a number for `per_page` query string parameter");
+    expect(
+        &t.req("GET", "/v1/acl/tokens?per_page=abc", Some(&m), None).await,
+        400,
+        "Expect a number for `per_page` query string parameter",
+    );
     // 36
     let r = t.req("GET", "/v1/acl/tokens?filter=NotValid", Some(&m), None).await;
     assert_eq!(r.status, 400);
     assert!(r.body.starts_with("failed to create result paginator: failed to read filter expression:"), "{}", r.body);
     let r = t.req("GET", "/v1/acl/tokens?filter=Name%20%3D%3D%20%22Bootstrap%20Token%22", Some(&m), None).await;
     assert_eq!(r.json().as_array().unwrap().len(), 1);
-    let r = t.req("GET", "/v1/acl/tokens?filter=Type%20%3D%3D%20%22client%22%20and%20%22p%22%20in%20Policies", Some(&m), None).await;
+    let r = t
+        .req(
+            "GET",
+            "/v1/acl/tokens?filter=Type%20%3D%3D%20%22client%22%20and%20%22p%22%20in%20Policies",
+            Some(&m),
+            None,
+        )
+        .await;
     assert_eq!(r.json().as_array().unwrap().len(), 2);
     let r = t.req("GET", "/v1/acl/tokens?filter=Foo%20%3D%3D%20%22x%22", Some(&m), None).await;
     assert_eq!(r.status, 400);
@@ -423,7 +475,9 @@ async fn expired_tokens() {
     let now = time::OffsetDateTime::now_utc();
     let ct = crate::nomad::models::format_rfc3339_nano(&(now - time::Duration::minutes(30)));
     let et = crate::nomad::models::format_rfc3339_nano(&(now - time::Duration::minutes(5)));
-    let body = json!({"AccessorID":a,"SecretID":s,"Type":"client","Policies":["p"],"CreateTime":ct,"ExpirationTime":et}).to_string();
+    let body =
+        json!({"AccessorID":a,"SecretID":s,"Type":"client","Policies":["p"],"CreateTime":ct,"ExpirationTime":et})
+            .to_string();
     let r = t.req("POST", &format!("/v1/acl/token/{a}"), Some(&m), Some(&body)).await;
     assert_eq!(r.status, 200, "{}", r.body);
     expect(&t.req("GET", "/v1/acl/token/self", Some(s), None).await, 500, "ACL token expired");
@@ -481,12 +535,28 @@ async fn ec40_one_time_tokens() {
     assert_eq!(t.req("POST", "/v1/acl/token/onetime/exchange", None, Some(&b1)).await.status, 403);
     assert_eq!(t.req("POST", "/v1/acl/token/onetime/exchange", None, Some(&b2)).await.status, 200);
     // errors
-    expect(&t.req("POST", "/v1/acl/token/onetime", None, None).await, 500, "acl token lookup failed: missing secret id");
-    expect(&t.req("POST", "/v1/acl/token/onetime", Some("abc"), None).await, 500, "acl token lookup failed: index error: UUID must be 36 characters");
+    expect(
+        &t.req("POST", "/v1/acl/token/onetime", None, None).await,
+        500,
+        "acl token lookup failed: missing secret id",
+    );
+    expect(
+        &t.req("POST", "/v1/acl/token/onetime", Some("abc"), None).await,
+        500,
+        "acl token lookup failed: index error: UUID must be 36 characters",
+    );
     expect(&t.req("POST", "/v1/acl/token/onetime", Some(U), None).await, 403, "Permission denied");
     expect(&t.req("POST", "/v1/acl/token/onetime/exchange", None, None).await, 400, "Request body is empty");
-    expect(&t.req("POST", "/v1/acl/token/onetime/exchange", None, Some("{}")).await, 500, "one-time token lookup failed: missing secret");
-    expect(&t.req("POST", "/v1/acl/token/onetime/exchange", None, Some(r#"{"OneTimeSecretID":"x"}"#)).await, 500, "one-time token lookup failed: index error: UUID must be 36 characters");
+    expect(
+        &t.req("POST", "/v1/acl/token/onetime/exchange", None, Some("{}")).await,
+        500,
+        "one-time token lookup failed: missing secret",
+    );
+    expect(
+        &t.req("POST", "/v1/acl/token/onetime/exchange", None, Some(r#"{"OneTimeSecretID":"x"}"#)).await,
+        500,
+        "one-time token lookup failed: index error: UUID must be 36 characters",
+    );
     // the token behind an OTT was deleted
     let o = t.req("POST", "/v1/acl/token/onetime", Some(cs), None).await.json();
     let r = t.req("DELETE", &format!("/v1/acl/token/{}", c["AccessorID"].as_str().unwrap()), Some(&m), None).await;
@@ -503,16 +573,31 @@ async fn ec41_to_ec45_roles() {
     t.put_policy(&m, "p2", NODE_READ).await;
     let r = t.req("PUT", "/v1/acl/role", None, Some(r#"{"Name":"r1","Policies":[{"Name":"p1"}]}"#)).await;
     expect(&r, 403, "Permission denied");
-    let r = t.req("PUT", "/v1/acl/role", Some(&m), Some(r#"{"Name":"r1","Policies":[{"Name":"p1"},{"Name":"p1"}]}"#)).await;
+    let r =
+        t.req("PUT", "/v1/acl/role", Some(&m), Some(r#"{"Name":"r1","Policies":[{"Name":"p1"},{"Name":"p1"}]}"#)).await;
     assert_eq!(r.status, 200);
     let role = r.json();
     assert_eq!(role["Policies"], json!([{"Name":"p1"}]));
     let id = role["ID"].as_str().unwrap().to_string();
-    expect(&t.req("PUT", "/v1/acl/role", Some(&m), Some(r#"{"Name":"r1","Policies":[{"Name":"p1"}]}"#)).await, 400, "role with name r1 already exists");
-    expect(&t.req("PUT", "/v1/acl/role", Some(&m), Some(r#"{"Name":"r2"}"#)).await, 400, "role 0 invalid: 1 error occurred:\n\t* at least one policy should be specified\n\n");
-    expect(&t.req("PUT", "/v1/acl/role", Some(&m), Some(r#"{"Name":"r2","Policies":[{"Name":"nope"}]}"#)).await, 400, "cannot find policy nope");
+    expect(
+        &t.req("PUT", "/v1/acl/role", Some(&m), Some(r#"{"Name":"r1","Policies":[{"Name":"p1"}]}"#)).await,
+        400,
+        "role with name r1 already exists",
+    );
+    expect(
+        &t.req("PUT", "/v1/acl/role", Some(&m), Some(r#"{"Name":"r2"}"#)).await,
+        400,
+        "role 0 invalid: 1 error occurred:\n\t* at least one policy should be specified\n\n",
+    );
+    expect(
+        &t.req("PUT", "/v1/acl/role", Some(&m), Some(r#"{"Name":"r2","Policies":[{"Name":"nope"}]}"#)).await,
+        400,
+        "cannot find policy nope",
+    );
     // 42
-    let r = t.req("POST", &format!("/v1/acl/role/{id}"), Some(&m), Some(r#"{"Name":"r1","Policies":[{"Name":"p1"}]}"#)).await;
+    let r = t
+        .req("POST", &format!("/v1/acl/role/{id}"), Some(&m), Some(r#"{"Name":"r1","Policies":[{"Name":"p1"}]}"#))
+        .await;
     expect(&r, 400, "ACL role ID does not match request path");
     // no-op update: the raft index moves, ModifyIndex does not
     let before = t.req("GET", "/v1/acl/roles", Some(&m), None).await.index();
@@ -545,7 +630,11 @@ async fn ec41_to_ec45_roles() {
     let r = t.req("GET", "/v1/acl/roles", Some(cs), None).await;
     assert_eq!(r.json().as_array().unwrap().len(), 1);
     assert_eq!(t.req("GET", &format!("/v1/acl/role/{id}"), Some(cs), None).await.status, 200);
-    expect(&t.req("GET", &format!("/v1/acl/role/{}", r2["ID"].as_str().unwrap()), Some(cs), None).await, 403, "Permission denied");
+    expect(
+        &t.req("GET", &format!("/v1/acl/role/{}", r2["ID"].as_str().unwrap()), Some(cs), None).await,
+        403,
+        "Permission denied",
+    );
     // client sees role-linked policies
     let r = t.req("GET", "/v1/acl/policies", Some(cs), None).await;
     assert_eq!(r.json().as_array().unwrap().len(), 1);
@@ -580,7 +669,8 @@ async fn ec46_to_ec49_auth_methods_and_binding_rules() {
     let body = r#"{"Name":"m","Type":"JWT","TokenLocality":"local","Config":{"JWKSURL":"https://x"}}"#;
     expect(&t.req("PUT", "/v1/acl/auth-method", Some(&m), Some(body)).await, 400, "auth method 0 invalid: 1 error occurred:\n\t* invalid MaxTokenTTL value '0s' (should be between 1m0s and 24h0m0s)\n\n");
     let body = json!({"Name":"okta","Type":"OIDC","TokenLocality":"global","MaxTokenTTL":"1h","Default":true,
-        "Config":{"OIDCDiscoveryURL":"https://okta","OIDCClientID":"id","OIDCClientSecret":"shh"}}).to_string();
+        "Config":{"OIDCDiscoveryURL":"https://okta","OIDCClientID":"id","OIDCClientSecret":"shh"}})
+    .to_string();
     let r = t.req("PUT", "/v1/acl/auth-method", Some(&m), Some(&body)).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let v = r.json();
@@ -601,7 +691,11 @@ async fn ec46_to_ec49_auth_methods_and_binding_rules() {
     let body = json!({"Name":"jwt","Type":"JWT","TokenLocality":"local","MaxTokenTTL":"1h","Default":true,"Config":{"JWKSURL":"https://x"}}).to_string();
     assert_eq!(t.req("PUT", "/v1/acl/auth-method", Some(&m), Some(&body)).await.status, 200);
     let body = json!({"Name":"okta","Default":true}).to_string();
-    expect(&t.req("PUT", "/v1/acl/auth-method/okta", Some(&m), Some(&body)).await, 400, "default method already exists: jwt");
+    expect(
+        &t.req("PUT", "/v1/acl/auth-method/okta", Some(&m), Some(&body)).await,
+        400,
+        "default method already exists: jwt",
+    );
     let body = json!({"Name":"x","Type":"OIDC","TokenLocality":"local","MaxTokenTTL":"1h","Config":{}}).to_string();
     expect(
         &t.req("PUT", "/v1/acl/auth-method", Some(&m), Some(&body)).await,
@@ -610,11 +704,26 @@ async fn ec46_to_ec49_auth_methods_and_binding_rules() {
     );
 
     // binding rules
-    let r = t.req("PUT", "/v1/acl/binding-rule", Some(&m), Some(r#"{"AuthMethod":"nope","BindType":"management"}"#)).await;
+    let r =
+        t.req("PUT", "/v1/acl/binding-rule", Some(&m), Some(r#"{"AuthMethod":"nope","BindType":"management"}"#)).await;
     expect(&r, 400, "ACL auth method nope not found");
-    let r = t.req("PUT", "/v1/acl/binding-rule", Some(&m), Some(r#"{"AuthMethod":"okta","BindType":"management","BindName":"x"}"#)).await;
+    let r = t
+        .req(
+            "PUT",
+            "/v1/acl/binding-rule",
+            Some(&m),
+            Some(r#"{"AuthMethod":"okta","BindType":"management","BindName":"x"}"#),
+        )
+        .await;
     expect(&r, 400, "binding rule 0 invalid: 1 error occurred:\n\t* bind name should be empty\n\n");
-    let r = t.req("PUT", "/v1/acl/binding-rule", Some(&m), Some(r#"{"AuthMethod":"okta","BindType":"nope","Selector":"x =="}"#)).await;
+    let r = t
+        .req(
+            "PUT",
+            "/v1/acl/binding-rule",
+            Some(&m),
+            Some(r#"{"AuthMethod":"okta","BindType":"nope","Selector":"x =="}"#),
+        )
+        .await;
     assert!(r.body.starts_with("binding rule 0 invalid: 2 errors occurred:\n\t* unsupported bind type: \"nope\"\n\t* selector is invalid: "), "{}", r.body);
     let body = r#"{"AuthMethod":"okta","BindType":"role","BindName":"eng","Selector":"\"eng\" in list.groups","Description":"x"}"#;
     let r = t.req("PUT", "/v1/acl/binding-rule", Some(&m), Some(body)).await;
@@ -625,7 +734,10 @@ async fn ec46_to_ec49_auth_methods_and_binding_rules() {
     let r = t.req("PUT", &format!("/v1/acl/binding-rule/{id}"), Some(&m), Some(r#"{"Description":"d"}"#)).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let v = r.json();
-    assert_eq!((v["ID"].as_str(), v["BindType"].as_str(), v["BindName"].as_str(), v["AuthMethod"].as_str()), (Some(id), Some("role"), Some("eng"), Some("okta")));
+    assert_eq!(
+        (v["ID"].as_str(), v["BindType"].as_str(), v["BindName"].as_str(), v["AuthMethod"].as_str()),
+        (Some(id), Some("role"), Some("eng"), Some("okta"))
+    );
     assert_eq!(v["Selector"], "");
     assert_eq!(v["Description"], "d");
     let r = t.req("PUT", &format!("/v1/acl/binding-rule/{id}"), Some(&m), Some(&json!({"ID": U}).to_string())).await;
@@ -635,8 +747,16 @@ async fn ec46_to_ec49_auth_methods_and_binding_rules() {
     let r = t.req("GET", "/v1/acl/binding-rules", Some(&m), None).await;
     assert_eq!(r.json().as_array().unwrap().len(), 1);
     expect(&t.req("GET", "/v1/acl/binding-rules", None, None).await, 403, "Permission denied");
-    expect(&t.req("GET", &format!("/v1/acl/binding-rule/{U}"), Some(&m), None).await, 404, "ACL binding rule not found");
-    expect(&t.req("DELETE", &format!("/v1/acl/binding-rule/{U}"), Some(&m), None).await, 500, "ACL binding rule not found");
+    expect(
+        &t.req("GET", &format!("/v1/acl/binding-rule/{U}"), Some(&m), None).await,
+        404,
+        "ACL binding rule not found",
+    );
+    expect(
+        &t.req("DELETE", &format!("/v1/acl/binding-rule/{U}"), Some(&m), None).await,
+        500,
+        "ACL binding rule not found",
+    );
     expect(&t.req("DELETE", "/v1/acl/auth-method/nope", Some(&m), None).await, 500, "ACL auth method not found");
     assert_eq!(t.req("DELETE", "/v1/acl/auth-method/okta", Some(&m), None).await.status, 200);
     // no cascade
@@ -649,8 +769,15 @@ async fn ec50_to_ec54_http_conventions() {
     let m = t.bootstrap().await;
     expect(&t.req("GET", "/v1/acl/policies?index=abc", Some(&m), None).await, 400, "Invalid index");
     expect(&t.req("GET", "/v1/acl/policies?wait=10", Some(&m), None).await, 400, "Invalid wait time");
-    expect(&t.req("GET", "/v1/acl/policies?stale=maybe", Some(&m), None).await, 400, "Expect `true` or `false` for `stale` query string parameter");
-    assert_eq!(t.req("GET", "/v1/acl/policies?stale&wait=0&namespace=default&filter=junk", Some(&m), None).await.status, 200);
+    expect(
+        &t.req("GET", "/v1/acl/policies?stale=maybe", Some(&m), None).await,
+        400,
+        "Expect `true` or `false` for `stale` query string parameter",
+    );
+    assert_eq!(
+        t.req("GET", "/v1/acl/policies?stale&wait=0&namespace=default&filter=junk", Some(&m), None).await.status,
+        200
+    );
     expect(&t.req("PATCH", "/v1/acl/policies", Some(&m), None).await, 405, "Invalid method");
     expect(&t.req("PATCH", "/v1/acl/policy/", Some(&m), None).await, 400, "Missing Policy Name");
     // 53
@@ -659,7 +786,9 @@ async fn ec50_to_ec54_http_conventions() {
     let r = t.req_h("GET", "/v1/acl/token/self", Some(("Authorization", m.as_str())), None).await;
     assert_eq!(r.json()["AccessorID"], "anonymous");
     // 54
-    let r = t.req("PUT", "/v1/acl/policy/foo", Some(&m), Some(r#"{"name":"foo","rules":"node { policy = \"read\" }"}"#)).await;
+    let r = t
+        .req("PUT", "/v1/acl/policy/foo", Some(&m), Some(r#"{"name":"foo","rules":"node { policy = \"read\" }"}"#))
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(t.req("GET", "/v1/acl/policy/foo", Some(&m), None).await.json()["Rules"], NODE_READ);
     // routing
@@ -679,8 +808,16 @@ async fn ec50_to_ec54_http_conventions() {
     let r = t.req("GET", "/v1/agent/self", None, None).await;
     assert_eq!(r.json()["config"]["Region"], "global");
     // decode errors
-    expect(&t.req("PUT", "/v1/acl/policy/foo", Some(&m), Some("x")).await, 400, "invalid character 'x' looking for beginning of value");
-    expect(&t.req("PUT", "/v1/acl/policy/foo", Some(&m), Some(r#"{"Name":5}"#)).await, 400, "json: cannot unmarshal number into Go struct field ACLPolicy.Name of type string");
+    expect(
+        &t.req("PUT", "/v1/acl/policy/foo", Some(&m), Some("x")).await,
+        400,
+        "invalid character 'x' looking for beginning of value",
+    );
+    expect(
+        &t.req("PUT", "/v1/acl/policy/foo", Some(&m), Some(r#"{"Name":5}"#)).await,
+        400,
+        "json: cannot unmarshal number into Go struct field ACLPolicy.Name of type string",
+    );
 }
 
 #[tokio::test]
@@ -801,4 +938,32 @@ async fn spawn_local_serves_http() {
     assert!(base.starts_with("http://127.0.0.1:"));
     let resp = reqwest::get(format!("{base}/v1/status/leader")).await.unwrap();
     assert_eq!(resp.text().await.unwrap(), "\"127.0.0.1:4647\"");
+}
+
+/// Rough timing at benchmark scale: `cargo test --release --lib devnomad::tests::scale_timing -- --ignored --nocapture`.
+#[tokio::test]
+#[ignore]
+async fn scale_timing() {
+    let t = T::new();
+    let m = t.dn.seed_demo().unwrap();
+    let m = m.expose();
+    let start = std::time::Instant::now();
+    t.dn.seed_scale(50_000, 500, 100).unwrap();
+    eprintln!("seed_scale(50k): {:?}", start.elapsed());
+    for uri in [
+        "/v1/acl/tokens",
+        "/v1/acl/tokens?per_page=50",
+        "/v1/acl/tokens?per_page=50&filter=Type%20%3D%3D%20%22management%22",
+        "/v1/acl/tokens?prefix=ab",
+        "/v1/acl/policies",
+        "/v1/acl/roles",
+    ] {
+        let start = std::time::Instant::now();
+        let r = t.req("GET", uri, Some(m), None).await;
+        eprintln!("{uri}: {} bytes in {:?}", r.body.len(), start.elapsed());
+        assert_eq!(r.status, 200);
+    }
+    let start = std::time::Instant::now();
+    t.create_token(m, json!({"Type":"client","Policies":["p"]})).await;
+    eprintln!("token create at scale: {:?}", start.elapsed());
 }

@@ -10,12 +10,14 @@ use time::OffsetDateTime;
 use crate::nomad::duration::GoDuration;
 use crate::nomad::models::{
     is_zero_time, AclToken, AclTokenListStub, AclTokenRoleLink, BootstrapRequest, OneTimeToken,
-    OneTimeTokenExchangeRequest, OneTimeTokenExchangeResponse, OneTimeTokenUpsertResponse, SecretId,
-    TOKEN_TYPE_CLIENT, TOKEN_TYPE_MANAGEMENT,
+    OneTimeTokenExchangeRequest, OneTimeTokenExchangeResponse, OneTimeTokenUpsertResponse, SecretId, TOKEN_TYPE_CLIENT,
+    TOKEN_TYPE_MANAGEMENT,
 };
 
 use super::bexpr;
-use super::body::{decode, decode_value, get_ci, parse_first_value, ACL_TOKEN, BOOTSTRAP_REQUEST, OTT_EXCHANGE_REQUEST};
+use super::body::{
+    decode, decode_value, get_ci, parse_first_value, ACL_TOKEN, BOOTSTRAP_REQUEST, OTT_EXCHANGE_REQUEST,
+};
 use super::http::{blocking, error, parse_query, query_ok, rpc_prelude, write_empty, write_ok, Req};
 use super::state::{acls_disabled_token, anonymous_token, token_hash, State, ONE_TIME_TOKEN_TTL_NANOS};
 use super::util::{add_nanos, is_uuid, multierror, nanos_between, new_uuid, now_utc, uuid_index_key, ApiError};

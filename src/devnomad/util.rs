@@ -92,7 +92,7 @@ pub fn new_uuid() -> String {
 /// Go's `%#U` of a byte interpreted as a rune, e.g. `U+007A 'z'`.
 fn go_sharp_u(b: u8) -> String {
     let c = char::from(b);
-    if c.is_control() || (b >= 0x7f && b < 0xa0) {
+    if c.is_control() || (0x7f..0xa0).contains(&b) {
         format!("U+{:04X}", b as u32)
     } else {
         format!("U+{:04X} '{}'", b as u32, c)
@@ -113,7 +113,7 @@ pub fn uuid_index_key(s: &str, enforce_length: bool) -> Result<String, String> {
         return Err(format!("UUID should have maximum of 4 \"-\"; got {hyphens}"));
     }
     let sanitized: Vec<u8> = s.bytes().filter(|b| *b != b'-').collect();
-    if sanitized.len() % 2 != 0 {
+    if !sanitized.len().is_multiple_of(2) {
         return Err("Input (without hyphens) must be even length".into());
     }
     for pair in sanitized.chunks(2) {

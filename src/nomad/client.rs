@@ -329,19 +329,13 @@ impl NomadClient {
             }
             tls::TlsSetup::Rustls(cfg) => builder.use_preconfigured_tls(*cfg),
         };
-        let http = builder.build().map_err(|e| NomadError::Config {
-            reason: format!("cannot build the HTTP client: {}", error_chain(&e)),
-        })?;
+        let http = builder
+            .build()
+            .map_err(|e| NomadError::Config { reason: format!("cannot build the HTTP client: {}", error_chain(&e)) })?;
 
         let region = config.region.clone().filter(|r| !r.is_empty());
         Ok(NomadClient {
-            inner: Arc::new(Inner {
-                http,
-                base,
-                address,
-                region,
-                request_timeout: config.request_timeout,
-            }),
+            inner: Arc::new(Inner { http, base, address, region, request_timeout: config.request_timeout }),
         })
     }
 
@@ -426,12 +420,7 @@ impl NomadClient {
             query.push(("wait", format!("{}ms", w.as_millis().max(1))));
         }
         let wait = q.blocking_wait();
-        let parts = RequestParts {
-            query,
-            token: q.auth_token.as_ref(),
-            body: None,
-            extra_timeout: wait + wait / 16,
-        };
+        let parts = RequestParts { query, token: q.auth_token.as_ref(), body: None, extra_timeout: wait + wait / 16 };
         let reply = self.send(Method::GET, segments, parts).await?;
         let meta = parse_query_meta(&reply.headers, reply.elapsed)?;
         let value = decode(&reply.body, segments)?;
@@ -476,9 +465,10 @@ impl NomadClient {
             query.push(("region", r.to_string()));
         }
         let body = match body {
-            Some(b) => Some(serde_json::to_vec(b).map_err(|e| NomadError::Config {
-                reason: format!("cannot encode the request body: {e}"),
-            })?),
+            Some(b) => Some(
+                serde_json::to_vec(b)
+                    .map_err(|e| NomadError::Config { reason: format!("cannot encode the request body: {e}") })?,
+            ),
             None => None,
         };
         let parts = RequestParts { query, token: w.auth_token.as_ref(), body, extra_timeout: Duration::ZERO };
@@ -504,11 +494,8 @@ impl NomadClient {
         let url = self.url(segments, &parts.query);
         // Logged path: no query string (a filter may name a SecretID), never the token.
         let path = url.path().to_string();
-        let mut req = self
-            .inner
-            .http
-            .request(method.clone(), url)
-            .timeout(self.inner.request_timeout + parts.extra_timeout);
+        let mut req =
+            self.inner.http.request(method.clone(), url).timeout(self.inner.request_timeout + parts.extra_timeout);
         if let Some(token) = parts.token.filter(|t| !t.is_empty()) {
             let mut value = HeaderValue::from_str(token.expose().trim()).map_err(|_| NomadError::Config {
                 reason: "the ACL token contains characters that cannot be sent in a header".to_string(),
@@ -558,11 +545,7 @@ impl NomadClient {
     fn transport_error(&self, e: &reqwest::Error) -> NomadError {
         let address = self.inner.address.clone();
         if e.is_connect() {
-            let reason = if e.is_timeout() {
-                "connection timed out".to_string()
-            } else {
-                error_chain(e)
-            };
+            let reason = if e.is_timeout() { "connection timed out".to_string() } else { error_chain(e) };
             return NomadError::Unreachable { address, reason };
         }
         if e.is_timeout() {
@@ -586,9 +569,7 @@ fn parse_address(address: &str) -> Result<Url, NomadError> {
         return Err(NomadError::Config { reason: "the Nomad address is empty".to_string() });
     }
     if trimmed.starts_with("unix://") {
-        return Err(NomadError::Config {
-            reason: format!("unix socket addresses are not supported: {shown}"),
-        });
+        return Err(NomadError::Config { reason: format!("unix socket addresses are not supported: {shown}") });
     }
     // The `nomad` CLI needs a scheme; accept a bare host:port as http.
     let with_scheme = if trimmed.contains("://") { trimmed.to_string() } else { format!("http://{trimmed}") };
@@ -603,9 +584,7 @@ fn parse_address(address: &str) -> Result<Url, NomadError> {
         return Err(NomadError::Config { reason: format!("invalid Nomad address {shown:?}: no host") });
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(NomadError::Config {
-            reason: format!("the Nomad address must not carry credentials: {shown:?}"),
-        });
+        return Err(NomadError::Config { reason: format!("the Nomad address must not carry credentials: {shown:?}") });
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(NomadError::Config {
@@ -679,9 +658,9 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>,
 fn header_u64(headers: &HeaderMap, name: &str) -> Result<u64, NomadError> {
     match header_str(headers, name)? {
         None | Some("") => Ok(0),
-        Some(s) => s
-            .parse()
-            .map_err(|_| NomadError::BadResponse { reason: format!("header {name} is not a number: {s:?}") }),
+        Some(s) => {
+            s.parse().map_err(|_| NomadError::BadResponse { reason: format!("header {name} is not a number: {s:?}") })
+        }
     }
 }
 
@@ -775,6 +754,24 @@ mod tests {
         assert!(!format!("{q:?}").contains("2b778dd9"));
         let w = WriteOptions::new().with_token(SecretId::from("2b778dd9-f5f1-6f29-b4b4-9a5fa948757a"));
         assert!(!format!("{w:?}").contains("2b778dd9"));
+    }
+
+    /// Server functions need `Send` futures.
+    #[test]
+    fn futures_are_send() {
+        fn assert_send<T: Send>(_: &T) {}
+        let c = client("http://127.0.0.1:4646");
+        let q = QueryOptions::new();
+        let w = WriteOptions::new();
+        assert_send(&c.acl_tokens().list(&q));
+        assert_send(&c.acl_tokens().exchange_one_time(&SecretId::default(), &w));
+        assert_send(&c.acl_policies().get("p", &q));
+        assert_send(&c.acl_roles().get_by_name("r", &q));
+        assert_send(&c.acl_auth_methods().list(&q));
+        assert_send(&c.acl_binding_rules().delete("b", &w));
+        assert_send(&c.status_leader());
+        fn assert_sync_clone<T: Send + Sync + Clone + 'static>() {}
+        assert_sync_clone::<NomadClient>();
     }
 
     #[test]

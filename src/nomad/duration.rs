@@ -145,10 +145,8 @@ pub fn parse_go_duration(orig: &str) -> Result<i64, DurationError> {
         }
         let u = String::from_utf8_lossy(&s[..i]).into_owned();
         s = &s[i..];
-        let unit = unit_nanos(&u).ok_or_else(|| DurationError::UnknownUnit {
-            unit: u.clone(),
-            orig: orig.to_string(),
-        })?;
+        let unit =
+            unit_nanos(&u).ok_or_else(|| DurationError::UnknownUnit { unit: u.clone(), orig: orig.to_string() })?;
         if v > LIMIT / unit {
             return Err(invalid());
         }
@@ -361,9 +359,7 @@ impl<'de> Deserialize<'de> for GoDuration {
                 Ok(GoDuration(v))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<GoDuration, E> {
-                i64::try_from(v)
-                    .map(GoDuration)
-                    .map_err(|_| E::custom("duration out of range"))
+                i64::try_from(v).map(GoDuration).map_err(|_| E::custom("duration out of range"))
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<GoDuration, E> {
                 // Go: time.Duration(float64) truncates toward zero.
@@ -477,25 +473,30 @@ mod tests {
     #[test]
     fn parse_errors_match_go() {
         let bad = [
-            "", "3", "-", "s", ".", "-.", ".s", "+.s", "1d", "\u{85}\u{85}", "\u{ffff}",
-            "9223372036854775808ns", "9223372036854775.808us", "-9223372036854775809ns",
-            "10", "1h 30m", "abc",
+            "",
+            "3",
+            "-",
+            "s",
+            ".",
+            "-.",
+            ".s",
+            "+.s",
+            "1d",
+            "\u{85}\u{85}",
+            "\u{ffff}",
+            "9223372036854775808ns",
+            "9223372036854775.808us",
+            "-9223372036854775809ns",
+            "10",
+            "1h 30m",
+            "abc",
         ];
         for s in bad {
             assert!(parse_go_duration(s).is_err(), "input {s:?} should fail");
         }
-        assert_eq!(
-            parse_go_duration("10").unwrap_err().to_string(),
-            "time: missing unit in duration \"10\""
-        );
-        assert_eq!(
-            parse_go_duration("1d").unwrap_err().to_string(),
-            "time: unknown unit \"d\" in duration \"1d\""
-        );
-        assert_eq!(
-            parse_go_duration("abc").unwrap_err().to_string(),
-            "time: invalid duration \"abc\""
-        );
+        assert_eq!(parse_go_duration("10").unwrap_err().to_string(), "time: missing unit in duration \"10\"");
+        assert_eq!(parse_go_duration("1d").unwrap_err().to_string(), "time: unknown unit \"d\" in duration \"1d\"");
+        assert_eq!(parse_go_duration("abc").unwrap_err().to_string(), "time: invalid duration \"abc\"");
         assert_eq!(parse_go_duration("").unwrap_err().to_string(), "time: invalid duration \"\"");
     }
 

@@ -162,6 +162,11 @@ impl NomadError {
         }
     }
 
+    /// True when the Nomad agent runs with ACLs disabled (`400 ACL support disabled`).
+    pub fn is_acl_disabled(&self) -> bool {
+        matches!(self, NomadError::InvalidRequest { message } if message == "ACL support disabled")
+    }
+
     /// True for Nomad's "the object does not exist" answers, whatever status carried them:
     /// 404, and the 500s of deletes of missing roles, auth methods and binding rules
     /// (`ACL role not found`, ...), and the 400 of deleting a missing token.
@@ -169,9 +174,7 @@ impl NomadError {
         match self {
             NomadError::NotFound { .. } => true,
             NomadError::Server { status: 500, message } => message.ends_with(" not found"),
-            NomadError::InvalidRequest { message } => {
-                message.starts_with("Cannot delete nonexistent tokens")
-            }
+            NomadError::InvalidRequest { message } => message.starts_with("Cannot delete nonexistent tokens"),
             _ => false,
         }
     }
@@ -217,18 +220,13 @@ mod tests {
             "token 0 invalid: 2 errors occurred:\n\t* cannot toggle global mode\n\t* cannot update expiration TTL\n\n",
         );
         assert_eq!(e.details(), vec!["cannot toggle global mode", "cannot update expiration TTL"]);
-        assert_eq!(
-            NomadError::from_status(400, "Missing Policy Name").details(),
-            vec!["Missing Policy Name"]
-        );
+        assert_eq!(NomadError::from_status(400, "Missing Policy Name").details(), vec!["Missing Policy Name"]);
     }
 
     #[test]
     fn serde_round_trip_and_display() {
-        let e = NomadError::Unreachable {
-            address: "http://127.0.0.1:4646".into(),
-            reason: "connection refused".into(),
-        };
+        let e =
+            NomadError::Unreachable { address: "http://127.0.0.1:4646".into(), reason: "connection refused".into() };
         let j = serde_json::to_string(&e).unwrap();
         assert!(j.contains("\"kind\":\"unreachable\""), "{j}");
         let back: NomadError = serde_json::from_str(&j).unwrap();

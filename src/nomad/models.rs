@@ -30,13 +30,10 @@ pub fn is_zero_time(t: &OffsetDateTime) -> bool {
 /// Formats a time like Go's `time.RFC3339Nano` (`2026-08-21T10:00:00.123456789Z`,
 /// trailing zeros of the fraction trimmed, `Z` for UTC).
 pub fn format_rfc3339_nano(t: &OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| {
-            // Offsets with seconds cannot be written as RFC3339; fall back to UTC.
-            t.to_offset(time::UtcOffset::UTC)
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default()
-        })
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| {
+        // Offsets with seconds cannot be written as RFC3339; fall back to UTC.
+        t.to_offset(time::UtcOffset::UTC).format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    })
 }
 
 /// Parses an RFC3339 time with up to nanosecond precision.
@@ -681,11 +678,8 @@ mod tests {
 
     #[test]
     fn secret_is_redacted_in_debug_and_display() {
-        let tok = AclToken {
-            accessor_id: "a".into(),
-            secret_id: SecretId::new(SECRET.to_string()),
-            ..Default::default()
-        };
+        let tok =
+            AclToken { accessor_id: "a".into(), secret_id: SecretId::new(SECRET.to_string()), ..Default::default() };
         let dbg = format!("{tok:?}");
         assert!(!dbg.contains(SECRET), "{dbg}");
         assert!(dbg.contains("<redacted>"));

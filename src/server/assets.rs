@@ -14,7 +14,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Response, StatusCode};
 use rust_embed::RustEmbed;
 
 #[derive(RustEmbed)]
-#[folder = "$CARGO_MANIFEST_DIR/target/site"]
+#[folder = "target/site"]
 #[allow_missing = true]
 #[exclude = "*.map"]
 struct Site;
@@ -87,16 +87,17 @@ pub fn serve(path: &str, req_headers: &HeaderMap) -> Option<Response<Body>> {
                 coding.eq_ignore_ascii_case(enc) && !refused
             })
     };
-    let (body, encoding) = [("br", ".br"), ("gzip", ".gz")]
-        .iter()
-        .find_map(|(enc, ext)| {
-            if accepts(enc) {
-                Site::get(&format!("{name}{ext}")).map(|f| (f.data, Some(*enc)))
-            } else {
-                None
-            }
-        })
-        .unwrap_or((file.data, None));
+    let (body, encoding) =
+        [("br", ".br"), ("gzip", ".gz")]
+            .iter()
+            .find_map(|(enc, ext)| {
+                if accepts(enc) {
+                    Site::get(&format!("{name}{ext}")).map(|f| (f.data, Some(*enc)))
+                } else {
+                    None
+                }
+            })
+            .unwrap_or((file.data, None));
 
     let mut res = Response::builder()
         .status(StatusCode::OK)

@@ -35,10 +35,7 @@ pub fn is_same_origin(headers: &HeaderMap) -> bool {
     if origin == "null" {
         return false;
     }
-    let host = headers
-        .get("x-forwarded-host")
-        .or_else(|| headers.get(header::HOST))
-        .and_then(|v| v.to_str().ok());
+    let host = headers.get("x-forwarded-host").or_else(|| headers.get(header::HOST)).and_then(|v| v.to_str().ok());
     let Some(host) = host else { return false };
     // Compare host[:port]; the scheme may be rewritten by a TLS-terminating proxy.
     origin.split_once("://").is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(host))

@@ -24,7 +24,9 @@ pub struct Readiness {
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
     let nomad_address = state.nomad.address().to_string();
     match state.nomad.status_leader().await {
-        Ok(leader) => (StatusCode::OK, Json(Readiness { ready: true, nomad_address, leader: Some(leader), reason: None })),
+        Ok(leader) => {
+            (StatusCode::OK, Json(Readiness { ready: true, nomad_address, leader: Some(leader), reason: None }))
+        }
         Err(e) => (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(Readiness { ready: false, nomad_address, leader: None, reason: Some(e.to_string()) }),

@@ -64,10 +64,5 @@ pub type RequestLogLayer = TraceLayer<
 >;
 
 pub fn request_log_layer() -> RequestLogLayer {
-    TraceLayer::new_for_http()
-        .make_span_with(RequestSpan)
-        .on_request(Quiet)
-        .on_response(LogResponse)
-        .on_failure(Quiet)
+    TraceLayer::new_for_http().make_span_with(RequestSpan).on_request(Quiet).on_response(LogResponse).on_failure(Quiet)
 }
-

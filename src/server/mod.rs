@@ -3,11 +3,11 @@
 
 pub mod assets;
 pub mod cli;
+pub mod csrf;
 pub mod headers;
 pub mod health;
 pub mod logging;
 pub mod session;
-pub mod csrf;
 
 use std::net::SocketAddr;
 
@@ -99,14 +99,11 @@ async fn fallback(State(state): State<AppState>, req: Request<Body>) -> Response
     res
 }
 
-/// Serves `router` on `listen` until SIGTERM or Ctrl-C, then drains open requests.
-async fn serve_until_signal(listen: SocketAddr, router: Router) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
-    serve_on(listener, router).await
+async fn bind(listen: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))
 }
 
+/// Serves `router` until SIGTERM or Ctrl-C, then drains open requests.
 async fn serve_on(listener: tokio::net::TcpListener, router: Router) -> anyhow::Result<()> {
     axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.context("server failed")
 }
@@ -143,9 +140,11 @@ fn warn_if_no_frontend() {
 pub async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
     warn_if_no_frontend();
     let state = AppState::new(args.nomad.to_config(), args.listen)?;
-    tracing::info!(listen = %args.listen, nomad = %args.nomad.address, "console starting");
-    println!("Nomad ACL Console: http://{} (Nomad at {})", args.listen, args.nomad.address);
-    serve_until_signal(args.listen, router(state)).await
+    let listener = bind(args.listen).await?;
+    let addr = listener.local_addr()?;
+    tracing::info!(listen = %addr, nomad = %args.nomad.address, "console starting");
+    println!("Nomad ACL Console: http://{addr} (Nomad at {})", args.nomad.address);
+    serve_on(listener, router(state)).await
 }
 
 pub async fn run_demo(args: DemoArgs) -> anyhow::Result<()> {
@@ -157,9 +156,7 @@ pub async fn run_demo(args: DemoArgs) -> anyhow::Result<()> {
     }
     let nomad_addr = nomad.spawn_local().await.context("cannot start the embedded Nomad")?;
     let state = AppState::new(NomadArgs::local(nomad_addr.clone()), args.listen)?;
-    let listener = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let listener = bind(args.listen).await?;
     let addr = listener.local_addr()?;
     println!("Nomad ACL Console (demo mode): http://{addr}");
     println!("Embedded Nomad API:            {nomad_addr}");
@@ -176,9 +173,7 @@ pub async fn run_dev_nomad(args: DevNomadArgs) -> anyhow::Result<()> {
         region: args.region.clone(),
         acl_enabled: true,
     })?;
-    let listener = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let listener = bind(args.listen).await?;
     println!("Embedded Nomad ACL API: http://{}", listener.local_addr()?);
     nomad.serve(listener, shutdown_signal()).await.context("embedded Nomad failed")
 }

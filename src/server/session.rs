@@ -63,11 +63,7 @@ pub struct SessionKeys {
 
 impl SessionKeys {
     pub fn new(master: &[u8], secure: CookieSecure) -> anyhow::Result<Self> {
-        anyhow::ensure!(
-            master.len() >= 32,
-            "the session key must be at least 32 bytes long (it is {})",
-            master.len()
-        );
+        anyhow::ensure!(master.len() >= 32, "the session key must be at least 32 bytes long (it is {})", master.len());
         Ok(Self { key: Key::derive_from(master), secure })
     }
 
@@ -79,7 +75,8 @@ impl SessionKeys {
     /// The key from `--session-key-file` or `NOMAD_ACL_CONSOLE_SESSION_KEY`, else a random one.
     pub fn load(file: Option<&Path>, env_value: Option<&str>, secure: CookieSecure) -> anyhow::Result<Self> {
         if let Some(path) = file {
-            let bytes = std::fs::read(path).with_context(|| format!("cannot read session key file {}", path.display()))?;
+            let bytes =
+                std::fs::read(path).with_context(|| format!("cannot read session key file {}", path.display()))?;
             let trimmed = trim_ascii(&bytes);
             return Self::new(trimmed, secure).with_context(|| format!("session key file {}", path.display()));
         }

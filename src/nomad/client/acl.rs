@@ -10,8 +10,8 @@ use super::{NomadClient, QueryMeta, QueryOptions, WriteMeta, WriteOptions};
 use crate::nomad::error::NomadError;
 use crate::nomad::models::{
     AclAuthMethod, AclAuthMethodListStub, AclBindingRule, AclBindingRuleListStub, AclPolicy, AclPolicyListStub,
-    AclRole, AclRoleListStub, AclToken, AclTokenListStub, BootstrapRequest, OneTimeToken,
-    OneTimeTokenExchangeRequest, OneTimeTokenExchangeResponse, OneTimeTokenUpsertResponse, SecretId,
+    AclRole, AclRoleListStub, AclToken, AclTokenListStub, BootstrapRequest, OneTimeToken, OneTimeTokenExchangeRequest,
+    OneTimeTokenExchangeResponse, OneTimeTokenUpsertResponse, SecretId,
 };
 
 /// Nothing to send: the `B` of writes without a body.
@@ -57,16 +57,12 @@ impl<'a> AclPolicies<'a> {
     /// `PUT /v1/acl/policy/:name` with the policy as body (`Name`, `Description`, `Rules`,
     /// `JobACL`): creates or fully replaces it. Nomad answers with an empty body.
     pub async fn upsert(&self, policy: &AclPolicy, w: &WriteOptions) -> Result<WriteMeta, NomadError> {
-        self.client
-            .write_no_reply(Method::PUT, &["acl", "policy", &policy.name], Some(policy), w)
-            .await
+        self.client.write_no_reply(Method::PUT, &["acl", "policy", &policy.name], Some(policy), w).await
     }
 
     /// `DELETE /v1/acl/policy/:name`. Deleting a missing policy succeeds.
     pub async fn delete(&self, name: &str, w: &WriteOptions) -> Result<WriteMeta, NomadError> {
-        self.client
-            .write_no_reply::<NoBody>(Method::DELETE, &["acl", "policy", name], None, w)
-            .await
+        self.client.write_no_reply::<NoBody>(Method::DELETE, &["acl", "policy", name], None, w).await
     }
 }
 
@@ -126,16 +122,12 @@ impl<'a> AclTokens<'a> {
     /// Nomad keeps SecretID and CreateTime, refuses to toggle `global` or change the TTL, and
     /// creates a client token with exactly the given AccessorID and SecretID when none exists.
     pub async fn update(&self, token: &AclToken, w: &WriteOptions) -> Result<(AclToken, WriteMeta), NomadError> {
-        self.client
-            .write(Method::PUT, &["acl", "token", &token.accessor_id], Some(token), w)
-            .await
+        self.client.write(Method::PUT, &["acl", "token", &token.accessor_id], Some(token), w).await
     }
 
     /// `DELETE /v1/acl/token/:accessor_id`.
     pub async fn delete(&self, accessor_id: &str, w: &WriteOptions) -> Result<WriteMeta, NomadError> {
-        self.client
-            .write_no_reply::<NoBody>(Method::DELETE, &["acl", "token", accessor_id], None, w)
-            .await
+        self.client.write_no_reply::<NoBody>(Method::DELETE, &["acl", "token", accessor_id], None, w).await
     }
 
     /// `PUT /v1/acl/token/onetime`: a one-time token for the caller's own token (valid 10
@@ -143,9 +135,9 @@ impl<'a> AclTokens<'a> {
     pub async fn create_one_time(&self, w: &WriteOptions) -> Result<(OneTimeToken, WriteMeta), NomadError> {
         let (resp, meta): (OneTimeTokenUpsertResponse, _) =
             self.client.write::<NoBody, _>(Method::PUT, &["acl", "token", "onetime"], None, w).await?;
-        let ott = resp.one_time_token.ok_or_else(|| NomadError::BadResponse {
-            reason: "Nomad returned no one-time token".to_string(),
-        })?;
+        let ott = resp
+            .one_time_token
+            .ok_or_else(|| NomadError::BadResponse { reason: "Nomad returned no one-time token".to_string() })?;
         Ok((ott, meta))
     }
 
@@ -157,10 +149,8 @@ impl<'a> AclTokens<'a> {
         w: &WriteOptions,
     ) -> Result<(AclToken, WriteMeta), NomadError> {
         let body = OneTimeTokenExchangeRequest { one_time_secret_id: one_time_secret_id.clone() };
-        let (resp, meta): (OneTimeTokenExchangeResponse, _) = self
-            .client
-            .write(Method::PUT, &["acl", "token", "onetime", "exchange"], Some(&body), w)
-            .await?;
+        let (resp, meta): (OneTimeTokenExchangeResponse, _) =
+            self.client.write(Method::PUT, &["acl", "token", "onetime", "exchange"], Some(&body), w).await?;
         let token = resp.token.ok_or_else(|| NomadError::BadResponse {
             reason: "Nomad returned no ACL token for the one-time token".to_string(),
         })?;
@@ -207,9 +197,7 @@ impl<'a> AclRoles<'a> {
 
     /// `DELETE /v1/acl/role/:id`. A missing role is an error (Nomad answers 500 `ACL role not found`).
     pub async fn delete(&self, id: &str, w: &WriteOptions) -> Result<WriteMeta, NomadError> {
-        self.client
-            .write_no_reply::<NoBody>(Method::DELETE, &["acl", "role", id], None, w)
-            .await
+        self.client.write_no_reply::<NoBody>(Method::DELETE, &["acl", "role", id], None, w).await
     }
 }
 
@@ -238,23 +226,27 @@ impl<'a> AclAuthMethods<'a> {
     }
 
     /// `PUT /v1/acl/auth-method`: creates (or, for an existing name, updates) an auth method.
-    pub async fn create(&self, method: &AclAuthMethod, w: &WriteOptions) -> Result<(AclAuthMethod, WriteMeta), NomadError> {
+    pub async fn create(
+        &self,
+        method: &AclAuthMethod,
+        w: &WriteOptions,
+    ) -> Result<(AclAuthMethod, WriteMeta), NomadError> {
         self.client.write(Method::PUT, &["acl", "auth-method"], Some(method), w).await
     }
 
     /// `PUT /v1/acl/auth-method/:name` (the method's own `name`). Empty `Type`, `TokenLocality`,
     /// `TokenNameFormat`, `MaxTokenTTL` and `Config` are kept from the stored method; `Default` is not.
-    pub async fn update(&self, method: &AclAuthMethod, w: &WriteOptions) -> Result<(AclAuthMethod, WriteMeta), NomadError> {
-        self.client
-            .write(Method::PUT, &["acl", "auth-method", &method.name], Some(method), w)
-            .await
+    pub async fn update(
+        &self,
+        method: &AclAuthMethod,
+        w: &WriteOptions,
+    ) -> Result<(AclAuthMethod, WriteMeta), NomadError> {
+        self.client.write(Method::PUT, &["acl", "auth-method", &method.name], Some(method), w).await
     }
 
     /// `DELETE /v1/acl/auth-method/:name`. Binding rules of the method are not removed.
     pub async fn delete(&self, name: &str, w: &WriteOptions) -> Result<WriteMeta, NomadError> {
-        self.client
-            .write_no_reply::<NoBody>(Method::DELETE, &["acl", "auth-method", name], None, w)
-            .await
+        self.client.write_no_reply::<NoBody>(Method::DELETE, &["acl", "auth-method", name], None, w).await
     }
 
     /// `PUT /v1/acl/oidc/auth-url`: the provider URL to send the user to.
@@ -346,22 +338,26 @@ impl<'a> AclBindingRules<'a> {
     }
 
     /// `PUT /v1/acl/binding-rule`: creates a rule (Nomad generates the ID).
-    pub async fn create(&self, rule: &AclBindingRule, w: &WriteOptions) -> Result<(AclBindingRule, WriteMeta), NomadError> {
+    pub async fn create(
+        &self,
+        rule: &AclBindingRule,
+        w: &WriteOptions,
+    ) -> Result<(AclBindingRule, WriteMeta), NomadError> {
         self.client.write(Method::PUT, &["acl", "binding-rule"], Some(rule), w).await
     }
 
     /// `PUT /v1/acl/binding-rule/:id` (the rule's own `id`). Empty `BindName`, `BindType` and
     /// `AuthMethod` are kept from the stored rule; `Description` and `Selector` are not.
-    pub async fn update(&self, rule: &AclBindingRule, w: &WriteOptions) -> Result<(AclBindingRule, WriteMeta), NomadError> {
-        self.client
-            .write(Method::PUT, &["acl", "binding-rule", &rule.id], Some(rule), w)
-            .await
+    pub async fn update(
+        &self,
+        rule: &AclBindingRule,
+        w: &WriteOptions,
+    ) -> Result<(AclBindingRule, WriteMeta), NomadError> {
+        self.client.write(Method::PUT, &["acl", "binding-rule", &rule.id], Some(rule), w).await
     }
 
     /// `DELETE /v1/acl/binding-rule/:id`.
     pub async fn delete(&self, id: &str, w: &WriteOptions) -> Result<WriteMeta, NomadError> {
-        self.client
-            .write_no_reply::<NoBody>(Method::DELETE, &["acl", "binding-rule", id], None, w)
-            .await
+        self.client.write_no_reply::<NoBody>(Method::DELETE, &["acl", "binding-rule", id], None, w).await
     }
 }

@@ -141,10 +141,7 @@ fn parse_pem_certs(path: &Path, what: &str) -> Result<Vec<CertificateDer<'static
 fn load_cert_chain(path: &Path) -> Result<Vec<CertificateDer<'static>>, NomadError> {
     let chain = parse_pem_certs(path, "client certificate")?;
     if chain.is_empty() {
-        return Err(config_err(format!(
-            "no PEM certificate found in client certificate file {}",
-            path.display()
-        )));
+        return Err(config_err(format!("no PEM certificate found in client certificate file {}", path.display())));
     }
     Ok(chain)
 }
@@ -161,15 +158,9 @@ fn load_private_key(path: &Path) -> Result<PrivateKeyDer<'static>, NomadError> {
     }
 }
 
-fn add_certs(
-    store: &mut RootCertStore,
-    certs: Vec<CertificateDer<'static>>,
-    path: &Path,
-) -> Result<(), NomadError> {
+fn add_certs(store: &mut RootCertStore, certs: Vec<CertificateDer<'static>>, path: &Path) -> Result<(), NomadError> {
     for cert in certs {
-        store
-            .add(cert)
-            .map_err(|e| config_err(format!("invalid CA certificate in {}: {e}", path.display())))?;
+        store.add(cert).map_err(|e| config_err(format!("invalid CA certificate in {}: {e}", path.display())))?;
     }
     Ok(())
 }
@@ -184,21 +175,17 @@ fn load_roots(ca_cert: Option<&Path>, ca_path: Option<&Path>) -> Result<RootCert
         }
         let certs = parse_pem_certs(file, "CA certificate")?;
         if certs.is_empty() {
-            return Err(config_err(format!(
-                "no PEM certificate found in CA certificate file {}",
-                file.display()
-            )));
+            return Err(config_err(format!("no PEM certificate found in CA certificate file {}", file.display())));
         }
         add_certs(&mut store, certs, file)?;
         return Ok(store);
     }
     let dir = ca_path.expect("load_roots needs a CA file or directory");
-    let entries = fs::read_dir(dir)
-        .map_err(|e| config_err(format!("cannot read CA directory {}: {e}", dir.display())))?;
+    let entries =
+        fs::read_dir(dir).map_err(|e| config_err(format!("cannot read CA directory {}: {e}", dir.display())))?;
     let mut files: Vec<PathBuf> = Vec::new();
     for entry in entries {
-        let entry =
-            entry.map_err(|e| config_err(format!("cannot read CA directory {}: {e}", dir.display())))?;
+        let entry = entry.map_err(|e| config_err(format!("cannot read CA directory {}: {e}", dir.display())))?;
         let path = entry.path();
         // Follows symlinks (OpenSSL-style hash links point at PEM files).
         if fs::metadata(&path).map(|m| m.is_file()).unwrap_or(false) {

@@ -168,11 +168,7 @@ fn decode_string(name: &str, node: Node) -> Result<String, Fault> {
             _ => {}
         }
     }
-    Err(Fault::pos_error(
-        node.pos()?,
-        node.loc(),
-        format!("{name}: unknown type for string {}", node.type_name()),
-    ))
+    Err(Fault::pos_error(node.pos()?, node.loc(), format!("{name}: unknown type for string {}", node.type_name())))
 }
 
 fn decode_string_elem(name: &str, node: Node, out: &mut String) -> Result<(), Fault> {
@@ -189,11 +185,7 @@ fn expand_object(node: Node) -> Node {
             let loc = it.loc;
             Node::Item(Box::new(ObjectItem {
                 keys: vec![key0],
-                val: Node::Object(ObjectType {
-                    lbrace: Pos::default(),
-                    list: ObjectList { items: vec![it] },
-                    loc,
-                }),
+                val: Node::Object(ObjectType { lbrace: Pos::default(), list: ObjectList { items: vec![it] }, loc }),
                 loc,
             }))
         }
@@ -249,7 +241,9 @@ fn decode_ptr<T: Default + HasLoc>(
 }
 
 fn string_field(name: &str, list: &ObjectList, field: &str) -> Result<Option<String>, Fault> {
-    let Some((prefix, exact)) = field_matches(list, field)? else { return Ok(None) };
+    let Some((prefix, exact)) = field_matches(list, field)? else {
+        return Ok(None);
+    };
     let fname = format!("{name}.{field}");
     let mut val = None;
     if !prefix.items.is_empty() {
@@ -270,7 +264,9 @@ fn slice_field<T: Default>(
     elem: Decoder<T>,
     unused: &mut Vec<String>,
 ) -> Result<(), Fault> {
-    let Some((prefix, exact)) = field_matches(list, field)? else { return Ok(()) };
+    let Some((prefix, exact)) = field_matches(list, field)? else {
+        return Ok(());
+    };
     remove_case_fold(unused, field);
     let fname = format!("{name}.{field}");
     if !prefix.items.is_empty() {
@@ -290,7 +286,9 @@ fn ptr_field<T: Default + HasLoc>(
     f: Decoder<T>,
     unused: &mut Vec<String>,
 ) -> Result<(), Fault> {
-    let Some((prefix, exact)) = field_matches(list, field)? else { return Ok(()) };
+    let Some((prefix, exact)) = field_matches(list, field)? else {
+        return Ok(());
+    };
     remove_case_fold(unused, field);
     let fname = format!("{name}.{field}");
     if let Some(first) = prefix.items.first() {
@@ -425,10 +423,16 @@ fn fix_labels(root: &ObjectList, p: &mut RawPolicy) -> Result<(), Fault> {
         if i > 0 {
             remove_extra_key(&mut p.extra_keys, "namespace");
         }
-        let Node::Object(ot) = &ns_obj.val else { continue };
+        let Node::Object(ot) = &ns_obj.val else {
+            continue;
+        };
         let vars_list = ot.list.filter("variables")?;
-        let Some(first) = vars_list.items.first() else { continue };
-        let Node::Object(vo) = &first.val else { continue };
+        let Some(first) = vars_list.items.first() else {
+            continue;
+        };
+        let Node::Object(vo) = &first.val else {
+            continue;
+        };
         let paths = vo.list.filter("path")?;
         for (j, path) in paths.items.iter().enumerate() {
             if !path.keys.is_empty() {

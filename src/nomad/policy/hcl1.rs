@@ -78,8 +78,7 @@ pub(crate) fn index_panic(i: usize, len: usize) -> Fault {
     Fault::Panic(format!("runtime error: index out of range [{i}] with length {len}"))
 }
 
-const UNREAD_PANIC: &str =
-    "bytes.Buffer: UnreadRune: previous operation was not a successful ReadRune";
+const UNREAD_PANIC: &str = "bytes.Buffer: UnreadRune: previous operation was not a successful ReadRune";
 
 // ---------------------------------------------------------------------------------------
 // Tokens and AST
@@ -166,9 +165,7 @@ impl Token {
                     return Ok(String::new());
                 }
                 let r = if self.json { go_unquote(&self.text) } else { hcl_unquote(&self.text) };
-                r.ok_or_else(|| {
-                    Fault::Panic(format!("unquote {} err: invalid syntax", self.text))
-                })
+                r.ok_or_else(|| Fault::Panic(format!("unquote {} err: invalid syntax", self.text)))
             }
             // Value() of a number or bool is not a string: Go panics on the type assertion.
             _ => Err(Fault::Panic(format!(
@@ -274,10 +271,7 @@ pub(crate) fn equal_fold(a: &str, b: &str) -> bool {
         match (x.next(), y.next()) {
             (None, None) => return true,
             (Some(c), Some(d)) => {
-                if c != d
-                    && !c.to_lowercase().eq(d.to_lowercase())
-                    && !c.to_uppercase().eq(d.to_uppercase())
-                {
+                if c != d && !c.to_lowercase().eq(d.to_lowercase()) && !c.to_uppercase().eq(d.to_uppercase()) {
                     return false;
                 }
             }
@@ -292,7 +286,9 @@ impl ObjectList {
     pub fn filter(&self, key: &str) -> Result<ObjectList, Fault> {
         let mut out = ObjectList::default();
         for item in &self.items {
-            let Some(first) = item.keys.first() else { continue };
+            let Some(first) = item.keys.first() else {
+                continue;
+            };
             let v = first.string_value()?;
             if v != key && !equal_fold(&v, key) {
                 continue;
@@ -321,9 +317,8 @@ fn unquote_char(s: &[u8], go_rules: bool) -> Option<(u32, bool, usize)> {
         return None;
     }
     if c >= 0x80 {
-        let st = std::str::from_utf8(&s[..s.len().min(4)])
-            .or_else(|e| std::str::from_utf8(&s[..e.valid_up_to()]))
-            .ok()?;
+        let st =
+            std::str::from_utf8(&s[..s.len().min(4)]).or_else(|e| std::str::from_utf8(&s[..e.valid_up_to()])).ok()?;
         let ch = st.chars().next()?;
         return Some((ch as u32, true, ch.len_utf8()));
     }
@@ -474,10 +469,7 @@ pub(crate) fn go_unquote(text: &str) -> Option<String> {
 /// Go slice `s[a:b]` with Go's bounds panics.
 fn go_slice(s: &[u8], a: usize, b: isize) -> Result<&[u8], Fault> {
     if b < 0 || b as usize > s.len() {
-        return Err(Fault::Panic(format!(
-            "runtime error: slice bounds out of range [:{b}] with length {}",
-            s.len()
-        )));
+        return Err(Fault::Panic(format!("runtime error: slice bounds out of range [:{b}] with length {}", s.len())));
     }
     let b = b as usize;
     if a > b {
@@ -1127,10 +1119,7 @@ impl<'a> HclParser<'a> {
                 return Err(PErr::F(Fault::pos_error(
                     self.tok.pos,
                     None,
-                    format!(
-                        "key '{}' expected start of object ('{{') or assignment ('=')",
-                        ks.join(" ")
-                    ),
+                    format!("key '{}' expected start of object ('{{') or assignment ('=')", ks.join(" ")),
                 )));
             }
         };
@@ -1158,33 +1147,25 @@ impl<'a> HclParser<'a> {
                         );
                     }
                     if keys.is_empty() {
-                        return (
-                            Vec::new(),
-                            Some(PErr::F(Fault::pos_error(tok.pos, None, "no object keys found!"))),
-                        );
+                        return (Vec::new(), Some(PErr::F(Fault::pos_error(tok.pos, None, "no object keys found!"))));
                     }
                     return (keys, None);
                 }
                 Tok::LBrace => {
-                    let err = keys.is_empty().then(|| {
-                        PErr::F(Fault::pos_error(tok.pos, None, "expected: IDENT | STRING got: LBRACE"))
-                    });
+                    let err = keys
+                        .is_empty()
+                        .then(|| PErr::F(Fault::pos_error(tok.pos, None, "expected: IDENT | STRING got: LBRACE")));
                     return (keys, err);
                 }
                 Tok::Ident | Tok::String => keys.push(tok),
-                Tok::Illegal => {
-                    return (keys, Some(PErr::F(Fault::pos_error(tok.pos, None, "illegal character"))))
-                }
+                Tok::Illegal => return (keys, Some(PErr::F(Fault::pos_error(tok.pos, None, "illegal character")))),
                 other => {
                     return (
                         keys,
                         Some(PErr::F(Fault::pos_error(
                             tok.pos,
                             None,
-                            format!(
-                                "expected: IDENT | STRING | ASSIGN | LBRACE got: {}",
-                                other.name()
-                            ),
+                            format!("expected: IDENT | STRING | ASSIGN | LBRACE got: {}", other.name()),
                         ))),
                     )
                 }
@@ -1195,17 +1176,11 @@ impl<'a> HclParser<'a> {
     fn object(&mut self) -> Result<Node, PErr> {
         let tok = self.scan();
         match tok.kind {
-            Tok::Number | Tok::Float | Tok::Bool | Tok::String | Tok::Heredoc => {
-                Ok(Node::Literal(tok))
-            }
+            Tok::Number | Tok::Float | Tok::Bool | Tok::String | Tok::Heredoc => Ok(Node::Literal(tok)),
             Tok::LBrace => Ok(Node::Object(self.object_type()?)),
             Tok::LBrack => Ok(Node::ListT(self.list_type()?)),
             Tok::Eof => Err(PErr::Eof),
-            _ => Err(PErr::F(Fault::pos_error(
-                tok.pos,
-                None,
-                format!("Unknown token: {}", tok.go_string()),
-            ))),
+            _ => Err(PErr::F(Fault::pos_error(tok.pos, None, format!("Unknown token: {}", tok.go_string())))),
         }
     }
 
@@ -1255,10 +1230,7 @@ impl<'a> HclParser<'a> {
                 return Err(PErr::F(Fault::pos_error(
                     tok.pos,
                     None,
-                    format!(
-                        "error parsing list, expected comma or list end, got: {}",
-                        tok.kind.name()
-                    ),
+                    format!("error parsing list, expected comma or list end, got: {}", tok.kind.name()),
                 )));
             }
             match tok.kind {
@@ -1280,10 +1252,7 @@ impl<'a> HclParser<'a> {
                         return Err(PErr::F(Fault::pos_error(
                             tok.pos,
                             None,
-                            format!(
-                                "error while trying to parse object within list: {}",
-                                perr_text(&e)
-                            ),
+                            format!("error while trying to parse object within list: {}", perr_text(&e)),
                         )))
                     }
                 },
@@ -1523,12 +1492,7 @@ impl<'a> JsonParser<'a> {
                     return Ok(keys);
                 }
                 Tok::Illegal => return Err(PErr::F(Fault::plain("illegal", tok.loc))),
-                other => {
-                    return Err(PErr::F(Fault::plain(
-                        format!("expected: STRING got: {}", other.name()),
-                        tok.loc,
-                    )))
-                }
+                other => return Err(PErr::F(Fault::plain(format!("expected: STRING got: {}", other.name()), tok.loc))),
             }
         }
     }
@@ -1536,9 +1500,7 @@ impl<'a> JsonParser<'a> {
     fn object_value(&mut self) -> Result<Node, PErr> {
         let tok = self.scan();
         match tok.kind {
-            Tok::Number | Tok::Float | Tok::Bool | Tok::Null | Tok::String => {
-                Ok(Node::Literal(strip_pos(tok)))
-            }
+            Tok::Number | Tok::Float | Tok::Bool | Tok::Null | Tok::String => Ok(Node::Literal(strip_pos(tok))),
             Tok::LBrace => Ok(Node::Object(self.object_type(tok.loc)?)),
             Tok::LBrack => Ok(Node::ListT(self.list_type(tok.loc)?)),
             Tok::Eof => Err(PErr::Eof),
@@ -1617,10 +1579,7 @@ fn parse_json(src: &str) -> Result<ObjectList, Fault> {
         Tok::Eof => (ObjectList::default(), Some(PErr::Eof)),
         _ => (
             ObjectList::default(),
-            Some(PErr::F(Fault::plain(
-                format!("Expected object, got unknown token: {}", tok.go_string()),
-                tok.loc,
-            ))),
+            Some(PErr::F(Fault::plain(format!("Expected object, got unknown token: {}", tok.go_string()), tok.loc))),
         ),
     };
     if let Some(PErr::Eof) = r.1 {
@@ -1645,8 +1604,7 @@ fn flatten_list(list: &mut ObjectList) {
         match val {
             // `ot.List.Items == nil` is an empty object: the JSON parser never adds to it.
             Node::Object(ot)
-                if !ot.list.items.is_empty()
-                    && ot.list.items.iter().all(|s| matches!(s.val, Node::Object(_))) =>
+                if !ot.list.items.is_empty() && ot.list.items.iter().all(|s| matches!(s.val, Node::Object(_))) =>
             {
                 for sub in ot.list.items {
                     let mut k = keys.clone();
@@ -1654,9 +1612,7 @@ fn flatten_list(list: &mut ObjectList) {
                     frontier.push(ObjectItem { keys: k, val: sub.val, loc });
                 }
             }
-            Node::ListT(lt)
-                if !lt.list.is_empty() && lt.list.iter().all(|e| matches!(e, Node::Object(_))) =>
-            {
+            Node::ListT(lt) if !lt.list.is_empty() && lt.list.iter().all(|e| matches!(e, Node::Object(_))) => {
                 for elem in lt.list {
                     frontier.push(ObjectItem { keys: keys.clone(), val: elem, loc });
                 }

@@ -106,10 +106,7 @@ pub struct Disposition {
 impl Disposition {
     fn add(&mut self, policy: &str, disposition: &str) {
         self.effective = max_privilege(&self.effective, disposition).to_string();
-        self.contributions.push(Contribution {
-            policy: policy.to_string(),
-            disposition: disposition.to_string(),
-        });
+        self.contributions.push(Contribution { policy: policy.to_string(), disposition: disposition.to_string() });
     }
 
     /// Policies whose disposition equals the effective one (who decided the outcome).
@@ -157,16 +154,11 @@ mod map_as_vec {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
     use std::collections::BTreeMap;
 
-    pub fn serialize<S: Serializer>(
-        m: &BTreeMap<VariablePathKey, CapabilitySet>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(m: &BTreeMap<VariablePathKey, CapabilitySet>, s: S) -> Result<S::Ok, S::Error> {
         m.iter().collect::<Vec<_>>().serialize(s)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<BTreeMap<VariablePathKey, CapabilitySet>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<VariablePathKey, CapabilitySet>, D::Error> {
         Ok(Vec::<(VariablePathKey, CapabilitySet)>::deserialize(d)?.into_iter().collect())
     }
 }
@@ -226,10 +218,7 @@ impl EffectivePermissions {
                 let glob = ns.name.contains('*');
                 if let Some(vars) = &ns.variables {
                     for path in &vars.paths {
-                        let key = VariablePathKey {
-                            namespace: ns.name.clone(),
-                            path: path.path_spec.clone(),
-                        };
+                        let key = VariablePathKey { namespace: ns.name.clone(), path: path.path_spec.clone() };
                         let map = if glob || path.path_spec.contains('*') {
                             &mut acl.wildcard_variables
                         } else {
@@ -252,8 +241,7 @@ impl EffectivePermissions {
                 set.apply(&np.capabilities, name);
             }
             for hv in &policy.host_volumes {
-                let set =
-                    labeled_entry(&mut acl.host_volumes, &mut acl.wildcard_host_volumes, &hv.name);
+                let set = labeled_entry(&mut acl.host_volumes, &mut acl.wildcard_host_volumes, &hv.name);
                 set.add_source(name);
                 set.apply(&hv.capabilities, name);
             }
@@ -330,14 +318,12 @@ impl EffectivePermissions {
     }
 
     pub fn allow_node_pool(&self, pool: &str) -> bool {
-        self.management
-            || self.matching_node_pool(pool).is_some_and(|(_, c)| !c.is_empty() && !c.is_denied())
+        self.management || self.matching_node_pool(pool).is_some_and(|(_, c)| !c.is_empty() && !c.is_denied())
     }
 
     /// `AllowNodePoolSearch`: any node pool rule without `deny`.
     pub fn allow_node_pool_search(&self) -> bool {
-        self.management
-            || self.node_pools.values().chain(self.wildcard_node_pools.values()).any(|c| !c.is_denied())
+        self.management || self.node_pools.values().chain(self.wildcard_node_pools.values()).any(|c| !c.is_denied())
     }
 
     pub fn matching_host_volume(&self, volume: &str) -> Option<(&str, &CapabilitySet)> {
@@ -345,13 +331,11 @@ impl EffectivePermissions {
     }
 
     pub fn allow_host_volume_operation(&self, volume: &str, capability: &str) -> bool {
-        self.management
-            || self.matching_host_volume(volume).is_some_and(|(_, c)| c.contains(capability))
+        self.management || self.matching_host_volume(volume).is_some_and(|(_, c)| c.contains(capability))
     }
 
     pub fn allow_host_volume(&self, volume: &str) -> bool {
-        self.management
-            || self.matching_host_volume(volume).is_some_and(|(_, c)| !c.is_empty() && !c.is_denied())
+        self.management || self.matching_host_volume(volume).is_some_and(|(_, c)| !c.is_empty() && !c.is_denied())
     }
 
     // -- variables -------------------------------------------------------------------
@@ -376,8 +360,7 @@ impl EffectivePermissions {
 
     /// `AllowVariableOperation` (without workload-identity claims).
     pub fn allow_variable_operation(&self, namespace: &str, path: &str, capability: &str) -> bool {
-        self.management
-            || self.matching_variables(namespace, path).is_some_and(|(_, c)| c.contains(capability))
+        self.management || self.matching_variables(namespace, path).is_some_and(|(_, c)| c.contains(capability))
     }
 
     /// `AllowVariableSearch`: any variables rule whose namespace starts with `namespace`.
@@ -444,11 +427,8 @@ fn matching<'a>(
         return Some((k.as_str(), v));
     }
     // BTreeMap iterates in byte order, like Nomad's radix-tree walk.
-    let matches: Vec<(&str, &CapabilitySet, isize)> = wildcard
-        .iter()
-        .filter(|(k, _)| glob(k, name))
-        .map(|(k, v)| (k.as_str(), v, difference(k, name)))
-        .collect();
+    let matches: Vec<(&str, &CapabilitySet, isize)> =
+        wildcard.iter().filter(|(k, _)| glob(k, name)).map(|(k, v)| (k.as_str(), v, difference(k, name))).collect();
     closest(&matches.iter().map(|m| m.2).collect::<Vec<_>>()).map(|i| (matches[i].0, matches[i].1))
 }
 
@@ -474,7 +454,7 @@ fn closest(diffs: &[isize]) -> Option<usize> {
 
 /// Go's `sort.Stable` (insertion sort in blocks of 20, then SymMerge), ported as is so
 /// that a non-strict comparator gives the same order as in Nomad.
-fn go_stable(data: &mut [usize], less: &dyn Fn(&[usize], usize, usize) -> bool) {
+pub(super) fn go_stable(data: &mut [usize], less: &dyn Fn(&[usize], usize, usize) -> bool) {
     let n = data.len();
     let mut block = 20;
     let (mut a, mut b) = (0, block);

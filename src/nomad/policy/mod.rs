@@ -23,11 +23,10 @@ mod tests;
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 pub use merge::{
-    merge, namespace_matches, CapabilitySet, Contribution, Disposition, EffectivePermissions,
-    VariablePathKey,
+    merge, namespace_matches, CapabilitySet, Contribution, Disposition, EffectivePermissions, VariablePathKey,
 };
 pub use tables::*;
 
@@ -116,9 +115,9 @@ pub struct Policy {
     /// The rules text as submitted.
     #[serde(rename = "Raw", default, deserialize_with = "null_default")]
     pub raw: String,
-    /// Always `null` in Nomad's output (cleared after the strict check).
-    #[serde(rename = "ExtraKeysHCL", serialize_with = "always_null", skip_deserializing)]
-    extra_keys_hcl: (),
+    /// Go's `ExtraKeysHCL`: always `None` (`null`) after parsing; kept for the shape.
+    #[serde(rename = "ExtraKeysHCL", default)]
+    pub extra_keys_hcl: Option<Vec<String>>,
 }
 
 /// `namespace "<glob>" { ... }`
@@ -237,10 +236,6 @@ fn null_default<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(d: D) 
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
-fn always_null<S: Serializer>(_: &(), s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_none()
-}
-
 // ---------------------------------------------------------------------------------------
 // Parsing and validation (acl.Parse)
 // ---------------------------------------------------------------------------------------
@@ -354,11 +349,7 @@ fn go_host_volume(hv: &RawNamed) -> String {
 
 fn go_block(type_name: &str, b: &RawBlock, with_caps: bool) -> String {
     if with_caps {
-        format!(
-            "&acl.{type_name}{{Policy:{}, Capabilities:{}}}",
-            go_quote(&b.policy),
-            go_strings(&b.caps)
-        )
+        format!("&acl.{type_name}{{Policy:{}, Capabilities:{}}}", go_quote(&b.policy), go_strings(&b.caps))
     } else {
         format!("&acl.{type_name}{{Policy:{}}}", go_quote(&b.policy))
     }
@@ -377,9 +368,9 @@ fn validate(mut p: RawPolicy, rules: &str, strict: bool) -> Result<Policy, Polic
     use PolicyErrorKind as K;
     let err = |kind, msg: String, loc| Err(PolicyError::new(kind, msg, loc));
 
-    let is_empty = p.namespaces.as_ref().map_or(true, Vec::is_empty)
-        && p.node_pools.as_ref().map_or(true, Vec::is_empty)
-        && p.host_volumes.as_ref().map_or(true, Vec::is_empty)
+    let is_empty = p.namespaces.as_ref().is_none_or(Vec::is_empty)
+        && p.node_pools.as_ref().is_none_or(Vec::is_empty)
+        && p.host_volumes.as_ref().is_none_or(Vec::is_empty)
         && p.agent.is_none()
         && p.node.is_none()
         && p.operator.is_none()
@@ -414,12 +405,8 @@ fn validate(mut p: RawPolicy, rules: &str, strict: bool) -> Result<Policy, Polic
         if !ns.policy.is_empty() {
             append(&mut ns.caps, expand_namespace_policy(&ns.policy));
         }
-        let implied: Vec<&str> = ns
-            .caps
-            .iter()
-            .flatten()
-            .flat_map(|c| implied_namespace_capabilities(c).iter().copied())
-            .collect();
+        let implied: Vec<&str> =
+            ns.caps.iter().flatten().flat_map(|c| implied_namespace_capabilities(c).iter().copied()).collect();
         append(&mut ns.caps, &implied);
 
         if let Some(vars) = &mut ns.variables {
@@ -450,9 +437,7 @@ fn validate(mut p: RawPolicy, rules: &str, strict: bool) -> Result<Policy, Polic
                         path.loc.or(ns.loc),
                     );
                 }
-                if let Some(bad) =
-                    path.caps.iter().flatten().find(|c| !VARIABLE_CAPABILITIES.contains(&c.as_str()))
-                {
+                if let Some(bad) = path.caps.iter().flatten().find(|c| !VARIABLE_CAPABILITIES.contains(&c.as_str())) {
                     return err(
                         K::InvalidCapability,
                         format!("Invalid variable capability '{bad}' in namespace {}", ns.name),
@@ -528,7 +513,13 @@ fn validate(mut p: RawPolicy, rules: &str, strict: bool) -> Result<Policy, Polic
     }
 
     for (block, name, tn, valid, expand) in [
-        (&mut p.operator, "operator", "OperatorPolicy", OPERATOR_CAPABILITIES, expand_operator_policy as fn(&str) -> &'static [&'static str]),
+        (
+            &mut p.operator,
+            "operator",
+            "OperatorPolicy",
+            OPERATOR_CAPABILITIES,
+            expand_operator_policy as fn(&str) -> &'static [&'static str],
+        ),
         (&mut p.sentinel, "sentinel", "SentinelPolicy", SENTINEL_CAPABILITIES, expand_sentinel_policy),
     ] {
         if let Some(b) = block {
@@ -547,12 +538,20 @@ fn validate(mut p: RawPolicy, rules: &str, strict: bool) -> Result<Policy, Polic
 
     if let Some(b) = &p.quota {
         if !is_policy_valid(&b.policy) {
-            return err(K::InvalidDisposition, format!("Invalid quota policy: {}", go_block("QuotaPolicy", b, false)), b.loc);
+            return err(
+                K::InvalidDisposition,
+                format!("Invalid quota policy: {}", go_block("QuotaPolicy", b, false)),
+                b.loc,
+            );
         }
     }
     if let Some(b) = &p.plugin {
         if !PLUGIN_DISPOSITIONS.contains(&b.policy.as_str()) {
-            return err(K::InvalidDisposition, format!("Invalid plugin policy: {}", go_block("PluginPolicy", b, false)), b.loc);
+            return err(
+                K::InvalidDisposition,
+                format!("Invalid plugin policy: {}", go_block("PluginPolicy", b, false)),
+                b.loc,
+            );
         }
     }
 
@@ -601,6 +600,6 @@ fn into_policy(p: RawPolicy, rules: &str) -> Policy {
         quota: block(p.quota),
         plugin: block(p.plugin),
         raw: rules.to_string(),
-        extra_keys_hcl: (),
+        extra_keys_hcl: None,
     }
 }

@@ -7,8 +7,8 @@
 //! use [`to_rules_json`] for those.
 
 use super::tables::{
-    expand_host_volume_policy, expand_namespace_policy, expand_node_pool_policy,
-    expand_operator_policy, expand_sentinel_policy, implied_namespace_capabilities,
+    expand_host_volume_policy, expand_namespace_policy, expand_node_pool_policy, expand_operator_policy,
+    expand_sentinel_policy, implied_namespace_capabilities,
 };
 use super::{CapabilityBlockPolicy, LabeledPolicy, NamespacePolicy, Policy};
 
@@ -42,11 +42,11 @@ fn ns_caps(ns: &NamespacePolicy) -> Vec<&str> {
     explicit(&ns.capabilities, expand_namespace_policy(&ns.policy), true)
 }
 
-fn labeled_caps<'a>(p: &'a LabeledPolicy, expand: fn(&str) -> &'static [&'static str]) -> Vec<&'a str> {
+fn labeled_caps(p: &LabeledPolicy, expand: fn(&str) -> &'static [&'static str]) -> Vec<&str> {
     explicit(&p.capabilities, expand(&p.policy), false)
 }
 
-fn block_caps<'a>(p: &'a CapabilityBlockPolicy, expand: fn(&str) -> &'static [&'static str]) -> Vec<&'a str> {
+fn block_caps(p: &CapabilityBlockPolicy, expand: fn(&str) -> &'static [&'static str]) -> Vec<&str> {
     explicit(&p.capabilities, expand(&p.policy), false)
 }
 

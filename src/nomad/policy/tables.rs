@@ -116,10 +116,7 @@ pub const NAMESPACE_SCALE_CAPABILITIES: &[&str] = &[
 /// Capabilities added after expansion because another capability implies them
 /// (Go `expandNamespaceCapabilities`).
 pub const NAMESPACE_IMPLIED_CAPABILITIES: &[(&str, &[&str])] = &[
-    (
-        "host-volume-write",
-        &["host-volume-register", "host-volume-create", "host-volume-delete", "host-volume-read"],
-    ),
+    ("host-volume-write", &["host-volume-register", "host-volume-create", "host-volume-delete", "host-volume-read"]),
     ("host-volume-register", &["host-volume-create", "host-volume-read"]),
     ("host-volume-create", &["host-volume-read"]),
 ];
@@ -134,8 +131,7 @@ pub const VARIABLE_CAPABILITIES: &[&str] = &["write", "read", "list", "destroy",
 pub const OPERATOR_CAPABILITIES: &[&str] =
     &["deny", "snapshot-save", "license-read", "keyring-rotate", "keyring-read", "keyring-delete"];
 /// Valid `sentinel` capabilities.
-pub const SENTINEL_CAPABILITIES: &[&str] =
-    &["deny", "sentinel-read", "sentinel-submit", "sentinel-delete"];
+pub const SENTINEL_CAPABILITIES: &[&str] = &["deny", "sentinel-read", "sentinel-submit", "sentinel-delete"];
 
 const EMPTY: &[&str] = &[];
 
@@ -175,9 +171,7 @@ pub fn expand_operator_policy(disposition: &str) -> &'static [&'static str] {
     match disposition {
         POLICY_DENY => &["deny"],
         POLICY_READ => &["license-read", "keyring-read"],
-        POLICY_WRITE => {
-            &["snapshot-save", "license-read", "keyring-rotate", "keyring-read", "keyring-delete"]
-        }
+        POLICY_WRITE => &["snapshot-save", "license-read", "keyring-rotate", "keyring-read", "keyring-delete"],
         _ => EMPTY,
     }
 }
@@ -194,11 +188,7 @@ pub fn expand_sentinel_policy(disposition: &str) -> &'static [&'static str] {
 
 /// Capabilities implied by one namespace capability (empty for most).
 pub fn implied_namespace_capabilities(capability: &str) -> &'static [&'static str] {
-    NAMESPACE_IMPLIED_CAPABILITIES
-        .iter()
-        .find(|(c, _)| *c == capability)
-        .map(|(_, implied)| *implied)
-        .unwrap_or(EMPTY)
+    NAMESPACE_IMPLIED_CAPABILITIES.iter().find(|(c, _)| *c == capability).map(|(_, implied)| *implied).unwrap_or(EMPTY)
 }
 
 /// Variables path capabilities after Go's `expandVariablesCapabilities`:
@@ -321,7 +311,5 @@ pub(crate) fn is_policy_valid(p: &str) -> bool {
 pub(crate) fn valid_label(name: &str, allow_underscore: bool) -> bool {
     !name.is_empty()
         && name.len() <= 128
-        && name.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || b == b'-' || b == b'*' || (allow_underscore && b == b'_')
-        })
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'*' || (allow_underscore && b == b'_'))
 }

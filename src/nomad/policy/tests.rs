@@ -48,7 +48,8 @@ fn whitespace_and_comment_only_rules_are_invalid() {
 #[test]
 fn unknown_only_rules_are_invalid_policy() {
     // Nomad test: a JSON ACLPolicy object pasted as rules decodes to nothing.
-    let rules = "{\n  \"Name\": \"my-policy\",\n  \"Description\": \"This is a great policy\",\n  \"Rules\": \"anything\"\n}";
+    let rules =
+        "{\n  \"Name\": \"my-policy\",\n  \"Description\": \"This is a great policy\",\n  \"Rules\": \"anything\"\n}";
     assert_eq!(err(rules).to_string(), format!("Invalid policy: {rules}"));
 }
 
@@ -156,8 +157,18 @@ fn expected_all_blocks() -> Policy {
     write.push("host-volume-read");
     Policy {
         namespaces: vec![
-            NamespacePolicy { name: "default".into(), policy: "read".into(), capabilities: strs(read), variables: None },
-            NamespacePolicy { name: "other".into(), policy: "write".into(), capabilities: strs(&write), variables: None },
+            NamespacePolicy {
+                name: "default".into(),
+                policy: "read".into(),
+                capabilities: strs(read),
+                variables: None,
+            },
+            NamespacePolicy {
+                name: "other".into(),
+                policy: "write".into(),
+                capabilities: strs(&write),
+                variables: None,
+            },
             NamespacePolicy {
                 name: "secret".into(),
                 policy: "".into(),
@@ -193,7 +204,11 @@ fn expected_all_blocks() -> Policy {
             },
         ],
         host_volumes: vec![
-            LabeledPolicy { name: "production-tls-*".into(), policy: "".into(), capabilities: strs(&["mount-readonly"]) },
+            LabeledPolicy {
+                name: "production-tls-*".into(),
+                policy: "".into(),
+                capabilities: strs(&["mount-readonly"]),
+            },
             LabeledPolicy {
                 name: "staging-tls-*".into(),
                 policy: "write".into(),
@@ -202,7 +217,11 @@ fn expected_all_blocks() -> Policy {
         ],
         node_pools: vec![
             LabeledPolicy { name: "prod".into(), policy: "".into(), capabilities: strs(&["read"]) },
-            LabeledPolicy { name: "dev".into(), policy: "write".into(), capabilities: strs(&["delete", "read", "write"]) },
+            LabeledPolicy {
+                name: "dev".into(),
+                policy: "write".into(),
+                capabilities: strs(&["delete", "read", "write"]),
+            },
         ],
         agent: Some(BlockPolicy { policy: "read".into() }),
         node: Some(BlockPolicy { policy: "write".into() }),
@@ -211,7 +230,7 @@ fn expected_all_blocks() -> Policy {
         quota: Some(BlockPolicy { policy: "read".into() }),
         plugin: Some(BlockPolicy { policy: "read".into() }),
         raw: String::new(),
-        extra_keys_hcl: (),
+        extra_keys_hcl: None,
     }
 }
 
@@ -253,7 +272,9 @@ fn every_disposition_of_every_block() {
     for block in Block::ALL.iter().filter(|b| **b != Block::VariablesPath) {
         for d in all {
             let rules = match block {
-                b if b.is_labeled() => format!("{} \"x\" {{\n  policy = \"{d}\"\n}}\n", b.keyword()),
+                b if b.is_labeled() => {
+                    format!("{} \"x\" {{\n  policy = \"{d}\"\n}}\n", b.keyword())
+                }
                 b => format!("{} {{\n  policy = \"{d}\"\n}}\n", b.keyword()),
             };
             let accepted = block.dispositions().contains(&d) || (d.is_empty() && block.policy_optional());
@@ -309,7 +330,13 @@ namespace "foo" { capabilities = ["host-volume-write"] }
     assert_eq!(p.namespaces[1].capabilities, strs(&["host-volume-create", "host-volume-read"]));
     assert_eq!(
         p.namespaces[2].capabilities,
-        strs(&["host-volume-write", "host-volume-register", "host-volume-create", "host-volume-delete", "host-volume-read"])
+        strs(&[
+            "host-volume-write",
+            "host-volume-register",
+            "host-volume-create",
+            "host-volume-delete",
+            "host-volume-read"
+        ])
     );
 }
 
@@ -409,7 +436,10 @@ fn hcl1_syntax_variants() {
     }
     // Heredocs are strings too; this one keeps its trailing newline, so it is not `read`.
     let e = err("namespace \"default\" {\n  policy = <<EOF\nread\nEOF\n}\n");
-    assert!(e.to_string().starts_with(r#"Invalid namespace policy: &acl.NamespacePolicy{Name:"default", Policy:"read\n""#), "{e}");
+    assert!(
+        e.to_string().starts_with(r#"Invalid namespace policy: &acl.NamespacePolicy{Name:"default", Policy:"read\n""#),
+        "{e}"
+    );
     // Indented heredocs (`<<-`) lose the indentation of their closing marker.
     let e = err("namespace \"n\" {\n  variables {\n    path \"a\" {\n      capabilities = [<<-EOF\n      read\n      EOF\n      ]\n    }\n  }\n}\n");
     assert_eq!(e.to_string(), "Invalid variable capability 'read\n' in namespace n");
@@ -427,7 +457,8 @@ fn items_may_share_a_line_and_be_comma_separated() {
 #[test]
 fn interpolation_syntax_is_kept_literally() {
     // HCL1 does not evaluate ${...}; it is part of the string.
-    let p = ok("namespace \"n\" {\n  variables {\n    path \"a/${b}\" {\n      capabilities = [\"read\"]\n    }\n  }\n}\n");
+    let p =
+        ok("namespace \"n\" {\n  variables {\n    path \"a/${b}\" {\n      capabilities = [\"read\"]\n    }\n  }\n}\n");
     assert_eq!(p.namespaces[0].variables.as_ref().unwrap().paths[0].path_spec, "a/${b}");
 }
 
@@ -470,14 +501,23 @@ fn syntax_errors_carry_position() {
 #[test]
 fn decode_errors_name_the_field() {
     let e = err("agent {\n  policy = [\"read\"]\n}\n");
-    assert_eq!(e.to_string(), "Failed to parse ACL Policy: At 2:12: root.agent.Policy: unknown type for string *ast.ListType");
+    assert_eq!(
+        e.to_string(),
+        "Failed to parse ACL Policy: At 2:12: root.agent.Policy: unknown type for string *ast.ListType"
+    );
     let e = err("namespace \"x\" {\n  capabilities = \"read\"\n}\n");
     assert_eq!(e.to_string(), "Failed to parse ACL Policy: At 2:18: unknown slice type: *ast.LiteralType");
     let e = err("agent = \"read\"\n");
-    assert_eq!(e.to_string(), "Failed to parse ACL Policy: At 1:9: root.agent: not an object type for struct (*ast.LiteralType)");
+    assert_eq!(
+        e.to_string(),
+        "Failed to parse ACL Policy: At 1:9: root.agent: not an object type for struct (*ast.LiteralType)"
+    );
     // JSON positions are lost in HCL1's JSON parser ("-"), the editor still gets one.
     let e = err("{\"agent\": {\"policy\": [\"read\"]}}");
-    assert_eq!(e.to_string(), "Failed to parse ACL Policy: At -: root.agent.Policy: unknown type for string *ast.ListType");
+    assert_eq!(
+        e.to_string(),
+        "Failed to parse ACL Policy: At -: root.agent.Policy: unknown type for string *ast.ListType"
+    );
     assert_eq!(e.line, Some(1));
 }
 
@@ -507,7 +547,10 @@ const NS_DEFAULT_FOO: &str = r#"&acl.NamespacePolicy{Name:"default", Policy:"foo
 
 #[test]
 fn namespace_errors() {
-    assert_eq!(err("namespace \"default\" {\n  policy = \"foo\"\n}\n").to_string(), format!("Invalid namespace policy: {NS_DEFAULT_FOO}"));
+    assert_eq!(
+        err("namespace \"default\" {\n  policy = \"foo\"\n}\n").to_string(),
+        format!("Invalid namespace policy: {NS_DEFAULT_FOO}")
+    );
     let e = err("namespace \"default\" {\n  capabilities = [\"deny\", \"foo\"]\n}\n");
     assert_eq!(e.kind, PolicyErrorKind::InvalidCapability);
     assert_eq!(
@@ -538,7 +581,10 @@ fn variables_errors() {
     let e = err("namespace \"dev\" {\n  variables \"*\" {\n    capabilities = [\"read\", \"write\"]\n  }\n}\n");
     assert_eq!(e.to_string(), "Invalid variable policy: no variable paths in namespace dev");
     let e = err("namespace \"dev\" {\n  variables {\n    path \"/nomad/job\" {\n      capabilities = [\"read\", \"write\"]\n    }\n  }\n}\n");
-    assert_eq!(e.to_string(), "Invalid variable path \"/nomad/job\" in namespace dev: cannot start with a leading '/'`");
+    assert_eq!(
+        e.to_string(),
+        "Invalid variable path \"/nomad/job\" in namespace dev: cannot start with a leading '/'`"
+    );
     assert_eq!(e.line, Some(3));
     let e = err("namespace \"dev\" {\n  policy = \"read\"\n  variables {\n    path {}\n    path \"nomad/jobs/example\" {\n      capabilities = [\"read\"]\n    }\n  }\n}\n");
     assert_eq!(e.to_string(), "Invalid missing variable path in namespace dev");
@@ -583,20 +629,35 @@ fn host_volume_errors() {
 
 #[test]
 fn singleton_errors() {
-    assert_eq!(err("agent {\n  policy = \"foo\"\n}\n").to_string(), r#"Invalid agent policy: &acl.AgentPolicy{Policy:"foo"}"#);
-    assert_eq!(err("node {\n  policy = \"foo\"\n}\n").to_string(), r#"Invalid node policy: &acl.NodePolicy{Policy:"foo"}"#);
+    assert_eq!(
+        err("agent {\n  policy = \"foo\"\n}\n").to_string(),
+        r#"Invalid agent policy: &acl.AgentPolicy{Policy:"foo"}"#
+    );
+    assert_eq!(
+        err("node {\n  policy = \"foo\"\n}\n").to_string(),
+        r#"Invalid node policy: &acl.NodePolicy{Policy:"foo"}"#
+    );
     assert_eq!(
         err("operator {\n  policy = \"foo\"\n}\n").to_string(),
         r#"Invalid operator policy: &acl.OperatorPolicy{Policy:"foo", Capabilities:[]string(nil)}"#
     );
-    assert_eq!(err("operator {\n  capabilities = [\"reboot\"]\n}\n").to_string(), "Invalid operator capability 'reboot'");
+    assert_eq!(
+        err("operator {\n  capabilities = [\"reboot\"]\n}\n").to_string(),
+        "Invalid operator capability 'reboot'"
+    );
     assert_eq!(
         err("sentinel {\n  policy = \"foo\"\n}\n").to_string(),
         r#"Invalid sentinel policy: &acl.SentinelPolicy{Policy:"foo", Capabilities:[]string(nil)}"#
     );
     assert_eq!(err("sentinel {\n  capabilities = [\"x\"]\n}\n").to_string(), "Invalid sentinel capability 'x'");
-    assert_eq!(err("quota {\n  policy = \"foo\"\n}\n").to_string(), r#"Invalid quota policy: &acl.QuotaPolicy{Policy:"foo"}"#);
-    assert_eq!(err("plugin {\n  policy = \"reader\"\n}\n").to_string(), r#"Invalid plugin policy: &acl.PluginPolicy{Policy:"reader"}"#);
+    assert_eq!(
+        err("quota {\n  policy = \"foo\"\n}\n").to_string(),
+        r#"Invalid quota policy: &acl.QuotaPolicy{Policy:"foo"}"#
+    );
+    assert_eq!(
+        err("plugin {\n  policy = \"reader\"\n}\n").to_string(),
+        r#"Invalid plugin policy: &acl.PluginPolicy{Policy:"reader"}"#
+    );
     // agent, node, quota and plugin need a policy.
     assert_eq!(err("agent {}\n").to_string(), r#"Invalid agent policy: &acl.AgentPolicy{Policy:""}"#);
     assert_eq!(err("plugin {}\n").to_string(), r#"Invalid plugin policy: &acl.PluginPolicy{Policy:""}"#);
@@ -682,7 +743,10 @@ node_pool "pool-read-write" {
 fn unknown_and_duplicate_keys_in_strict_mode() {
     let e = err(EXTRA_KEYS_INPUT);
     assert_eq!(e.kind, PolicyErrorKind::UnknownKeys);
-    assert_eq!(e.to_string(), "Invalid or duplicate policy keys: agent, anotherbogus, bogus, node, operator, plugin, quota");
+    assert_eq!(
+        e.to_string(),
+        "Invalid or duplicate policy keys: agent, anotherbogus, bogus, node, operator, plugin, quota"
+    );
     // The editor points at the second `agent` block.
     assert_eq!(e.line, Some(36));
     // Lenient mode (token resolution) accepts it; the later duplicate wins.
@@ -718,7 +782,9 @@ fn nomad_error_body_shape() {
     // What the embedded server builds from the error (spec 5.1).
     let e = err("namespace \"default\" {\n  policy = \"foo\"\n}\n");
     let body = format!("policy 0 invalid: 1 error occurred:\n\t* failed to parse rules: {e}\n\n");
-    assert!(body.starts_with("policy 0 invalid: 1 error occurred:\n\t* failed to parse rules: Invalid namespace policy: &acl."));
+    assert!(body.starts_with(
+        "policy 0 invalid: 1 error occurred:\n\t* failed to parse rules: Invalid namespace policy: &acl."
+    ));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -745,7 +811,19 @@ fn rules_json_shape() {
     assert_eq!(v, want);
     // Field order follows Go's struct.
     let s = serde_json::to_string(&p).unwrap();
-    let order = ["Namespaces", "NodePools", "HostVolumes", "Agent", "Node", "Operator", "Sentinel", "Quota", "Plugin", "Raw", "ExtraKeysHCL"];
+    let order = [
+        "Namespaces",
+        "NodePools",
+        "HostVolumes",
+        "Agent",
+        "Node",
+        "Operator",
+        "Sentinel",
+        "Quota",
+        "Plugin",
+        "Raw",
+        "ExtraKeysHCL",
+    ];
     let pos: Vec<usize> = order.iter().map(|k| s.find(&format!("\"{k}\"")).unwrap()).collect();
     assert!(pos.windows(2).all(|w| w[0] < w[1]), "{s}");
 }
@@ -960,7 +1038,10 @@ namespace "*" {
 }
 "#,
         ),
-        ("more", "namespace \"dev\" {\n  variables {\n    path \"project/*\" { capabilities = [\"destroy\"] }\n  }\n}\n"),
+        (
+            "more",
+            "namespace \"dev\" {\n  variables {\n    path \"project/*\" { capabilities = [\"destroy\"] }\n  }\n}\n",
+        ),
     ]);
     assert!(a.allow_variable_operation("dev", "project/app", "read"));
     assert!(a.allow_variable_operation("dev", "project/app", "list"));
@@ -1098,12 +1179,62 @@ mod props {
 
     fn fragment() -> impl Strategy<Value = String> {
         let atoms = prop::sample::select(vec![
-            "namespace", "node_pool", "host_volume", "agent", "node", "operator", "sentinel", "quota",
-            "plugin", "variables", "path", "policy", "capabilities", "Policy", "\"default\"", "\"*\"",
-            "\"dev-*\"", "\"\"", "\"read\"", "\"write\"", "\"deny\"", "\"list\"", "\"scale\"",
-            "\"submit-job\"", "\"a/*\"", "\"/x\"", "\"\\500\"", "\"${x}\"", "{", "}", "[", "]", "=", ",", ":",
-            "\n", " ", "#c\n", "/*", "*/", "<<EOF\n", "EOF\n", "<<-X\n", "1", "0x", "1.5e", "-", ".",
-            "true", "null", "\"", "\\", "\0", "\u{E123}", "é", "\r\n",
+            "namespace",
+            "node_pool",
+            "host_volume",
+            "agent",
+            "node",
+            "operator",
+            "sentinel",
+            "quota",
+            "plugin",
+            "variables",
+            "path",
+            "policy",
+            "capabilities",
+            "Policy",
+            "\"default\"",
+            "\"*\"",
+            "\"dev-*\"",
+            "\"\"",
+            "\"read\"",
+            "\"write\"",
+            "\"deny\"",
+            "\"list\"",
+            "\"scale\"",
+            "\"submit-job\"",
+            "\"a/*\"",
+            "\"/x\"",
+            "\"\\500\"",
+            "\"${x}\"",
+            "{",
+            "}",
+            "[",
+            "]",
+            "=",
+            ",",
+            ":",
+            "\n",
+            " ",
+            "#c\n",
+            "/*",
+            "*/",
+            "<<EOF\n",
+            "EOF\n",
+            "<<-X\n",
+            "1",
+            "0x",
+            "1.5e",
+            "-",
+            ".",
+            "true",
+            "null",
+            "\"",
+            "\\",
+            "\0",
+            "\u{E123}",
+            "é",
+            "\r\n",
         ]);
         prop::collection::vec(atoms, 0..40).prop_map(|v| v.concat())
     }
@@ -1206,6 +1337,23 @@ mod props {
         }
 
         #[test]
+        fn go_stable_sort_port_is_a_stable_sort(diffs in prop::collection::vec(0isize..5, 0..120)) {
+            // With a strict comparator the port must agree with a stable sort; with
+            // Nomad's `<=` it must still be a permutation sorted by difference.
+            let mut idx: Vec<usize> = (0..diffs.len()).collect();
+            super::super::merge::go_stable(&mut idx, &|d: &[usize], i, j| diffs[d[i]] < diffs[d[j]]);
+            let mut want: Vec<usize> = (0..diffs.len()).collect();
+            want.sort_by_key(|&i| diffs[i]);
+            prop_assert_eq!(&idx, &want);
+            let mut idx: Vec<usize> = (0..diffs.len()).collect();
+            super::super::merge::go_stable(&mut idx, &|d: &[usize], i, j| diffs[d[i]] <= diffs[d[j]]);
+            prop_assert!(idx.windows(2).all(|w| diffs[w[0]] <= diffs[w[1]]));
+            let mut sorted = idx.clone();
+            sorted.sort();
+            prop_assert_eq!(sorted, (0..diffs.len()).collect::<Vec<_>>());
+        }
+
+        #[test]
         fn valid_policies_round_trip(rules in valid_policy()) {
             let p = parse(&rules).map_err(|e| TestCaseError::fail(format!("{e}\n{rules}")))?;
             // RulesJSON serde round trip is exact.
@@ -1234,7 +1382,7 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         format!("a = {}", "[".repeat(100_000)),
         format!("a {}", "{".repeat(100_000)),
         format!("{{\"a\": {}", "[{\"b\": ".repeat(50_000)),
-        format!("{}", "{\"a\": ".repeat(100_000)),
+        "{\"a\": ".repeat(100_000),
     ] {
         let e = err(&rules);
         assert_eq!(e.kind, PolicyErrorKind::Syntax);
