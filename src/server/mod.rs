@@ -104,28 +104,40 @@ async fn bind(listen: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
 }
 
 /// Serves `router` until SIGTERM or Ctrl-C, then drains open requests.
-async fn serve_on(listener: tokio::net::TcpListener, router: Router) -> anyhow::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.context("server failed")
+async fn serve_on(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await.context("server failed")
 }
 
-/// Resolves on SIGTERM or Ctrl-C.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on SIGTERM or Ctrl-C. The handlers are installed when this is
+/// called, not when first polled, so a signal sent right after start-up
+/// (when the URL is printed) is not lost.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
-            Err(_) => std::future::pending::<()>().await,
+            tracing::info!("shutting down: finishing open requests");
         }
-    };
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutting down: finishing open requests");
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down: finishing open requests");
+    }
 }
 
 fn warn_if_no_frontend() {
@@ -141,10 +153,11 @@ pub async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
     warn_if_no_frontend();
     let state = AppState::new(args.nomad.to_config(), args.listen)?;
     let listener = bind(args.listen).await?;
+    let shutdown = shutdown_signal();
     let addr = listener.local_addr()?;
     tracing::info!(listen = %addr, nomad = %args.nomad.address, "console starting");
     println!("Nomad ACL Console: http://{addr} (Nomad at {})", args.nomad.address);
-    serve_on(listener, router(state)).await
+    serve_on(listener, router(state), shutdown).await
 }
 
 pub async fn run_demo(args: DemoArgs) -> anyhow::Result<()> {
@@ -157,12 +170,13 @@ pub async fn run_demo(args: DemoArgs) -> anyhow::Result<()> {
     let nomad_addr = nomad.spawn_local().await.context("cannot start the embedded Nomad")?;
     let state = AppState::new(NomadArgs::local(nomad_addr.clone()), args.listen)?;
     let listener = bind(args.listen).await?;
+    let shutdown = shutdown_signal();
     let addr = listener.local_addr()?;
     println!("Nomad ACL Console (demo mode): http://{addr}");
     println!("Embedded Nomad API:            {nomad_addr}");
     // Demo data only: this secret is the embedded server's, created just now.
     println!("Sign in with this management token: {}", secret.expose());
-    serve_on(listener, router(state)).await
+    serve_on(listener, router(state), shutdown).await
 }
 
 pub async fn run_dev_nomad(args: DevNomadArgs) -> anyhow::Result<()> {
@@ -174,6 +188,7 @@ pub async fn run_dev_nomad(args: DevNomadArgs) -> anyhow::Result<()> {
         acl_enabled: true,
     })?;
     let listener = bind(args.listen).await?;
+    let shutdown = shutdown_signal();
     println!("Embedded Nomad ACL API: http://{}", listener.local_addr()?);
-    nomad.serve(listener, shutdown_signal()).await.context("embedded Nomad failed")
+    nomad.serve(listener, shutdown).await.context("embedded Nomad failed")
 }
