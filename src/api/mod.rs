@@ -1,4 +1,10 @@
 //! Server functions, grouped by object. They stay thin: take the session's
 //! token, call the typed client, map errors to something a page can show.
 
+#[cfg(feature = "ssr")]
+pub mod context;
+pub mod error;
+pub mod overview;
+pub mod profile;
+pub mod session;
 pub mod status;

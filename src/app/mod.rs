@@ -1,14 +1,21 @@
 //! The Leptos app: the HTML shell, the routes and the page frame.
 
 pub mod components;
+pub mod format;
 pub mod pages;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use pages::{home::HomePage, not_found::NotFoundPage};
+use components::shell::SignedInLayout;
+use pages::bootstrapped::BootstrappedPage;
+use pages::not_found::NotFoundPage;
+use pages::overview::OverviewPage;
+use pages::placeholder::Placeholder;
+use pages::profile::ProfilePage;
+use pages::sign_in::SignInPage;
 
 /// The HTML document around the app (server only). The options' `site_pkg_dir`
 /// holds the build hash, so the script, wasm and CSS URLs change with every build.
@@ -59,17 +66,21 @@ pub fn App() -> impl IntoView {
         } />
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
-            <header class="app-header">
-                <A href="/" attr:class="brand">
-                    <span class="brand-mark" aria-hidden="true">"◆"</span>
-                    " Nomad ACL Console"
-                </A>
-            </header>
-            <main id="main" class="app-main" tabindex="-1">
-                <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                </Routes>
-            </main>
+            // Async: every page is complete when its first byte leaves, so it
+            // works before (and without) the wasm, and redirects carry a status.
+            <Routes fallback=|| view! { <main id="main" class="app-main"><NotFoundPage /></main> }>
+                <Route path=path!("/sign-in") view=|| view! { <main id="main" class="app-main"><SignInPage /></main> } ssr=SsrMode::Async />
+                <Route path=path!("/bootstrapped") view=|| view! { <main id="main" class="app-main"><BootstrappedPage /></main> } ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=OverviewPage />
+                    <Route path=path!("profile") view=ProfilePage />
+                    <Route path=path!("tokens") view=|| view! { <Placeholder title="Tokens" holds="Every ACL token: search, filter by type, expiry, role and policy; create, edit, renew and delete." /> } />
+                    <Route path=path!("roles") view=|| view! { <Placeholder title="Roles" holds="Roles and the policies they bundle; who carries each role." /> } />
+                    <Route path=path!("policies") view=|| view! { <Placeholder title="Policies" holds="ACL policies with a validating editor, presets and who uses each one." /> } />
+                    <Route path=path!("auth-methods") view=|| view! { <Placeholder title="Auth methods" holds="OIDC and JWT auth methods: create, edit and delete." /> } />
+                    <Route path=path!("binding-rules") view=|| view! { <Placeholder title="Binding rules" holds="Rules that map auth-method claims to roles, policies or management tokens." /> } />
+                </ParentRoute>
+            </Routes>
         </Router>
     }
 }

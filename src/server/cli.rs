@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use super::session::{CookieSecure, SessionKeys};
 use crate::nomad::client::NomadConfig;
 
 #[derive(Debug, Parser)]
@@ -52,6 +53,35 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub nomad: NomadArgs,
+
+    #[command(flatten)]
+    pub session: SessionArgs,
+}
+
+/// How sessions are kept: an encrypted cookie, no server-side store.
+#[derive(Debug, Clone, Args)]
+pub struct SessionArgs {
+    /// File holding the session encryption key (at least 32 bytes). Give every
+    /// replica the same key so any of them can serve any user.
+    #[arg(long, env = "NOMAD_ACL_CONSOLE_SESSION_KEY_FILE")]
+    pub session_key_file: Option<PathBuf>,
+    /// The session encryption key itself (at least 32 characters).
+    #[arg(
+        long = "session-key",
+        env = "NOMAD_ACL_CONSOLE_SESSION_KEY",
+        hide_env_values = true,
+        conflicts_with = "session_key_file"
+    )]
+    pub session_key: Option<String>,
+    /// When the session cookie is marked Secure: auto (when served over HTTPS), always, never.
+    #[arg(long, value_enum, default_value_t = CookieSecure::Auto, env = "NOMAD_ACL_CONSOLE_COOKIE_SECURE")]
+    pub cookie_secure: CookieSecure,
+}
+
+impl SessionArgs {
+    pub fn keys(&self) -> anyhow::Result<SessionKeys> {
+        SessionKeys::load(self.session_key_file.as_deref(), self.session_key.as_deref(), self.cookie_secure)
+    }
 }
 
 /// How to reach Nomad: the same settings, and environment variables, as the `nomad` CLI.
@@ -119,6 +149,9 @@ pub struct DemoArgs {
     /// Extra generated tokens on top of the sample data (for trying the console at scale).
     #[arg(long, default_value_t = 0)]
     pub extra_tokens: usize,
+
+    #[command(flatten)]
+    pub session: SessionArgs,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -2,6 +2,7 @@
 //! security headers, health checks, and the three ways to run.
 
 pub mod assets;
+pub mod auth;
 pub mod cli;
 pub mod csrf;
 pub mod headers;
@@ -15,7 +16,7 @@ use anyhow::Context as _;
 use axum::body::Body;
 use axum::extract::{FromRef, Request, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -31,6 +32,7 @@ use cli::{DemoArgs, DevNomadArgs, NomadArgs, ServeArgs};
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub nomad: NomadClient,
+    pub sessions: session::SessionKeys,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -40,7 +42,7 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
-    pub fn new(nomad: NomadConfig, listen: SocketAddr) -> anyhow::Result<Self> {
+    pub fn new(nomad: NomadConfig, listen: SocketAddr, sessions: session::SessionKeys) -> anyhow::Result<Self> {
         let nomad = NomadClient::new(&nomad).context("invalid Nomad settings")?;
         let leptos_options = LeptosOptions::builder()
             .output_name("nomad-acl-console")
@@ -48,12 +50,13 @@ impl AppState {
             .site_addr(listen)
             .env(leptos::config::Env::PROD)
             .build();
-        Ok(Self { leptos_options, nomad })
+        Ok(Self { leptos_options, nomad, sessions })
     }
 
     /// Context every page render and server function gets.
     fn provide(&self) {
         provide_context(self.nomad.clone());
+        provide_context(self.sessions.clone());
     }
 }
 
@@ -71,8 +74,13 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/sign-in", post(auth::sign_in))
+        .route("/sign-in/bootstrap", post(auth::bootstrap))
+        .route("/sign-out", post(auth::sign_out))
         .leptos_routes_with_context(&state, routes, context, app)
         .fallback(fallback)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::one_time_token_layer))
+        .layer(axum::middleware::from_fn(csrf::layer))
         .layer(axum::middleware::from_fn(headers::layer))
         .layer(CompressionLayer::new())
         .layer(logging::request_log_layer())
@@ -151,7 +159,7 @@ fn warn_if_no_frontend() {
 
 pub async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
     warn_if_no_frontend();
-    let state = AppState::new(args.nomad.to_config(), args.listen)?;
+    let state = AppState::new(args.nomad.to_config(), args.listen, args.session.keys()?)?;
     let listener = bind(args.listen).await?;
     let shutdown = shutdown_signal();
     let addr = listener.local_addr()?;
@@ -168,7 +176,7 @@ pub async fn run_demo(args: DemoArgs) -> anyhow::Result<()> {
         nomad.seed_scale(args.extra_tokens, 0, 0)?;
     }
     let nomad_addr = nomad.spawn_local().await.context("cannot start the embedded Nomad")?;
-    let state = AppState::new(NomadArgs::local(nomad_addr.clone()), args.listen)?;
+    let state = AppState::new(NomadArgs::local(nomad_addr.clone()), args.listen, args.session.keys()?)?;
     let listener = bind(args.listen).await?;
     let shutdown = shutdown_signal();
     let addr = listener.local_addr()?;

@@ -12,6 +12,25 @@ use time::OffsetDateTime;
 
 use crate::nomad::models::SecretId;
 
+/// One-shot message carried across a redirect (post/redirect/get), encrypted
+/// like the session because it may hold a freshly bootstrapped secret.
+const FLASH: &str = "nac_flash";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FlashKind {
+    Error,
+    Info,
+    /// The management secret just created by bootstrap, shown once.
+    Bootstrapped,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Flash {
+    pub kind: FlashKind,
+    pub message: String,
+    pub secret: Option<SecretId>,
+}
+
 /// Cookie name over plain HTTP. Over HTTPS the `__Host-` prefix makes the
 /// browser refuse the cookie unless it is Secure, host-only and for `/`.
 const NAME: &str = "nac_session";
@@ -155,6 +174,45 @@ impl SessionKeys {
     }
 }
 
+impl SessionKeys {
+    /// `Set-Cookie` value carrying `flash` for the next page (two minutes at most).
+    pub fn set_flash(&self, flash: &Flash, https: bool) -> HeaderValue {
+        let mut cookie = Cookie::new(FLASH, serde_json::to_string(flash).expect("a flash always serializes"));
+        cookie.set_http_only(true);
+        cookie.set_same_site(SameSite::Strict);
+        cookie.set_secure(self.secure_for(https));
+        cookie.set_path("/");
+        cookie.set_max_age(time::Duration::minutes(2));
+        let mut jar = CookieJar::new();
+        jar.private_mut(&self.key).add(cookie);
+        HeaderValue::from_str(&jar.get(FLASH).expect("just added").to_string()).expect("ASCII")
+    }
+
+    pub fn read_flash(&self, headers: &HeaderMap) -> Option<Flash> {
+        let mut jar = CookieJar::new();
+        for value in headers.get_all(header::COOKIE) {
+            let Ok(value) = value.to_str() else { continue };
+            for c in Cookie::split_parse(value.to_string()).flatten() {
+                if c.name() == FLASH {
+                    jar.add_original(c);
+                }
+            }
+        }
+        let c = jar.private(&self.key).get(FLASH)?;
+        serde_json::from_str(c.value()).ok()
+    }
+
+    pub fn clear_flash(&self, https: bool) -> HeaderValue {
+        let mut cookie = Cookie::new(FLASH, "");
+        cookie.set_path("/");
+        cookie.set_http_only(true);
+        cookie.set_same_site(SameSite::Strict);
+        cookie.set_secure(self.secure_for(https));
+        cookie.make_removal();
+        HeaderValue::from_str(&cookie.to_string()).expect("ASCII")
+    }
+}
+
 fn trim_ascii(bytes: &[u8]) -> &[u8] {
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
     let end = bytes.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |e| e + 1);
@@ -222,6 +280,15 @@ mod tests {
     fn short_keys_are_refused_and_debug_hides_the_secret() {
         assert!(SessionKeys::new(b"short", CookieSecure::Auto).is_err());
         assert!(!format!("{:?}", session()).contains("6bd5f3a8"));
+    }
+
+    #[test]
+    fn flash_round_trip() {
+        let keys = SessionKeys::new(&[7u8; 32], CookieSecure::Auto).unwrap();
+        let set = keys.set_flash(&Flash { kind: FlashKind::Error, message: "nope".into(), secret: None }, false);
+        assert!(set.to_str().unwrap().contains("Max-Age=120"));
+        assert_eq!(keys.read_flash(&headers_with(&set)).unwrap().message, "nope");
+        assert!(keys.clear_flash(false).to_str().unwrap().contains("Max-Age=0"));
     }
 
     #[test]

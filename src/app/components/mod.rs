@@ -1,1 +1,6 @@
 //! Reusable pieces of pages.
+
+pub mod copy_button;
+pub mod error_panel;
+pub mod relative_time;
+pub mod shell;

@@ -1,4 +1,8 @@
 //! One module per page.
 
-pub mod home;
+pub mod bootstrapped;
 pub mod not_found;
+pub mod overview;
+pub mod placeholder;
+pub mod profile;
+pub mod sign_in;

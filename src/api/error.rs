@@ -1,0 +1,53 @@
+//! The error every server function returns: what a page needs to react.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+use crate::nomad::error::NomadError;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ApiError {
+    /// No session, or it ended (the token expired): sign in again.
+    #[error("You are not signed in.")]
+    NotSignedIn,
+    /// Nomad answered with an error, or could not be reached.
+    #[error("{0}")]
+    Nomad(NomadError),
+    /// Bad input from the page.
+    #[error("{0}")]
+    Invalid(String),
+    /// The server function call itself failed (network, encoding).
+    #[error("The console could not complete the request: {0}")]
+    Call(String),
+}
+
+impl FromServerFnError for ApiError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        ApiError::Call(value.to_string())
+    }
+}
+
+impl From<NomadError> for ApiError {
+    fn from(e: NomadError) -> Self {
+        ApiError::Nomad(e)
+    }
+}
+
+impl ApiError {
+    /// A sentence for a person: what happened and, where it helps, what to do.
+    pub fn explain(&self) -> String {
+        match self {
+            ApiError::Nomad(NomadError::PermissionDenied { .. }) => {
+                "Your token does not allow this. Ask for a token with more rights, or sign in with another one."
+                    .to_string()
+            }
+            ApiError::Nomad(e @ (NomadError::Unreachable { .. } | NomadError::Timeout { .. })) => {
+                format!("{e}. Check that Nomad is running and reachable from the console, then retry.")
+            }
+            other => other.to_string(),
+        }
+    }
+}

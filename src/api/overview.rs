@@ -1,0 +1,197 @@
+//! The overview: how many of each object, and what needs attention.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::error::ApiError;
+
+/// A count, or why the signed-in token cannot see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Count {
+    Known(usize),
+    /// Listing needs a management token.
+    NotAllowed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overview {
+    pub tokens: Count,
+    pub roles: Count,
+    pub policies: Count,
+    pub auth_methods: Count,
+    pub binding_rules: Count,
+    /// Only computed when every list is visible (a management token).
+    pub health: Option<Health>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub expired_tokens: usize,
+    pub expiring_within_24h: usize,
+    /// Policy names referenced by a token or a role that do not exist, with how many of each refer to them.
+    pub missing_policies: Vec<MissingPolicy>,
+    /// Roles that no token carries (name).
+    pub unused_roles: Vec<String>,
+    /// Client tokens none of whose policies resolve (accessor, name).
+    pub tokens_without_permissions: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingPolicy {
+    pub name: String,
+    pub tokens: usize,
+    pub roles: usize,
+}
+
+#[server]
+pub async fn get_overview() -> Result<Overview, ApiError> {
+    use super::context::{nomad, query, session};
+    let s = session()?;
+    let client = nomad();
+    let q = query(&s);
+    let (t, r, p, m, b) = (
+        client.acl_tokens(),
+        client.acl_roles(),
+        client.acl_policies(),
+        client.acl_auth_methods(),
+        client.acl_binding_rules(),
+    );
+    let (tokens, roles, policies, methods, rules) =
+        futures::join!(t.list(&q), r.list(&q), p.list(&q), m.list(&q), b.list(&q));
+    fn count<T>(
+        r: &Result<(Vec<T>, crate::nomad::client::QueryMeta), crate::nomad::error::NomadError>,
+    ) -> Result<Count, ApiError> {
+        match r {
+            Ok((v, _)) => Ok(Count::Known(v.len())),
+            Err(e) if e.is_permission_denied() => Ok(Count::NotAllowed),
+            Err(e) => Err(ApiError::Nomad(e.clone())),
+        }
+    }
+    let overview = Overview {
+        tokens: count(&tokens)?,
+        roles: count(&roles)?,
+        policies: count(&policies)?,
+        auth_methods: count(&methods)?,
+        binding_rules: count(&rules)?,
+        health: match (&tokens, &roles, &policies) {
+            (Ok((t, _)), Ok((r, _)), Ok((p, _))) => Some(health::compute(t, r, p, time::OffsetDateTime::now_utc())),
+            _ => None,
+        },
+    };
+    Ok(overview)
+}
+
+/// The health checks, separate from I/O so they can be tested on plain data.
+#[cfg(feature = "ssr")]
+pub mod health {
+    use std::collections::{BTreeMap, HashMap, HashSet};
+
+    use time::OffsetDateTime;
+
+    use super::{Health, MissingPolicy};
+    use crate::nomad::models::{AclPolicyListStub, AclRoleListStub, AclTokenListStub};
+
+    pub fn compute(
+        tokens: &[AclTokenListStub],
+        roles: &[AclRoleListStub],
+        policies: &[AclPolicyListStub],
+        now: OffsetDateTime,
+    ) -> Health {
+        let existing: HashSet<&str> = policies.iter().map(|p| p.name.as_str()).collect();
+        let role_by_id: HashMap<&str, &AclRoleListStub> = roles.iter().map(|r| (r.id.as_str(), r)).collect();
+        let day = now + time::Duration::hours(24);
+        let mut h = Health::default();
+        let mut missing: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        let mut used_roles: HashSet<&str> = HashSet::new();
+
+        for t in tokens {
+            match t.expiration_time {
+                Some(exp) if exp <= now => h.expired_tokens += 1,
+                Some(exp) if exp <= day => h.expiring_within_24h += 1,
+                _ => {}
+            }
+            let direct = t.policies.as_deref().unwrap_or_default();
+            for p in direct.iter().filter(|p| !existing.contains(p.as_str())) {
+                missing.entry(p).or_default().0 += 1;
+            }
+            let links = t.roles.as_deref().unwrap_or_default();
+            used_roles.extend(links.iter().map(|l| l.id.as_str()));
+            if t.token_type == "client" {
+                let resolves = direct.iter().any(|p| existing.contains(p.as_str()))
+                    || links
+                        .iter()
+                        .filter_map(|l| role_by_id.get(l.id.as_str()))
+                        .any(|r| r.policies.iter().any(|p| existing.contains(p.name.as_str())));
+                if !resolves {
+                    h.tokens_without_permissions.push((t.accessor_id.clone(), t.name.clone()));
+                }
+            }
+        }
+        for r in roles {
+            for p in r.policies.iter().filter(|p| !existing.contains(p.name.as_str())) {
+                missing.entry(&p.name).or_default().1 += 1;
+            }
+            if !used_roles.contains(r.id.as_str()) {
+                h.unused_roles.push(r.name.clone());
+            }
+        }
+        h.unused_roles.sort();
+        h.missing_policies = missing
+            .into_iter()
+            .map(|(name, (tokens, roles))| MissingPolicy { name: name.to_string(), tokens, roles })
+            .collect();
+        h
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::nomad::models::{AclRolePolicyLink, AclTokenRoleLink};
+
+        fn token(name: &str, policies: &[&str], roles: &[&str], exp: Option<OffsetDateTime>) -> AclTokenListStub {
+            AclTokenListStub {
+                accessor_id: format!("acc-{name}"),
+                name: name.into(),
+                token_type: "client".into(),
+                policies: Some(policies.iter().map(|p| p.to_string()).collect()),
+                roles: Some(
+                    roles.iter().map(|r| AclTokenRoleLink { id: r.to_string(), name: String::new() }).collect(),
+                ),
+                expiration_time: exp,
+                ..Default::default()
+            }
+        }
+
+        #[test]
+        fn finds_expired_expiring_dangling_unused_and_powerless() {
+            let now = OffsetDateTime::now_utc();
+            let policies = vec![AclPolicyListStub { name: "read".into(), ..Default::default() }];
+            let roles = vec![
+                AclRoleListStub {
+                    id: "r1".into(),
+                    name: "ops".into(),
+                    policies: vec![AclRolePolicyLink { name: "gone".into() }],
+                    ..Default::default()
+                },
+                AclRoleListStub {
+                    id: "r2".into(),
+                    name: "idle".into(),
+                    policies: vec![AclRolePolicyLink { name: "read".into() }],
+                    ..Default::default()
+                },
+            ];
+            let tokens = vec![
+                token("ok", &["read"], &[], None),
+                token("old", &["read"], &[], Some(now - time::Duration::hours(1))),
+                token("soon", &["read"], &[], Some(now + time::Duration::hours(2))),
+                token("dangling", &["gone"], &["r1"], None),
+            ];
+            let h = compute(&tokens, &roles, &policies, now);
+            assert_eq!(h.expired_tokens, 1);
+            assert_eq!(h.expiring_within_24h, 1);
+            assert_eq!(h.missing_policies, vec![MissingPolicy { name: "gone".into(), tokens: 1, roles: 1 }]);
+            assert_eq!(h.unused_roles, vec!["idle".to_string()]);
+            assert_eq!(h.tokens_without_permissions, vec![("acc-dangling".to_string(), "dangling".to_string())]);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! The frame of every signed-in page: header, profile menu, navigation.
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_location;
+
+use crate::api::session::{get_session_info, SessionInfo};
+use crate::app::components::error_panel::ErrorPanel;
+use crate::app::format::{absolute, now_unix, time_left};
+
+/// Signed-in pages render inside this; without a session it sends the user to
+/// the sign-in page, remembering where they were going.
+#[component]
+pub fn SignedInLayout() -> impl IntoView {
+    let session = Resource::new(|| (), |_| get_session_info());
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            {move || {
+                session
+                    .get()
+                    .map(|r| match r {
+                        Ok(Some(info)) => view! { <Shell info /> }.into_any(),
+                        Ok(None) => {
+                            let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+                            let path = if here == "/" || here.is_empty() {
+                                "/sign-in".to_string()
+                            } else {
+                                format!(
+                                    "/sign-in?return_to={}",
+                                    js_encode(&here)
+                                )
+                            };
+                            view! { <Redirect path /> }.into_any()
+                        }
+                        Err(e) => view! { <main class="app-main"><ErrorPanel error=e /></main> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+/// Percent-encodes a query value (the same on server and browser).
+fn js_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[component]
+fn Shell(info: SessionInfo) -> impl IntoView {
+    provide_context(info.clone());
+    let region = info.region.clone().unwrap_or_else(|| "agent's region".to_string());
+    view! {
+        <header class="app-header">
+            <A href="/" attr:class="brand">
+                <span class="brand-mark" aria-hidden="true">"◆"</span>
+                " Nomad ACL Console"
+            </A>
+            <span class="cluster" data-testid="cluster">
+                "Nomad " <code>{info.nomad_address.clone()}</code> " · region " {region}
+            </span>
+            <ProfileMenu info=info.clone() />
+        </header>
+        <div class="app-body">
+            <nav class="side-nav" aria-label="Main">
+                <ul>
+                    <li><A href="/" exact=true>"Overview"</A></li>
+                    <li><A href="/tokens">"Tokens"</A></li>
+                    <li><A href="/roles">"Roles"</A></li>
+                    <li><A href="/policies">"Policies"</A></li>
+                    <li><A href="/auth-methods">"Auth methods"</A></li>
+                    <li><A href="/binding-rules">"Binding rules"</A></li>
+                    <li class="nav-sep"><A href="/profile">"Profile"</A></li>
+                </ul>
+            </nav>
+            <main id="main" class="app-main" tabindex="-1">
+                <Outlet />
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn ProfileMenu(info: SessionInfo) -> impl IntoView {
+    // Starts at the server's clock so the hydrated text matches the server's,
+    // then ticks with the browser's.
+    let now = RwSignal::new(info.server_now);
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(move || now.set(now_unix()), std::time::Duration::from_secs(1)) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    let expires_at = info.expires_at;
+    let left = move || match expires_at {
+        None => "never expires".to_string(),
+        Some(t) => match time_left(t, now.get()).as_str() {
+            "expired" => "expired".to_string(),
+            l => format!("{l} left"),
+        },
+    };
+    let title = expires_at.map(|t| format!("Expires {}", absolute(t))).unwrap_or_default();
+    view! {
+        <details class="profile-menu">
+            <summary>
+                <span class="token-name">{if info.name.is_empty() { "(unnamed token)".to_string() } else { info.name.clone() }}</span>
+                <span class="badge">{info.token_type.clone()}</span>
+                <span class="time-left" title=title data-testid="time-left">{left}</span>
+            </summary>
+            <div class="menu">
+                <A href="/profile">"Your token and permissions"</A>
+                <form method="post" action="/sign-out">
+                    <button type="submit" class="button secondary">"Sign out"</button>
+                </form>
+            </div>
+        </details>
+    }
+}

@@ -1,0 +1,110 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::api::overview::{get_overview, Count, Health};
+use crate::app::components::error_panel::ErrorPanel;
+
+#[component]
+pub fn OverviewPage() -> impl IntoView {
+    let overview = Resource::new(|| (), |_| get_overview());
+    view! {
+        <Title text="Overview" />
+        <h1>"Access Control"</h1>
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the overview…"</p> }>
+            {move || overview.get().map(|r| match r {
+                Err(e) => view! { <ErrorPanel error=e what="the overview" /> }.into_any(),
+                Ok(o) => view! {
+                    <div class="cards">
+                        <Card title="Tokens" count=o.tokens href="/tokens" create="/tokens/new" create_label="Create token" />
+                        <Card title="Roles" count=o.roles href="/roles" create="/roles/new" create_label="Create role" />
+                        <Card title="Policies" count=o.policies href="/policies" create="/policies/new" create_label="Create policy" />
+                        <Card title="Auth methods" count=o.auth_methods href="/auth-methods" create="/auth-methods/new" create_label="Create auth method" />
+                        <Card title="Binding rules" count=o.binding_rules href="/binding-rules" create="/binding-rules/new" create_label="Create binding rule" />
+                    </div>
+                    {match o.health {
+                        Some(h) => view! { <HealthPanel health=h /> }.into_any(),
+                        None => view! {
+                            <p class="muted">"The health checks need a management token: yours cannot list every token, role and policy."</p>
+                        }.into_any(),
+                    }}
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Card(
+    title: &'static str,
+    count: Count,
+    href: &'static str,
+    create: &'static str,
+    create_label: &'static str,
+) -> impl IntoView {
+    let (number, note) = match count {
+        Count::Known(n) => (n.to_string(), None),
+        Count::NotAllowed => ("—".to_string(), Some("Needs a management token")),
+    };
+    view! {
+        <section class="card" aria-label=title>
+            <h2><A href=href>{title}</A></h2>
+            <p class="count" data-testid=format!("count-{}", title.to_lowercase().replace(' ', "-"))>{number}</p>
+            {note.map(|n| view! { <p class="muted small">{n}</p> })}
+            <A href=create attr:class="button small secondary">{create_label}</A>
+        </section>
+    }
+}
+
+#[component]
+fn HealthPanel(health: Health) -> impl IntoView {
+    let missing = health.missing_policies.clone();
+    let unused = health.unused_roles.clone();
+    let powerless = health.tokens_without_permissions.clone();
+    let (missing_n, unused_n) = (missing.len(), unused.len());
+    view! {
+        <section class="panel health" aria-labelledby="health-title">
+            <h2 id="health-title">"Health of the ACL setup"</h2>
+            <ul class="health-list">
+                <li>
+                    <A href="/tokens?expiry=expired">{plural(health.expired_tokens, "expired token", "expired tokens")}</A>
+                    <span class="muted">" still stored (Nomad removes them an hour after expiry)"</span>
+                </li>
+                <li>
+                    <A href="/tokens?expiry=24h">{plural(health.expiring_within_24h, "token expires", "tokens expire")}</A>
+                    " within 24 hours"
+                </li>
+                <li>
+                    <A href="/policies?missing=1">{plural(missing_n, "missing policy is", "missing policies are")}</A>
+                    " still referenced"
+                    {(!missing.is_empty()).then(|| view! {
+                        <ul data-testid="missing-policies">
+                            {missing.into_iter().map(|m| view! {
+                                <li><code>{m.name.clone()}</code> {format!(": {} token(s), {} role(s)", m.tokens, m.roles)}</li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                </li>
+                <li>
+                    <A href="/roles?unused=1">{plural(unused_n, "role is", "roles are")}</A>
+                    " carried by no token"
+                    {(!unused.is_empty()).then(|| view! {
+                        <span class="muted">{format!(" ({})", unused.join(", "))}</span>
+                    })}
+                </li>
+                <li>
+                    <A href="/tokens?resolves=none">{plural(powerless.len(), "client token has", "client tokens have")}</A>
+                    " no policy that exists"
+                </li>
+            </ul>
+        </section>
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}

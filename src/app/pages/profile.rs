@@ -1,0 +1,116 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::profile::{get_profile, Profile, RevealMySecret};
+use crate::app::components::copy_button::CopyButton;
+use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::relative_time::{Expiry, RelativeTime};
+
+/// The signed-in token and where its permissions come from.
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let profile = Resource::new(|| (), |_| get_profile());
+    view! {
+        <Title text="Your token" />
+        <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <span aria-current="page">"Profile"</span></nav>
+        <h1>"Your token"</h1>
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading your token…"</p> }>
+            {move || profile.get().map(|r| match r {
+                Err(e) => view! { <ErrorPanel error=e what="your token" /> }.into_any(),
+                Ok(p) => view! { <ProfileView p /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProfileView(p: Profile) -> impl IntoView {
+    let now = p.server_now;
+    let accessor = p.accessor_id.clone();
+    let management = p.token_type == "management";
+    view! {
+        <section class="panel">
+            <dl class="facts">
+                <dt>"Name"</dt><dd data-testid="profile-name">{if p.name.is_empty() { "(unnamed)".to_string() } else { p.name.clone() }}</dd>
+                <dt>"Accessor ID"</dt>
+                <dd class="secret-row"><code>{accessor.clone()}</code> <CopyButton text=accessor label="Copy the accessor ID" /></dd>
+                <dt>"Secret ID"</dt><dd><SecretField /></dd>
+                <dt>"Type"</dt><dd>{p.token_type.clone()}</dd>
+                <dt>"Global"</dt><dd>{if p.global { "Yes" } else { "No (this region only)" }}</dd>
+                <dt>"Created"</dt><dd><RelativeTime at=p.create_time now /></dd>
+                <dt>"Expires"</dt><dd><Expiry expires_at=p.expires_at now /></dd>
+            </dl>
+        </section>
+        {if management {
+            view! { <section class="panel"><h2>"Permissions"</h2><p>"A management token has every permission; it carries no policies or roles."</p></section> }.into_any()
+        } else {
+            view! {
+                <section class="panel">
+                    <h2>"Where your permissions come from"</h2>
+                    <h3>"Policies attached directly"</h3>
+                    {if p.direct_policies.is_empty() {
+                        view! { <p class="muted">"None"</p> }.into_any()
+                    } else {
+                        view! { <ul>{p.direct_policies.iter().map(|n| view! { <li><a href=format!("#policy-{n}")>{n.clone()}</a></li> }).collect_view()}</ul> }.into_any()
+                    }}
+                    <h3>"Roles"</h3>
+                    {if p.roles.is_empty() {
+                        view! { <p class="muted">"None"</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul>
+                                {p.roles.iter().map(|r| view! {
+                                    <li>
+                                        <strong>{r.name.clone()}</strong>
+                                        {(!r.description.is_empty()).then(|| format!(" — {}", r.description))}
+                                        ": "
+                                        {r.policies.iter().map(|n| view! { <a class="tag" href=format!("#policy-{n}")>{n.clone()}</a> }).collect_view()}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </section>
+                <section class="panel">
+                    <h2>"Policy rules"</h2>
+                    {p.policies.iter().map(|pol| view! {
+                        <article class="policy" id=format!("policy-{}", pol.name)>
+                            <h3>{pol.name.clone()}</h3>
+                            {(!pol.description.is_empty()).then(|| view! { <p class="muted">{pol.description.clone()}</p> })}
+                            {match pol.rules.clone() {
+                                Some(rules) => view! { <pre class="rules"><code>{rules}</code></pre> }.into_any(),
+                                None => view! { <p class="deleted">"This policy does not exist (deleted): it grants nothing."</p> }.into_any(),
+                            }}
+                        </article>
+                    }).collect_view()}
+                </section>
+            }.into_any()
+        }}
+    }
+}
+
+/// Masked until the user asks; the secret is fetched only then (a POST).
+#[component]
+fn SecretField() -> impl IntoView {
+    let reveal = ServerAction::<RevealMySecret>::new();
+    let secret = Signal::derive(move || reveal.value().get().and_then(|r| r.ok()).unwrap_or_default());
+    view! {
+        {move || match reveal.value().get() {
+            Some(Ok(s)) => view! {
+                <span class="secret-row">
+                    <code data-testid="revealed-secret">{s}</code>
+                    <CopyButton text=secret label="Copy the secret ID" />
+                </span>
+            }.into_any(),
+            Some(Err(e)) => view! { <span class="field-error">{e.explain()}</span> }.into_any(),
+            None => view! {
+                <span class="secret-row">
+                    <code aria-label="hidden secret">"••••••••-••••-••••-••••-••••••••••••"</code>
+                    <button type="button" class="button small secondary" on:click=move |_| { reveal.dispatch(RevealMySecret {}); }>
+                        "Reveal"
+                    </button>
+                </span>
+            }.into_any(),
+        }}
+    }
+}

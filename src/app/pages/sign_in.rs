@@ -1,0 +1,87 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::session::{take_flash, FlashView};
+use crate::api::status::nomad_status;
+
+/// Sign in with a token's Secret ID. A plain form post (works before the wasm
+/// loads); the outcome comes back as a one-shot message.
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let query = use_query_map();
+    let return_to = move || query.with(|q| q.get("return_to").unwrap_or_default());
+    let flash = Resource::new(|| (), |_| take_flash());
+    let status = Resource::new(|| (), |_| nomad_status());
+    let reveal = RwSignal::new(false);
+
+    view! {
+        <Title text="Sign in" />
+        <div class="sign-in">
+            <section class="panel narrow">
+                <h1>"Sign in"</h1>
+                <p class="lead">
+                    "Sign in with a Nomad ACL token. The console acts with your token, and only with it."
+                </p>
+                <Suspense fallback=|| ()>
+                    {move || status.get().and_then(|s| s.ok()).and_then(|s| s.error.map(|e| view! {
+                        <div class="error-panel" role="alert" data-testid="nomad-down">
+                            <strong>"Nomad is not answering"</strong>
+                            <p>"Nomad at " <code>{s.address.clone()}</code> " is not answering: " {e}</p>
+                        </div>
+                    }))}
+                </Suspense>
+                <Suspense fallback=|| ()>
+                    {move || flash.get().and_then(|f| f.ok().flatten()).map(|f| match f.kind {
+                        FlashView::Info => view! { <p class="notice" role="status">{f.message}</p> }.into_any(),
+                        _ => ().into_any(),
+                    })}
+                </Suspense>
+                <form method="post" action="/sign-in" class="form">
+                    <input type="hidden" name="return_to" prop:value=return_to />
+                    <label for="secret">"Secret ID"</label>
+                    <div class="input-row">
+                        <input
+                            id="secret"
+                            name="secret"
+                            type=move || if reveal.get() { "text" } else { "password" }
+                            autocomplete="off"
+                            spellcheck="false"
+                            autocapitalize="off"
+                            required
+                            aria-describedby="secret-help secret-error"
+                        />
+                        <button
+                            type="button"
+                            class="button secondary"
+                            aria-pressed=move || reveal.get().to_string()
+                            on:click=move |_| reveal.update(|r| *r = !*r)
+                        >
+                            {move || if reveal.get() { "Hide" } else { "Show" }}
+                        </button>
+                    </div>
+                    <p id="secret-help" class="help">
+                        "The token's Secret ID, a UUID. " <code>"nomad acl token self"</code>
+                        " shows the Accessor ID too: paste the Secret ID."
+                    </p>
+                    <Suspense fallback=|| ()>
+                        {move || flash.get().and_then(|f| f.ok().flatten()).and_then(|f| (f.kind == FlashView::Error).then(|| view! {
+                            <p id="secret-error" class="field-error" role="alert" data-testid="sign-in-error">{f.message}</p>
+                        }))}
+                    </Suspense>
+                    <button type="submit" class="button">"Sign in"</button>
+                </form>
+            </section>
+            <details class="panel narrow bootstrap">
+                <summary>"New cluster? Bootstrap the ACL system"</summary>
+                <p>
+                    "Bootstrapping creates the cluster's first management token. Nomad allows it once; "
+                    "the secret is shown to you a single time."
+                </p>
+                <form method="post" action="/sign-in/bootstrap">
+                    <button type="submit" class="button secondary">"Bootstrap ACL system"</button>
+                </form>
+            </details>
+        </div>
+    }
+}

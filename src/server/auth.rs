@@ -1,0 +1,242 @@
+//! Sign-in, sign-out, one-time-token sign-in and bootstrap: plain form posts
+//! and redirects (post/redirect/get), so they work before the wasm loads.
+//! Outcomes reach the next page as an encrypted one-shot cookie ("flash").
+
+use axum::extract::{Form, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::session::{is_https, Flash, FlashKind, Session};
+use super::AppState;
+use crate::nomad::client::{NomadClient, QueryOptions, WriteOptions};
+use crate::nomad::error::NomadError;
+use crate::nomad::models::{AclToken, SecretId};
+
+#[derive(Debug, Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    return_to: String,
+}
+
+/// Only a local path may be a redirect target (no `//host` or `/\host`).
+pub fn safe_return_to(raw: &str) -> String {
+    let ok = raw.starts_with('/') && !raw.starts_with("//") && !raw.starts_with("/\\") && !raw.contains(['\r', '\n']);
+    if ok && !raw.starts_with("/sign-in") {
+        raw.to_string()
+    } else {
+        "/".to_string()
+    }
+}
+
+pub fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+fn see_other(location: &str, cookies: Vec<HeaderValue>) -> Response {
+    let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_string())]).into_response();
+    for c in cookies {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res
+}
+
+fn sign_in_url(return_to: &str) -> String {
+    if return_to == "/" {
+        "/sign-in".to_string()
+    } else {
+        format!("/sign-in?return_to={}", url::form_urlencoded::byte_serialize(return_to.as_bytes()).collect::<String>())
+    }
+}
+
+fn session_for(token: &AclToken, secret: SecretId) -> Session {
+    Session {
+        secret,
+        accessor_id: token.accessor_id.clone(),
+        name: token.name.clone(),
+        token_type: token.token_type.clone(),
+        expires_at: token.expiration_time.map(|t| t.unix_timestamp()),
+    }
+}
+
+fn format_time(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).ok())
+        .unwrap_or_else(|| "an unknown time".to_string())
+}
+
+/// Why Nomad refused a token, in words that say what to do.
+pub fn explain_refusal(err: &NomadError, client: &NomadClient, expired_at: Option<i64>) -> String {
+    match err {
+        NomadError::PermissionDenied { .. } => "Nomad does not know this token. Check that you pasted the whole \
+             Secret ID (not the Accessor ID) and that the token was not deleted."
+            .to_string(),
+        NomadError::Server { message, .. } if message.ends_with("ACL token expired") => match expired_at {
+            Some(t) => format!("This token expired at {}. Sign in with another token.", format_time(t)),
+            None => "This token has expired. Sign in with another token.".to_string(),
+        },
+        e if e.is_acl_disabled() => "ACLs are disabled on this Nomad cluster (acl.enabled is false): \
+             there are no tokens or policies to manage."
+            .to_string(),
+        NomadError::Unreachable { reason, .. } => {
+            format!("Cannot reach Nomad at {}: {reason}. Check that it is running and reachable.", client.address())
+        }
+        NomadError::Timeout { .. } => format!("Nomad at {} did not answer in time. Try again.", client.address()),
+        other => format!("Nomad refused the sign-in: {other}"),
+    }
+}
+
+/// `POST /sign-in`: check the pasted secret with `GET /v1/acl/token/self`.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    let https = is_https(&headers, &uri);
+    let return_to = safe_return_to(&form.return_to);
+    let secret = form.secret.trim();
+    let fail = |message: String| {
+        let flash = Flash { kind: FlashKind::Error, message, secret: None };
+        see_other(&sign_in_url(&return_to), vec![state.sessions.set_flash(&flash, https)])
+    };
+    if secret.is_empty() {
+        return fail("Paste the Secret ID of your Nomad token.".to_string());
+    }
+    if !is_uuid(secret) {
+        return fail(
+            "This is not a Nomad token Secret ID: it should be a UUID like 6bd5f3a8-7c43-4d53-a0ab-9b1f5e4b3c21."
+                .to_string(),
+        );
+    }
+    let secret = SecretId::new(secret.to_string());
+    let q = QueryOptions::new().with_token(secret.clone());
+    match state.nomad.acl_tokens().get_self(&q).await {
+        Ok((token, _)) if token.accessor_id == "acls-disabled" => {
+            fail("ACLs are disabled on this Nomad cluster (acl.enabled is false): there is nothing to manage.".into())
+        }
+        Ok((token, _)) => {
+            tracing::info!(accessor = %token.accessor_id, "signed in");
+            let session = session_for(&token, secret);
+            see_other(&return_to, vec![state.sessions.set_cookie(&session, https)])
+        }
+        Err(err) => {
+            // An expired session for this very secret knows when it ended.
+            let expired_at = state
+                .sessions
+                .read(&headers)
+                .filter(|s| s.secret.expose() == secret.expose())
+                .and_then(|s| s.expires_at);
+            fail(explain_refusal(&err, &state.nomad, expired_at))
+        }
+    }
+}
+
+/// `POST /sign-out`.
+pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    let https = is_https(&headers, &uri);
+    let flash = Flash { kind: FlashKind::Info, message: "You are signed out.".to_string(), secret: None };
+    see_other("/sign-in", vec![state.sessions.clear_cookie(https), state.sessions.set_flash(&flash, https)])
+}
+
+/// `POST /sign-in/bootstrap`: bootstrap the ACL system and sign in with the new token.
+pub async fn bootstrap(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    let https = is_https(&headers, &uri);
+    match state.nomad.acl_tokens().bootstrap(None, &WriteOptions::new()).await {
+        Ok((token, _)) => {
+            tracing::info!(accessor = %token.accessor_id, "ACL system bootstrapped");
+            let session = session_for(&token, token.secret_id.clone());
+            let flash = Flash {
+                kind: FlashKind::Bootstrapped,
+                message: "The ACL system is bootstrapped. This is its management token.".to_string(),
+                secret: Some(token.secret_id.clone()),
+            };
+            see_other(
+                "/bootstrapped",
+                vec![state.sessions.set_cookie(&session, https), state.sessions.set_flash(&flash, https)],
+            )
+        }
+        Err(err) => {
+            let message = match &err {
+                NomadError::InvalidRequest { message } if message.starts_with("ACL bootstrap already done") => {
+                    format!("This cluster's ACL system is already bootstrapped ({message}). Sign in with a token.")
+                }
+                e => explain_refusal(e, &state.nomad, None),
+            };
+            let flash = Flash { kind: FlashKind::Error, message, secret: None };
+            see_other("/sign-in", vec![state.sessions.set_flash(&flash, https)])
+        }
+    }
+}
+
+/// `GET /sign-in?ott=...`: exchange a one-time token (as `nomad ui -authenticate`
+/// links carry) for a session, then redirect so the secret leaves the URL.
+pub async fn one_time_token_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if req.method() != axum::http::Method::GET || req.uri().path() != "/sign-in" {
+        return next.run(req).await;
+    }
+    let params: Vec<(String, String)> =
+        url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes()).into_owned().collect();
+    let Some(ott) = params.iter().find(|(k, _)| k == "ott").map(|(_, v)| v.trim().to_string()) else {
+        return next.run(req).await;
+    };
+    let return_to = safe_return_to(params.iter().find(|(k, _)| k == "return_to").map_or("/", |(_, v)| v));
+    let https = is_https(req.headers(), req.uri());
+    let outcome = if is_uuid(&ott) {
+        state.nomad.acl_tokens().exchange_one_time(&SecretId::new(ott), &WriteOptions::new()).await.map_err(|e| match e
+        {
+            NomadError::PermissionDenied { .. } => {
+                "This sign-in link is not valid: one-time tokens work once and for 10 minutes. \
+                     Create a new one with `nomad ui -authenticate`."
+                    .to_string()
+            }
+            other => explain_refusal(&other, &state.nomad, None),
+        })
+    } else {
+        Err("This sign-in link is malformed: its one-time token is not a UUID.".to_string())
+    };
+    match outcome {
+        Ok((token, _)) => {
+            tracing::info!(accessor = %token.accessor_id, "signed in with a one-time token");
+            let session = session_for(&token, token.secret_id.clone());
+            see_other(&return_to, vec![state.sessions.set_cookie(&session, https)])
+        }
+        Err(message) => {
+            let flash = Flash { kind: FlashKind::Error, message, secret: None };
+            see_other("/sign-in", vec![state.sessions.set_flash(&flash, https)])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn return_to_only_allows_local_paths() {
+        assert_eq!(safe_return_to("/tokens?page=2"), "/tokens?page=2");
+        assert_eq!(safe_return_to("//evil.example/x"), "/");
+        assert_eq!(safe_return_to("/\\evil.example"), "/");
+        assert_eq!(safe_return_to("https://evil.example"), "/");
+        assert_eq!(safe_return_to("/sign-in"), "/");
+        assert_eq!(safe_return_to(""), "/");
+    }
+
+    #[test]
+    fn uuid_shape() {
+        assert!(is_uuid("6bd5f3a8-7c43-4d53-a0ab-9b1f5e4b3c21"));
+        assert!(!is_uuid("6bd5f3a8-7c43-4d53-a0ab-9b1f5e4b3c2"));
+        assert!(!is_uuid("6bd5f3a87c434d53a0ab9b1f5e4b3c21aaaa"));
+        assert!(!is_uuid("zbd5f3a8-7c43-4d53-a0ab-9b1f5e4b3c21"));
+    }
+}
