@@ -64,8 +64,12 @@ test.describe('one self-contained binary', () => {
 
       const context = await browser.newContext({ javaScriptEnabled: false });
       const page = await context.newPage();
-      await page.goto(running.url);
-      await expect(page.getByRole('alert')).toContainText('Nomad at http://127.0.0.1:9 is not answering');
+      await page.goto(`${running.url}/sign-in`);
+      await expect(page.getByTestId('nomad-down')).toContainText('Nomad at http://127.0.0.1:9 is not answering');
+      // Signing in says why it cannot work, with the address.
+      await page.getByLabel('Secret ID').fill('6bd5f3a8-7c43-4d53-a0ab-9b1f5e4b3c21');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect(page.getByTestId('sign-in-error')).toContainText('Cannot reach Nomad at http://127.0.0.1:9');
       await context.close();
 
       expect((await fetch(`${running.url}/healthz`)).status).toBe(200);

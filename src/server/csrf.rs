@@ -24,11 +24,12 @@ fn is_safe_method(m: &Method) -> bool {
 
 /// True unless the request's headers show it comes from elsewhere.
 pub fn is_same_origin(headers: &HeaderMap) -> bool {
-    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+    // Browsers that send Fetch Metadata are judged by it alone: with our
+    // `Referrer-Policy: no-referrer`, Chromium sends `Origin: null` on
+    // same-origin form posts, so Origin cannot decide for them.
+    if let Some(site) = headers.get("sec-fetch-site") {
         // `none`: typed in the address bar or a bookmark, which a page cannot forge.
-        Some("same-origin") | Some("none") => {}
-        Some(_) => return false,
-        None => {}
+        return matches!(site.to_str(), Ok("same-origin") | Ok("none"));
     }
     let Some(origin) = headers.get(header::ORIGIN) else { return true };
     let Ok(origin) = origin.to_str() else { return false };
@@ -58,6 +59,7 @@ mod tests {
     fn same_origin_requests_pass() {
         assert!(is_same_origin(&h(&[("host", "console:3000"), ("origin", "http://console:3000")])));
         assert!(is_same_origin(&h(&[("sec-fetch-site", "same-origin"), ("host", "c"), ("origin", "https://c")])));
+        assert!(is_same_origin(&h(&[("sec-fetch-site", "same-origin"), ("host", "c"), ("origin", "null")])));
         assert!(is_same_origin(&h(&[("host", "c")])), "no Origin: not a browser form or script");
     }
 
@@ -67,6 +69,7 @@ mod tests {
         assert!(!is_same_origin(&h(&[("sec-fetch-site", "cross-site"), ("host", "c")])));
         assert!(!is_same_origin(&h(&[("sec-fetch-site", "same-site"), ("host", "c"), ("origin", "http://c")])));
         assert!(!is_same_origin(&h(&[("host", "c"), ("origin", "null")])));
+        assert!(!is_same_origin(&h(&[("sec-fetch-site", "cross-site"), ("host", "c"), ("origin", "http://c")])));
         assert!(!is_same_origin(&h(&[("host", "console:3000"), ("origin", "http://console:3001")])));
     }
 }
