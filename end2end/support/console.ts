@@ -73,8 +73,10 @@ export async function startConsole(
 }
 
 /** Runs `nomad-acl-console dev-nomad` (fresh, not bootstrapped) on a free port. */
-export async function startDevNomad(): Promise<{ addr: string; stop: () => Promise<void> }> {
-  const child = spawn(binaryPath, ['dev-nomad', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startDevNomad(extraArgs: string[] = []): Promise<{ addr: string; stop: () => Promise<void> }> {
+  const child = spawn(binaryPath, ['dev-nomad', '--listen', '127.0.0.1:0', ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const addr = await new Promise<string>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`dev-nomad did not start: ${out}`)), 15_000);
