@@ -221,3 +221,19 @@ test.describe('accessibility', () => {
     });
   }
 });
+
+test.describe('toasts', () => {
+  test('copying the accessor puts it on the clipboard and says so', async ({ browser }) => {
+    const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await context.newPage();
+    await signIn(page, demoSecret());
+    await page.goto('/profile');
+    await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+    const accessor = (await page.locator('.facts dd.secret-row code').first().textContent())!;
+    await page.getByRole('button', { name: 'Copy the accessor ID' }).click();
+    await expect(page.getByTestId('toasts')).toContainText('Copied to the clipboard.');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(accessor);
+    await expect(page.getByTestId('toasts')).not.toContainText('Copied', { timeout: 8_000 });
+    await context.close();
+  });
+});

@@ -8,3 +8,4 @@ pub mod overview;
 pub mod profile;
 pub mod session;
 pub mod status;
+pub mod tokens;

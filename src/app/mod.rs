@@ -58,6 +58,7 @@ fn set_page_csp() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    components::toast::provide_toasts();
     mark_hydrated();
 
     view! {
@@ -81,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("binding-rules") view=|| view! { <Placeholder title="Binding rules" holds="Rules that map auth-method claims to roles, policies or management tokens." /> } />
                 </ParentRoute>
             </Routes>
+            <components::toast::ToastRegion />
         </Router>
     }
 }

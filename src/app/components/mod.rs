@@ -4,3 +4,4 @@ pub mod copy_button;
 pub mod error_panel;
 pub mod relative_time;
 pub mod shell;
+pub mod toast;

@@ -1,0 +1,403 @@
+//! The tokens list: filtered, sorted and paged on the server, so the browser
+//! only ever receives one page of rows (and never a SecretID: list stubs carry none).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::error::ApiError;
+
+/// The page sizes offered; anything else falls back to the first.
+pub const PER_PAGE_CHOICES: [usize; 3] = [25, 50, 100];
+
+/// What the list shows, exactly as the URL's query parameters carry it.
+/// Empty strings mean "no filter"; unknown values are ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenListParams {
+    /// Substring of the name or the accessor ID (case-insensitive).
+    pub search: String,
+    /// `client`, `management` or empty (all).
+    pub kind: String,
+    /// `expired`, `24h`, `never` or empty (all).
+    pub expiry: String,
+    /// A role name.
+    pub role: String,
+    /// A policy name (attached directly).
+    pub policy: String,
+    /// `none`: client tokens none of whose policies exist.
+    pub resolves: String,
+    /// `name`, `type`, `created`, `expires`; empty means newest first.
+    pub sort: String,
+    /// `asc` or `desc`.
+    pub dir: String,
+    /// 1-based; 0 or past the end is clamped.
+    pub page: usize,
+    pub per_page: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRow {
+    pub accessor_id: String,
+    pub name: String,
+    pub token_type: String,
+    pub roles: Vec<RoleRef>,
+    pub policies: Vec<PolicyRef>,
+    pub global: bool,
+    /// Unix seconds.
+    pub create_time: i64,
+    pub expires_at: Option<i64>,
+    /// The signed-in token itself.
+    pub is_self: bool,
+    /// A client token none of whose policies (direct or through its roles) exist.
+    pub grants_nothing: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyRef {
+    pub name: String,
+    /// `false` when the policy was deleted (a dangling reference).
+    pub exists: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenPage {
+    pub rows: Vec<TokenRow>,
+    /// Tokens matching the filters (all pages).
+    pub total: usize,
+    /// Every token, before filtering.
+    pub all: usize,
+    /// The page shown (1-based, clamped) and how many there are (at least 1).
+    pub page: usize,
+    pub pages: usize,
+    pub per_page: usize,
+    /// The server's clock, unix seconds, so relative times render the same everywhere.
+    pub server_now: i64,
+    /// Names for the role and policy filter choices, sorted.
+    pub role_names: Vec<String>,
+    pub policy_names: Vec<String>,
+}
+
+#[server]
+pub async fn get_token_page(params: TokenListParams) -> Result<TokenPage, ApiError> {
+    use super::context::{nomad, query, session};
+    let s = session()?;
+    let client = nomad();
+    let q = query(&s);
+    let (t, r, p) = (client.acl_tokens(), client.acl_roles(), client.acl_policies());
+    let (tokens, roles, policies) = futures::join!(t.list(&q), r.list(&q), p.list(&q));
+    // Listing tokens needs a management token: say so plainly.
+    let (tokens, _) = tokens?;
+    let (roles, _) = roles?;
+    let (policies, _) = policies?;
+    let now = time::OffsetDateTime::now_utc();
+    Ok(list::page(&tokens, &roles, &policies, &params, &s.accessor_id, now))
+}
+
+/// Filtering, sorting and paging on plain data (server only).
+#[cfg(feature = "ssr")]
+pub mod list {
+    use std::cmp::Ordering;
+    use std::collections::{HashMap, HashSet};
+
+    use time::OffsetDateTime;
+
+    use super::{PolicyRef, RoleRef, TokenListParams, TokenPage, TokenRow, PER_PAGE_CHOICES};
+    use crate::nomad::models::{AclPolicyListStub, AclRoleListStub, AclTokenListStub};
+
+    /// One page of rows for `params`, from the full lists.
+    pub fn page(
+        tokens: &[AclTokenListStub],
+        roles: &[AclRoleListStub],
+        policies: &[AclPolicyListStub],
+        params: &TokenListParams,
+        self_accessor: &str,
+        now: OffsetDateTime,
+    ) -> TokenPage {
+        let rows = rows(tokens, roles, policies, self_accessor);
+        let now_unix = now.unix_timestamp();
+        let mut matching: Vec<TokenRow> = rows.into_iter().filter(|r| matches(r, params, now_unix)).collect();
+        sort(&mut matching, &params.sort, &params.dir);
+        let per_page = per_page(params.per_page);
+        let total = matching.len();
+        let (page, pages) = bounds(params.page, per_page, total);
+        let rows: Vec<TokenRow> = matching.into_iter().skip((page - 1) * per_page).take(per_page).collect();
+        let mut role_names: Vec<String> = roles.iter().map(|r| r.name.clone()).collect();
+        role_names.sort();
+        let mut policy_names: Vec<String> = policies.iter().map(|p| p.name.clone()).collect();
+        policy_names.sort();
+        TokenPage {
+            rows,
+            total,
+            all: tokens.len(),
+            page,
+            pages,
+            per_page,
+            server_now: now_unix,
+            role_names,
+            policy_names,
+        }
+    }
+
+    /// Rows for every token: role names filled from the role list (Nomad's token
+    /// list leaves them blank, Nomad issue 18451), missing policies marked.
+    pub fn rows(
+        tokens: &[AclTokenListStub],
+        roles: &[AclRoleListStub],
+        policies: &[AclPolicyListStub],
+        self_accessor: &str,
+    ) -> Vec<TokenRow> {
+        let existing: HashSet<&str> = policies.iter().map(|p| p.name.as_str()).collect();
+        let role_by_id: HashMap<&str, &AclRoleListStub> = roles.iter().map(|r| (r.id.as_str(), r)).collect();
+        let grants_nothing = |t: &AclTokenListStub| {
+            t.token_type == "client"
+                && !t.policies.as_deref().unwrap_or_default().iter().any(|p| existing.contains(p.as_str()))
+                && !t
+                    .roles
+                    .as_deref()
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|l| role_by_id.get(l.id.as_str()))
+                    .any(|r| r.policies.iter().any(|p| existing.contains(p.name.as_str())))
+        };
+        tokens
+            .iter()
+            .map(|t| TokenRow {
+                accessor_id: t.accessor_id.clone(),
+                name: t.name.clone(),
+                token_type: t.token_type.clone(),
+                roles: t
+                    .roles
+                    .as_deref()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|l| RoleRef {
+                        id: l.id.clone(),
+                        name: if l.name.is_empty() {
+                            role_by_id.get(l.id.as_str()).map(|r| r.name.clone()).unwrap_or_else(|| l.id.clone())
+                        } else {
+                            l.name.clone()
+                        },
+                    })
+                    .collect(),
+                policies: t
+                    .policies
+                    .as_deref()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|p| PolicyRef { name: p.clone(), exists: existing.contains(p.as_str()) })
+                    .collect(),
+                global: t.global,
+                create_time: t.create_time.unix_timestamp(),
+                expires_at: t.expiration_time.map(|e| e.unix_timestamp()),
+                is_self: !self_accessor.is_empty() && t.accessor_id == self_accessor,
+                grants_nothing: grants_nothing(t),
+            })
+            .collect()
+    }
+
+    /// Whether a row passes every filter in `p`.
+    pub fn matches(r: &TokenRow, p: &TokenListParams, now: i64) -> bool {
+        let search = p.search.trim().to_lowercase();
+        if !search.is_empty()
+            && !r.name.to_lowercase().contains(&search)
+            && !r.accessor_id.to_lowercase().contains(&search)
+        {
+            return false;
+        }
+        match p.kind.as_str() {
+            "client" | "management" if r.token_type != p.kind => return false,
+            _ => {}
+        }
+        let ok = match p.expiry.as_str() {
+            "expired" => r.expires_at.is_some_and(|e| e <= now),
+            "24h" => r.expires_at.is_some_and(|e| e > now && e <= now + 86_400),
+            "never" => r.expires_at.is_none(),
+            _ => true,
+        };
+        if !ok {
+            return false;
+        }
+        if !p.role.is_empty() && !r.roles.iter().any(|l| l.name == p.role) {
+            return false;
+        }
+        if !p.policy.is_empty() && !r.policies.iter().any(|x| x.name == p.policy) {
+            return false;
+        }
+        // The same judgement as the overview's health check.
+        if p.resolves == "none" && !r.grants_nothing {
+            return false;
+        }
+        true
+    }
+
+    /// Sorts by the named column; ties (and no sort) fall back to newest first, then accessor.
+    pub fn sort(rows: &mut [TokenRow], by: &str, dir: &str) {
+        let desc = dir == "desc";
+        let tie = |a: &TokenRow, b: &TokenRow| b.create_time.cmp(&a.create_time).then(a.accessor_id.cmp(&b.accessor_id));
+        rows.sort_by(|a, b| {
+            let primary = match by {
+                "name" => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+                "type" => a.token_type.cmp(&b.token_type),
+                "created" => a.create_time.cmp(&b.create_time),
+                // Never-expiring tokens sort after every expiring one (ascending).
+                "expires" => match (a.expires_at, b.expires_at) {
+                    (Some(x), Some(y)) => x.cmp(&y),
+                    (Some(_), None) => Ordering::Less,
+                    (None, Some(_)) => Ordering::Greater,
+                    (None, None) => Ordering::Equal,
+                },
+                _ => Ordering::Equal,
+            };
+            let primary = if desc { primary.reverse() } else { primary };
+            primary.then_with(|| tie(a, b))
+        });
+    }
+
+    /// The page size asked for, if offered; otherwise the smallest.
+    pub fn per_page(asked: usize) -> usize {
+        if PER_PAGE_CHOICES.contains(&asked) {
+            asked
+        } else {
+            PER_PAGE_CHOICES[0]
+        }
+    }
+
+    /// (page, pages): the page clamped to 1..=pages, with at least one page.
+    pub fn bounds(asked: usize, per_page: usize, total: usize) -> (usize, usize) {
+        let pages = total.div_ceil(per_page.max(1)).max(1);
+        (asked.clamp(1, pages), pages)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::nomad::models::{AclRolePolicyLink, AclTokenRoleLink};
+
+        const NOW: i64 = 1_800_000_000;
+
+        fn at(unix: i64) -> OffsetDateTime {
+            OffsetDateTime::from_unix_timestamp(unix).unwrap()
+        }
+
+        fn token(name: &str, kind: &str, policies: &[&str], roles: &[&str], created: i64, exp: Option<i64>) -> AclTokenListStub {
+            AclTokenListStub {
+                accessor_id: format!("{name}-accessor"),
+                name: name.into(),
+                token_type: kind.into(),
+                policies: Some(policies.iter().map(|p| p.to_string()).collect()),
+                roles: Some(roles.iter().map(|r| AclTokenRoleLink { id: r.to_string(), name: String::new() }).collect()),
+                create_time: at(created),
+                expiration_time: exp.map(at),
+                ..Default::default()
+            }
+        }
+
+        fn fixture() -> (Vec<AclTokenListStub>, Vec<AclRoleListStub>, Vec<AclPolicyListStub>) {
+            let tokens = vec![
+                token("alpha", "client", &["read"], &["r1"], NOW - 300, None),
+                token("Bravo", "client", &["gone"], &[], NOW - 200, Some(NOW - 60)),
+                token("charlie", "management", &[], &[], NOW - 100, Some(NOW + 3600)),
+                token("delta", "client", &["read", "gone"], &[], NOW - 400, Some(NOW + 3 * 86_400)),
+            ];
+            let roles = vec![AclRoleListStub {
+                id: "r1".into(),
+                name: "ops".into(),
+                policies: vec![AclRolePolicyLink { name: "read".into() }],
+                ..Default::default()
+            }];
+            let policies = vec![AclPolicyListStub { name: "read".into(), ..Default::default() }];
+            (tokens, roles, policies)
+        }
+
+        fn names(p: &TokenListParams) -> Vec<String> {
+            let (t, r, pol) = fixture();
+            page(&t, &r, &pol, p, "charlie-accessor", at(NOW)).rows.into_iter().map(|r| r.name).collect()
+        }
+
+        fn with(f: impl FnOnce(&mut TokenListParams)) -> TokenListParams {
+            let mut p = TokenListParams::default();
+            f(&mut p);
+            p
+        }
+
+        #[test]
+        fn fills_role_names_and_marks_deleted_policies_and_self() {
+            let (t, r, p) = fixture();
+            let rows = rows(&t, &r, &p, "charlie-accessor");
+            assert_eq!(rows[0].roles, vec![RoleRef { id: "r1".into(), name: "ops".into() }]);
+            assert_eq!(
+                rows[3].policies,
+                vec![PolicyRef { name: "read".into(), exists: true }, PolicyRef { name: "gone".into(), exists: false }]
+            );
+            assert!(rows[2].is_self && !rows[0].is_self);
+            // An unknown role keeps its ID as the name rather than a blank.
+            let t2 = vec![token("x", "client", &[], &["missing-id"], NOW, None)];
+            assert_eq!(super::rows(&t2, &r, &p, "")[0].roles[0].name, "missing-id");
+        }
+
+        #[test]
+        fn default_order_is_newest_first() {
+            assert_eq!(names(&TokenListParams::default()), ["charlie", "Bravo", "alpha", "delta"]);
+        }
+
+        #[test]
+        fn search_by_name_or_accessor_case_insensitively() {
+            assert_eq!(names(&with(|p| p.search = "BRA".into())), ["Bravo"]);
+            assert_eq!(names(&with(|p| p.search = "delta-acc".into())), ["delta"]);
+            assert!(names(&with(|p| p.search = "zulu".into())).is_empty());
+        }
+
+        #[test]
+        fn type_filter() {
+            assert_eq!(names(&with(|p| p.kind = "management".into())), ["charlie"]);
+            assert_eq!(names(&with(|p| p.kind = "client".into())).len(), 3);
+            assert_eq!(names(&with(|p| p.kind = "bogus".into())).len(), 4);
+        }
+
+        #[test]
+        fn expiry_filter() {
+            assert_eq!(names(&with(|p| p.expiry = "expired".into())), ["Bravo"]);
+            assert_eq!(names(&with(|p| p.expiry = "24h".into())), ["charlie"]);
+            assert_eq!(names(&with(|p| p.expiry = "never".into())), ["alpha"]);
+        }
+
+        #[test]
+        fn role_policy_and_resolves_filters() {
+            assert_eq!(names(&with(|p| p.role = "ops".into())), ["alpha"]);
+            assert_eq!(names(&with(|p| p.policy = "gone".into())), ["Bravo", "delta"]);
+            assert_eq!(names(&with(|p| p.resolves = "none".into())), ["Bravo"]);
+        }
+
+        #[test]
+        fn sorts_by_each_column_both_ways() {
+            let s = |by: &str, dir: &str| names(&with(|p| (p.sort, p.dir) = (by.into(), dir.into())));
+            assert_eq!(s("name", "asc"), ["alpha", "Bravo", "charlie", "delta"]);
+            assert_eq!(s("name", "desc"), ["delta", "charlie", "Bravo", "alpha"]);
+            assert_eq!(s("type", "asc"), ["Bravo", "alpha", "delta", "charlie"]);
+            assert_eq!(s("created", "asc"), ["delta", "alpha", "Bravo", "charlie"]);
+            assert_eq!(s("created", "desc"), ["charlie", "Bravo", "alpha", "delta"]);
+            assert_eq!(s("expires", "asc"), ["Bravo", "charlie", "delta", "alpha"]);
+            assert_eq!(s("expires", "desc"), ["alpha", "delta", "charlie", "Bravo"]);
+        }
+
+        #[test]
+        fn paging_bounds() {
+            assert_eq!(bounds(0, 25, 0), (1, 1));
+            assert_eq!(bounds(1, 25, 25), (1, 1));
+            assert_eq!(bounds(2, 25, 26), (2, 2));
+            assert_eq!(bounds(9, 25, 26), (2, 2));
+            assert_eq!(per_page(50), 50);
+            assert_eq!(per_page(7), 25);
+            let tokens: Vec<_> = (0..60).map(|i| token(&format!("t{i:02}"), "client", &[], &[], NOW - i, None)).collect();
+            let p = with(|p| (p.page, p.per_page, p.sort) = (3, 25, "name".into()));
+            let got = page(&tokens, &[], &[], &p, "", at(NOW));
+            assert_eq!((got.total, got.pages, got.page, got.rows.len()), (60, 3, 3, 10));
+            assert_eq!(got.rows[0].name, "t50");
+        }
+    }
+}
