@@ -128,15 +128,7 @@ impl SessionKeys {
     /// The session in the request's cookies, if any decrypts (a tampered or
     /// foreign cookie reads as no session).
     pub fn read(&self, headers: &HeaderMap) -> Option<Session> {
-        let mut jar = CookieJar::new();
-        for value in headers.get_all(header::COOKIE) {
-            let Ok(value) = value.to_str() else { continue };
-            for c in Cookie::split_parse(value.to_string()).flatten() {
-                if c.name() == NAME || c.name() == NAME_SECURE {
-                    jar.add_original(c);
-                }
-            }
-        }
+        let jar = request_jar(headers, &[NAME, NAME_SECURE]);
         [NAME_SECURE, NAME].iter().find_map(|name| {
             let c = jar.private(&self.key).get(name)?;
             serde_json::from_str(c.value()).ok()
@@ -189,15 +181,7 @@ impl SessionKeys {
     }
 
     pub fn read_flash(&self, headers: &HeaderMap) -> Option<Flash> {
-        let mut jar = CookieJar::new();
-        for value in headers.get_all(header::COOKIE) {
-            let Ok(value) = value.to_str() else { continue };
-            for c in Cookie::split_parse(value.to_string()).flatten() {
-                if c.name() == FLASH {
-                    jar.add_original(c);
-                }
-            }
-        }
+        let jar = request_jar(headers, &[FLASH]);
         let c = jar.private(&self.key).get(FLASH)?;
         serde_json::from_str(c.value()).ok()
     }
@@ -211,6 +195,20 @@ impl SessionKeys {
         cookie.make_removal();
         HeaderValue::from_str(&cookie.to_string()).expect("ASCII")
     }
+}
+
+/// The request's cookies named in `names`.
+fn request_jar(headers: &HeaderMap, names: &[&str]) -> CookieJar {
+    let mut jar = CookieJar::new();
+    for value in headers.get_all(header::COOKIE) {
+        let Ok(value) = value.to_str() else { continue };
+        for c in Cookie::split_parse(value.to_string()).flatten() {
+            if names.contains(&c.name()) {
+                jar.add_original(c);
+            }
+        }
+    }
+    jar
 }
 
 fn trim_ascii(bytes: &[u8]) -> &[u8] {
