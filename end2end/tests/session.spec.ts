@@ -59,6 +59,7 @@ test('the session ends when the token expires', async ({ page }) => {
     await expect(page.getByTestId('time-left')).toHaveText('expired', { timeout: 6_000 });
     await page.goto(`${console_.url}/profile`);
     await expect(page).toHaveURL(/\/sign-in\?return_to=\/profile$/);
+    await expect(page.getByTestId('session-ended')).toContainText('your token expired');
   } finally {
     await console_.stop();
     await nomad.stop();

@@ -83,3 +83,13 @@ pub async fn take_flash() -> Result<Option<FlashMessage>, ApiError> {
         secret: flash.secret.map(|s| s.expose().to_string()),
     }))
 }
+
+/// When the browser still holds a session whose token has expired: the time
+/// it ended (unix seconds), so the sign-in page can say why the user is there.
+#[server]
+pub async fn get_ended_session() -> Result<Option<i64>, ApiError> {
+    use crate::server::session::SessionKeys;
+    let keys = expect_context::<SessionKeys>();
+    let Some(parts) = use_context::<axum::http::request::Parts>() else { return Ok(None) };
+    Ok(keys.read(&parts.headers).filter(|s| s.is_expired(time::OffsetDateTime::now_utc())).and_then(|s| s.expires_at))
+}

@@ -138,10 +138,10 @@ impl SessionKeys {
     /// `Set-Cookie` value that stores `session`.
     pub fn set_cookie(&self, session: &Session, https: bool) -> HeaderValue {
         let value = serde_json::to_string(session).expect("a session always serializes");
-        let mut cookie = self.base_cookie(https, value);
-        if let Some(exp) = session.expires_at.and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok()) {
-            cookie.set_expires(exp);
-        }
+        // A browser-session cookie: the server ends the session at the token's
+        // expiry (`Session::is_expired`), and an ended one still tells the
+        // sign-in page when and why it ended.
+        let cookie = self.base_cookie(https, value);
         let mut jar = CookieJar::new();
         jar.private_mut(&self.key).add(cookie);
         let name = self.cookie_name(https);

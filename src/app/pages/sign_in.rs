@@ -2,8 +2,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::session::{take_flash, FlashView};
+use crate::api::session::{get_ended_session, take_flash, FlashView};
 use crate::api::status::nomad_status;
+use crate::app::format::absolute;
 
 /// Sign in with a token's Secret ID. A plain form post (works before the wasm
 /// loads); the outcome comes back as a one-shot message.
@@ -13,6 +14,7 @@ pub fn SignInPage() -> impl IntoView {
     let return_to = move || query.with(|q| q.get("return_to").unwrap_or_default());
     let flash = Resource::new(|| (), |_| take_flash());
     let status = Resource::new(|| (), |_| nomad_status());
+    let ended = Resource::new(|| (), |_| get_ended_session());
     let reveal = RwSignal::new(false);
 
     view! {
@@ -30,6 +32,13 @@ pub fn SignInPage() -> impl IntoView {
                             <p>"Nomad at " <code>{s.address.clone()}</code> " is not answering: " {e}</p>
                         </div>
                     }))}
+                </Suspense>
+                <Suspense fallback=|| ()>
+                    {move || ended.get().and_then(|e| e.ok().flatten()).map(|at| view! {
+                        <p class="notice" role="status" data-testid="session-ended">
+                            {format!("Your session ended at {}: your token expired. Sign in with another token.", absolute(at))}
+                        </p>
+                    })}
                 </Suspense>
                 <Suspense fallback=|| ()>
                     {move || flash.get().and_then(|f| f.ok().flatten()).map(|f| match f.kind {
