@@ -49,7 +49,8 @@ export async function startConsole(
     child.stdout!.on('data', (d) => {
       out += d.toString();
       const m = out.match(/Nomad ACL Console[^:]*: (http:\/\/[0-9.:]+)/);
-      if (m) {
+      // `demo` prints its management token last, possibly in a later chunk.
+      if (m && (args[0] !== 'demo' || /management token: [0-9a-f-]{36}\n/.test(out))) {
         clearTimeout(timer);
         ok(m[1]);
       }

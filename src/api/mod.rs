@@ -5,6 +5,7 @@
 pub mod context;
 pub mod error;
 pub mod overview;
+pub mod policies;
 pub mod profile;
 pub mod session;
 pub mod status;

@@ -44,6 +44,8 @@ pub struct TokenRow {
     pub global: bool,
     /// Unix seconds.
     pub create_time: i64,
+    /// Raft index of the creation: orders tokens created within the same second.
+    pub create_index: u64,
     pub expires_at: Option<i64>,
     /// The signed-in token itself.
     pub is_self: bool,
@@ -193,6 +195,7 @@ pub mod list {
                     .collect(),
                 global: t.global,
                 create_time: t.create_time.unix_timestamp(),
+                create_index: t.create_index,
                 expires_at: t.expiration_time.map(|e| e.unix_timestamp()),
                 is_self: !self_accessor.is_empty() && t.accessor_id == self_accessor,
                 grants_nothing: grants_nothing(t),
@@ -235,15 +238,18 @@ pub mod list {
         true
     }
 
-    /// Sorts by the named column; ties (and no sort) fall back to newest first, then accessor.
+    /// Sorts by the named column; ties (and no sort) fall back to newest first
+    /// (creation time, then creation index), then accessor.
     pub fn sort(rows: &mut [TokenRow], by: &str, dir: &str) {
         let desc = dir == "desc";
-        let tie = |a: &TokenRow, b: &TokenRow| b.create_time.cmp(&a.create_time).then(a.accessor_id.cmp(&b.accessor_id));
+        let newest_first =
+            |a: &TokenRow, b: &TokenRow| b.create_time.cmp(&a.create_time).then(b.create_index.cmp(&a.create_index));
+        let tie = |a: &TokenRow, b: &TokenRow| newest_first(a, b).then(a.accessor_id.cmp(&b.accessor_id));
         rows.sort_by(|a, b| {
             let primary = match by {
                 "name" => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
                 "type" => a.token_type.cmp(&b.token_type),
-                "created" => a.create_time.cmp(&b.create_time),
+                "created" => newest_first(b, a),
                 // Never-expiring tokens sort after every expiring one (ascending).
                 "expires" => match (a.expires_at, b.expires_at) {
                     (Some(x), Some(y)) => x.cmp(&y),
@@ -284,13 +290,22 @@ pub mod list {
             OffsetDateTime::from_unix_timestamp(unix).unwrap()
         }
 
-        fn token(name: &str, kind: &str, policies: &[&str], roles: &[&str], created: i64, exp: Option<i64>) -> AclTokenListStub {
+        fn token(
+            name: &str,
+            kind: &str,
+            policies: &[&str],
+            roles: &[&str],
+            created: i64,
+            exp: Option<i64>,
+        ) -> AclTokenListStub {
             AclTokenListStub {
                 accessor_id: format!("{name}-accessor"),
                 name: name.into(),
                 token_type: kind.into(),
                 policies: Some(policies.iter().map(|p| p.to_string()).collect()),
-                roles: Some(roles.iter().map(|r| AclTokenRoleLink { id: r.to_string(), name: String::new() }).collect()),
+                roles: Some(
+                    roles.iter().map(|r| AclTokenRoleLink { id: r.to_string(), name: String::new() }).collect(),
+                ),
                 create_time: at(created),
                 expiration_time: exp.map(at),
                 ..Default::default()
@@ -386,6 +401,31 @@ pub mod list {
         }
 
         #[test]
+        fn same_second_tokens_order_by_creation_index() {
+            let mut a = token("first", "client", &[], &[], NOW, None);
+            a.create_index = 10;
+            let mut b = token("second", "client", &[], &[], NOW, None);
+            b.create_index = 11;
+            let mut rows = rows(&[a, b], &[], &[], "");
+            sort(&mut rows, "", "");
+            assert_eq!(rows[0].name, "second");
+            sort(&mut rows, "created", "asc");
+            assert_eq!(rows[0].name, "first");
+        }
+
+        #[test]
+        fn a_role_without_existing_policies_grants_nothing() {
+            let (t, mut r, p) = fixture();
+            r[0].policies = vec![AclRolePolicyLink { name: "gone".into() }];
+            let rows = rows(&t, &r, &p, "");
+            assert!(!rows[0].grants_nothing, "alpha's direct policy 'read' exists");
+            let t2 = vec![token("viarole", "client", &[], &["r1"], NOW, None)];
+            assert!(super::rows(&t2, &r, &p, "")[0].grants_nothing);
+            let (_, r_ok, _) = fixture();
+            assert!(!super::rows(&t2, &r_ok, &p, "")[0].grants_nothing);
+        }
+
+        #[test]
         fn paging_bounds() {
             assert_eq!(bounds(0, 25, 0), (1, 1));
             assert_eq!(bounds(1, 25, 25), (1, 1));
@@ -393,7 +433,8 @@ pub mod list {
             assert_eq!(bounds(9, 25, 26), (2, 2));
             assert_eq!(per_page(50), 50);
             assert_eq!(per_page(7), 25);
-            let tokens: Vec<_> = (0..60).map(|i| token(&format!("t{i:02}"), "client", &[], &[], NOW - i, None)).collect();
+            let tokens: Vec<_> =
+                (0..60).map(|i| token(&format!("t{i:02}"), "client", &[], &[], NOW - i, None)).collect();
             let p = with(|p| (p.page, p.per_page, p.sort) = (3, 25, "name".into()));
             let got = page(&tokens, &[], &[], &p, "", at(NOW));
             assert_eq!((got.total, got.pages, got.page, got.rows.len()), (60, 3, 3, 10));

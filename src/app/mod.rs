@@ -14,8 +14,12 @@ use pages::bootstrapped::BootstrappedPage;
 use pages::not_found::NotFoundPage;
 use pages::overview::OverviewPage;
 use pages::placeholder::Placeholder;
+use pages::policies::detail::PolicyDetailPage;
+use pages::policies::edit::{PolicyEditPage, PolicyNewPage};
+use pages::policies::list::PoliciesListPage;
 use pages::profile::ProfilePage;
 use pages::sign_in::SignInPage;
+use pages::tokens::list::TokensListPage;
 
 /// The HTML document around the app (server only). The options' `site_pkg_dir`
 /// holds the build hash, so the script, wasm and CSS URLs change with every build.
@@ -75,9 +79,12 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewPage />
                     <Route path=path!("profile") view=ProfilePage />
-                    <Route path=path!("tokens") view=|| view! { <Placeholder title="Tokens" holds="Every ACL token: search, filter by type, expiry, role and policy; create, edit, renew and delete." /> } />
+                    <Route path=path!("tokens") view=TokensListPage />
                     <Route path=path!("roles") view=|| view! { <Placeholder title="Roles" holds="Roles and the policies they bundle; who carries each role." /> } />
-                    <Route path=path!("policies") view=|| view! { <Placeholder title="Policies" holds="ACL policies with a validating editor, presets and who uses each one." /> } />
+                    <Route path=path!("policies") view=PoliciesListPage />
+                    <Route path=path!("policies/new") view=PolicyNewPage />
+                    <Route path=path!("policies/:name") view=PolicyDetailPage />
+                    <Route path=path!("policies/:name/edit") view=PolicyEditPage />
                     <Route path=path!("auth-methods") view=|| view! { <Placeholder title="Auth methods" holds="OIDC and JWT auth methods: create, edit and delete." /> } />
                     <Route path=path!("binding-rules") view=|| view! { <Placeholder title="Binding rules" holds="Rules that map auth-method claims to roles, policies or management tokens." /> } />
                 </ParentRoute>

@@ -490,7 +490,21 @@ impl NomadClient {
         url
     }
 
+    /// Every request to Nomad goes through here: latency and errors per endpoint
+    /// template land in `/metrics`.
     async fn send(&self, method: Method, segments: &[&str], parts: RequestParts<'_>) -> Result<RawReply, NomadError> {
+        let start = Instant::now();
+        let result = self.send_unmetered(method.clone(), segments, parts).await;
+        crate::server::metrics::record_upstream(&method, segments, start.elapsed(), result.as_ref().err());
+        result
+    }
+
+    async fn send_unmetered(
+        &self,
+        method: Method,
+        segments: &[&str],
+        parts: RequestParts<'_>,
+    ) -> Result<RawReply, NomadError> {
         let url = self.url(segments, &parts.query);
         // Logged path: no query string (a filter may name a SecretID), never the token.
         let path = url.path().to_string();

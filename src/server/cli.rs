@@ -149,6 +149,12 @@ pub struct DemoArgs {
     /// Extra generated tokens on top of the sample data (for trying the console at scale).
     #[arg(long, default_value_t = 0)]
     pub extra_tokens: usize,
+    /// Extra generated policies on top of the sample data.
+    #[arg(long, default_value_t = 0)]
+    pub extra_policies: usize,
+    /// Extra generated roles on top of the sample data.
+    #[arg(long, default_value_t = 0)]
+    pub extra_roles: usize,
 
     #[command(flatten)]
     pub session: SessionArgs,
@@ -223,6 +229,23 @@ mod tests {
             let err = Cli::try_parse_from(&args).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{args:?}");
         }
+    }
+
+    #[test]
+    fn demo_takes_scale_flags() {
+        let cli = Cli::try_parse_from([
+            "nomad-acl-console",
+            "demo",
+            "--extra-tokens",
+            "10000",
+            "--extra-policies",
+            "500",
+            "--extra-roles",
+            "100",
+        ])
+        .unwrap();
+        let Some(Command::Demo(demo)) = cli.command else { panic!("not demo") };
+        assert_eq!((demo.extra_tokens, demo.extra_policies, demo.extra_roles), (10_000, 500, 100));
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod csrf;
 pub mod headers;
 pub mod health;
 pub mod logging;
+pub mod metrics;
 pub mod session;
 
 use std::net::SocketAddr;
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::render))
         .route("/sign-in", post(auth::sign_in))
         .route("/sign-in/bootstrap", post(auth::bootstrap))
         .route("/sign-out", post(auth::sign_out))
@@ -84,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(headers::layer))
         .layer(CompressionLayer::new())
         .layer(logging::request_log_layer())
+        .layer(axum::middleware::from_fn(metrics::track_http))
         .with_state(state)
 }
 
@@ -160,6 +163,7 @@ fn warn_if_no_frontend() {
 pub async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
     warn_if_no_frontend();
     let state = AppState::new(args.nomad.to_config(), args.listen, args.session.keys()?)?;
+    metrics::start();
     let listener = bind(args.listen).await?;
     let shutdown = shutdown_signal();
     let addr = listener.local_addr()?;
@@ -172,11 +176,12 @@ pub async fn run_demo(args: DemoArgs) -> anyhow::Result<()> {
     warn_if_no_frontend();
     let nomad = DevNomad::new(DevNomadConfig::default())?;
     let secret = nomad.seed_demo()?;
-    if args.extra_tokens > 0 {
-        nomad.seed_scale(args.extra_tokens, 0, 0)?;
+    if args.extra_tokens > 0 || args.extra_policies > 0 || args.extra_roles > 0 {
+        nomad.seed_scale(args.extra_tokens, args.extra_policies, args.extra_roles)?;
     }
     let nomad_addr = nomad.spawn_local().await.context("cannot start the embedded Nomad")?;
     let state = AppState::new(NomadArgs::local(nomad_addr.clone()), args.listen, args.session.keys()?)?;
+    metrics::start();
     let listener = bind(args.listen).await?;
     let shutdown = shutdown_signal();
     let addr = listener.local_addr()?;

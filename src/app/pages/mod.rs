@@ -4,5 +4,7 @@ pub mod bootstrapped;
 pub mod not_found;
 pub mod overview;
 pub mod placeholder;
+pub mod policies;
 pub mod profile;
 pub mod sign_in;
+pub mod tokens;

@@ -1,0 +1,287 @@
+// The benchmark of issue 8: page weight, time to interactive, proxy overhead,
+// scale and memory, against `demo` seeded with 10, 1,000 and 10,000 tokens.
+// Run it with `bash .ci/bench` (or `npx playwright test -c playwright.bench.config.ts`
+// in end2end/ after a release build). Not a test: it asserts only that it could
+// measure; the budget verdicts are printed and written to bench/results.json.
+//
+// All traffic goes to 127.0.0.1, bounded in count (REQUESTS per level) and time
+// (LEVEL_TIME_LIMIT_MS per level).
+import { test, expect, Browser } from '@playwright/test';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startConsole, RunningConsole } from '../support/console';
+
+const SCALES = [
+  { tokens: 10, policies: 0, roles: 0 },
+  { tokens: 1_000, policies: 0, roles: 0 },
+  { tokens: 10_000, policies: 500, roles: 100 },
+];
+const TTI_LOADS = Number(process.env.BENCH_TTI_LOADS ?? 10);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
+const WARMUP = 20;
+const LEVELS = [1, 64];
+const LEVEL_TIME_LIMIT_MS = 60_000;
+const PKG = resolve(__dirname, '..', '..', 'target', 'site', 'pkg');
+
+const BUDGET = { weightKB: 260, p50Ratio: 1.5, p99Ratio64: 3, scaleRatio: 1.3, rssMB: 64 };
+
+interface Latency { n: number; p50: number; p99: number; mean: number }
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+function summarize(ms: number[]): Latency {
+  const s = [...ms].sort((a, b) => a - b);
+  const mean = s.reduce((a, b) => a + b, 0) / (s.length || 1);
+  return { n: s.length, p50: percentile(s, 50), p99: percentile(s, 99), mean };
+}
+
+/** `count` GETs of `url` from `concurrency` workers; returns per-request milliseconds. */
+async function load(url: string, init: RequestInit, count: number, concurrency: number): Promise<number[]> {
+  if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(url)) throw new Error(`benchmark traffic stays on 127.0.0.1: ${url}`);
+  const times: number[] = [];
+  const deadline = Date.now() + LEVEL_TIME_LIMIT_MS;
+  let next = 0;
+  const worker = async () => {
+    while (next < count && Date.now() < deadline) {
+      next++;
+      const t0 = performance.now();
+      const res = await fetch(url, { ...init, redirect: 'manual' });
+      await res.arrayBuffer();
+      const t1 = performance.now();
+      if (res.status !== 200) throw new Error(`${url}: status ${res.status}`);
+      times.push(t1 - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return times;
+}
+
+function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+/** Resets the kernel's peak-RSS mark (VmHWM) of our own child; false where not allowed. */
+function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Signs in through the form; returns the storage state (session cookie) for new contexts. */
+async function signIn(browser: Browser, c: RunningConsole) {
+  const context = await browser.newContext({ baseURL: c.url });
+  const page = await context.newPage();
+  await page.goto('/sign-in');
+  await page.getByLabel('Secret ID').fill(c.secret!);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.locator('form[action="/sign-out"]')).toBeAttached();
+  const state = await context.storageState();
+  const cookie = (await context.cookies(c.url)).map((k) => `${k.name}=${k.value}`).join('; ');
+  await context.close();
+  return { state, cookie };
+}
+
+const HYDRATION_PROBE = `
+  (() => {
+    const mark = () => {
+      if (window.__hydratedAt === undefined && document.body && document.body.dataset.hydrated === 'true') {
+        window.__hydratedAt = performance.now();
+      }
+    };
+    new MutationObserver(mark).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-hydrated'], childList: true });
+  })();
+`;
+
+/** One cold load of /tokens (fresh context: empty cache) with the session. */
+async function coldLoad(browser: Browser, c: RunningConsole, state: any) {
+  const context = await browser.newContext({ baseURL: c.url, storageState: state });
+  await context.addInitScript(HYDRATION_PROBE);
+  const page = await context.newPage();
+  const finished: Promise<{ url: string; body: number; headers: number }>[] = [];
+  page.on('requestfinished', (r) =>
+    finished.push(r.sizes().then((s) => ({ url: r.url(), body: s.responseBodySize, headers: s.responseHeadersSize }))),
+  );
+  const res = await page.goto('/tokens');
+  expect(res?.status(), 'GET /tokens').toBe(200);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await page.waitForLoadState('networkidle');
+  const tti = (await page.evaluate(() => (window as any).__hydratedAt)) as number;
+  const sizes = await Promise.all(finished);
+  await context.close();
+  return { tti, sizes };
+}
+
+/**
+ * The token-list server function, found by its name in the wasm (Leptos adds a hash),
+ * with the list's default parameters; undefined when the build has none.
+ */
+function tokenListServerFn(c: RunningConsole, cookie: string) {
+  const wasm = existsSync(PKG) ? readdirSync(PKG).find((n) => n.endsWith('.wasm')) : undefined;
+  const path = wasm ? readFileSync(join(PKG, wasm)).toString('latin1').match(/\/api\/get_token_page\d*/)?.[0] : undefined;
+  if (!path) return undefined;
+  const fields = ['search', 'kind', 'expiry', 'role', 'policy', 'resolves', 'sort', 'dir'].map((f) => `params[${f}]=`);
+  const body = [...fields, 'params[page]=1', 'params[per_page]=25'].join('&');
+  const headers = {
+    cookie,
+    origin: c.url,
+    'sec-fetch-site': 'same-origin',
+    'content-type': 'application/x-www-form-urlencoded',
+    'accept-encoding': 'gzip, br',
+  };
+  return { url: `${c.url}${path}`, init: { method: 'POST', headers, body } as RequestInit };
+}
+
+function fileSize(dir: string, suffix: string): number {
+  const f = existsSync(dir) ? readdirSync(dir).find((n) => n.endsWith(suffix)) : undefined;
+  return f ? statSync(join(dir, f)).size : NaN;
+}
+
+const kb = (b: number) => (b / 1024).toFixed(1);
+const ms = (v: number) => v.toFixed(2);
+
+test('benchmark: weight, time to interactive, proxy overhead, scale, memory', async ({ browser }) => {
+  const wasm = { raw: fileSize(PKG, '.wasm'), gzip: fileSize(PKG, '.wasm.gz'), brotli: fileSize(PKG, '.wasm.br') };
+  const results: any = { date: new Date().toISOString(), requestsPerLevel: REQUESTS, ttiLoads: TTI_LOADS, wasm, scales: [] };
+
+  for (const scale of SCALES) {
+    const args = ['demo', '--extra-tokens', String(scale.tokens)];
+    if (scale.policies) args.push('--extra-policies', String(scale.policies));
+    if (scale.roles) args.push('--extra-roles', String(scale.roles));
+    const c = await startConsole(args);
+    try {
+      const pid = c.process.pid!;
+      const { state, cookie } = await signIn(browser, c);
+
+      // (a) page weight and (b) time to interactive: cold loads of /tokens.
+      const loads = [];
+      for (let i = 0; i < TTI_LOADS; i++) loads.push(await coldLoad(browser, c, state));
+      const first = loads[0];
+      const weight = {
+        requests: first.sizes.length,
+        bodyBytes: first.sizes.reduce((a, s) => a + Math.max(0, s.body), 0),
+        headerBytes: first.sizes.reduce((a, s) => a + Math.max(0, s.headers), 0),
+        resources: first.sizes.map((s) => ({ path: new URL(s.url).pathname, bytes: s.body })),
+      };
+      const tti = summarize(loads.map((l) => l.tti));
+
+      // (c) proxy overhead: SSR /tokens vs the direct upstream list, back to back.
+      const page = { url: `${c.url}/tokens`, init: { headers: { cookie, 'accept-encoding': 'gzip, br' } } };
+      const upstream = { url: `${c.nomadAddr}/v1/acl/tokens`, init: { headers: { 'X-Nomad-Token': c.secret! } } };
+      let serverFn = tokenListServerFn(c, cookie);
+      let serverFnNote = serverFn ? serverFn.url.replace(c.url, '') : 'not found in the wasm';
+      await load(page.url, page.init, WARMUP, 4);
+      await load(upstream.url, upstream.init, WARMUP, 4);
+      if (serverFn) {
+        try {
+          await load(serverFn.url, serverFn.init, WARMUP, 4);
+        } catch (e) {
+          serverFnNote = `skipped: ${(e as Error).message.replace(c.url, '')}`;
+          serverFn = undefined;
+        }
+      }
+      const levels: any[] = [];
+      let peakRss = NaN;
+      let peakIsRunOnly = false;
+      for (const concurrency of LEVELS) {
+        if (concurrency === 64) peakIsRunOnly = resetPeakRss(pid);
+        const ssr = summarize(await load(page.url, page.init, REQUESTS, concurrency));
+        const fn = serverFn ? summarize(await load(serverFn.url, serverFn.init, REQUESTS, concurrency)) : undefined;
+        const direct = summarize(await load(upstream.url, upstream.init, REQUESTS, concurrency));
+        if (concurrency === 64) peakRss = procStatus(pid, 'VmHWM'); // (e)
+        levels.push({
+          concurrency,
+          ssr,
+          serverFn: fn,
+          upstream: direct,
+          p50Ratio: ssr.p50 / direct.p50,
+          p99Ratio: ssr.p99 / direct.p50,
+          serverFnP50Ratio: fn ? fn.p50 / direct.p50 : null,
+          serverFnP99Ratio: fn ? fn.p99 / direct.p50 : null,
+        });
+      }
+      results.scales.push({
+        ...scale,
+        serverFn: serverFnNote,
+        weight,
+        tti,
+        levels,
+        peakRssBytes: peakRss,
+        peakRssScope: peakIsRunOnly ? '64-client run' : 'process lifetime',
+        rssAfterBytes: procStatus(pid, 'VmRSS'),
+      });
+    } finally {
+      await c.stop();
+    }
+  }
+
+  // (d) scale: /tokens p50 at one client, 10,000 vs 10 tokens.
+  const p50At = (i: number) => results.scales[i].levels[0].ssr.p50;
+  results.scaleRatio = p50At(SCALES.length - 1) / p50At(0);
+
+  const worst = (f: (s: any) => number) => Math.max(...results.scales.map(f));
+  const lvl = (s: any, c: number) => s.levels.find((l: any) => l.concurrency === c);
+  results.budget = {
+    weight: { limitKB: BUDGET.weightKB, worstKB: worst((s) => s.weight.bodyBytes + s.weight.headerBytes) / 1024 },
+    ssrP50: { limitRatio: BUDGET.p50Ratio, worstRatio: worst((s) => lvl(s, 1).p50Ratio) },
+    ssrP99At64: { limitRatio: BUDGET.p99Ratio64, worstRatio: worst((s) => lvl(s, 64).p99Ratio) },
+    scale: { limitRatio: BUDGET.scaleRatio, ratio: results.scaleRatio },
+    rss: { limitMB: BUDGET.rssMB, worstMB: worst((s) => s.peakRssBytes) / 1048576 },
+  };
+  const b = results.budget;
+  b.weight.met = b.weight.worstKB <= b.weight.limitKB;
+  b.ssrP50.met = b.ssrP50.worstRatio <= b.ssrP50.limitRatio;
+  b.ssrP99At64.met = b.ssrP99At64.worstRatio <= b.ssrP99At64.limitRatio;
+  b.scale.met = b.scale.ratio <= b.scale.limitRatio;
+  b.rss.met = b.rss.worstMB <= b.rss.limitMB;
+
+  const rows: string[][] = [
+    ['tokens', 'weight KB', 'reqs', 'TTI p50 ms', 'clients', 'SSR p50', 'SSR p99', 'fn p50', 'fn p99', 'Nomad p50', 'Nomad p99', 'SSR x', 'SSR p99 x', 'fn x', 'fn p99 x', 'peak RSS MB'],
+  ];
+  for (const s of results.scales) {
+    for (const l of s.levels) {
+      rows.push([
+        String(s.tokens),
+        kb(s.weight.bodyBytes + s.weight.headerBytes),
+        String(s.weight.requests),
+        ms(s.tti.p50),
+        String(l.concurrency),
+        ms(l.ssr.p50),
+        ms(l.ssr.p99),
+        l.serverFn ? ms(l.serverFn.p50) : '-',
+        l.serverFn ? ms(l.serverFn.p99) : '-',
+        ms(l.upstream.p50),
+        ms(l.upstream.p99),
+        l.p50Ratio.toFixed(2),
+        l.p99Ratio.toFixed(2),
+        l.serverFn ? l.serverFnP50Ratio.toFixed(2) : '-',
+        l.serverFn ? l.serverFnP99Ratio.toFixed(2) : '-',
+        l.concurrency === 64 ? (s.peakRssBytes / 1048576).toFixed(1) : '',
+      ]);
+    }
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const table = rows.map((r) => r.map((v, i) => v.padStart(widths[i])).join('  ')).join('\n');
+  const verdict = (name: string, ok: boolean, detail: string) => `${ok ? 'met    ' : 'NOT MET'}  ${name}: ${detail}`;
+  const summary = [
+    `wasm: ${kb(wasm.raw)} KB raw, ${kb(wasm.gzip)} KB gzip, ${kb(wasm.brotli)} KB brotli`,
+    `latencies in ms; SSR = GET /tokens, fn = token-list server function (${results.scales[0].serverFn}), x = ratio to Nomad's p50`,
+    table,
+    `scale: /tokens p50 at 10,000 tokens / at 10 = ${results.scaleRatio.toFixed(2)}`,
+    verdict('first load <= 260 KB', b.weight.met, `${b.weight.worstKB.toFixed(1)} KB`),
+    verdict('SSR p50 <= 1.5 x Nomad p50', b.ssrP50.met, `${b.ssrP50.worstRatio.toFixed(2)} x`),
+    verdict('SSR p99 at 64 clients <= 3 x Nomad p50', b.ssrP99At64.met, `${b.ssrP99At64.worstRatio.toFixed(2)} x`),
+    verdict('10,000-token page <= 1.3 x 10-token page', b.scale.met, `${results.scaleRatio.toFixed(2)} x`),
+    verdict(`peak RSS <= 64 MB (${results.scales[0].peakRssScope})`, b.rss.met, `${b.rss.worstMB.toFixed(1)} MB`),
+  ].join('\n');
+  console.log(`\n${summary}\n`);
+  results.table = summary;
+  writeFileSync(join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+});

@@ -1,0 +1,29 @@
+import { test, expect } from '@playwright/test';
+import { existsSync, readFileSync } from 'node:fs';
+import { demoSecret, signIn } from '../support/nomad';
+
+test.describe('metrics', () => {
+  test('/metrics shows requests by route template and Nomad calls by endpoint, and no secret', async ({ page }) => {
+    await signIn(page, demoSecret());
+    await page.goto('/tokens?filter=secret-looking-query');
+    const res = await page.request.get('/metrics');
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-type']).toContain('text/plain');
+    const text = await res.text();
+    // Console routes, by axum's matched template.
+    expect(text).toMatch(/console_http_requests_total\{method="GET",route="\/tokens",status="200"\} \d+/);
+    expect(text).toMatch(/console_http_requests_total\{method="POST",route="\/sign-in",status="303"\} \d+/);
+    expect(text).toContain('console_http_request_duration_seconds_bucket{method="GET",route="/tokens",le="');
+    // Upstream Nomad calls, by method and path template, with a latency histogram.
+    expect(text).toMatch(/console_nomad_request_duration_seconds_count\{endpoint="GET \/v1\/acl\/token\/self"\} \d+/);
+    expect(text).toContain('console_nomad_request_duration_seconds_bucket{endpoint="GET /v1/acl/tokens",le="');
+    // No query string, raw ID or secret anywhere.
+    expect(text).not.toContain('secret-looking-query');
+    const secretsFile = process.env.E2E_SECRETS_FILE;
+    const secrets = [demoSecret(), ...(secretsFile && existsSync(secretsFile) ? readFileSync(secretsFile, 'utf8').split('\n') : [])]
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
+    for (const s of secrets) expect(text.includes(s), 'a secret in /metrics').toBe(false);
+    expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+  });
+});

@@ -1,0 +1,270 @@
+import { test, expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { createToken, demoSecret, nomad, recordSecret, signIn, suffix } from '../support/nomad';
+
+// Other specs create tokens at the same time: every assertion is about tokens
+// this spec created, found through unique names.
+
+const rows = (page: Page) => page.getByTestId('token-row');
+const row = (page: Page, accessor: string) => page.locator(`[data-testid="token-row"][data-accessor="${accessor}"]`);
+
+async function createRole(name: string, policies: string[]): Promise<any> {
+  return nomad('PUT', '/v1/acl/role', { Name: name, Policies: policies.map((p) => ({ Name: p })) });
+}
+
+async function createPolicy(name: string) {
+  await nomad('PUT', `/v1/acl/policy/${name}`, { Name: name, Rules: 'namespace "default" { policy = "read" }' });
+}
+
+/** Uploads a client token whose life ended an hour ago. */
+async function createExpiredToken(name: string): Promise<string> {
+  const now = Date.now();
+  const secret = crypto.randomUUID();
+  recordSecret(secret);
+  const accessor = crypto.randomUUID();
+  await nomad('PUT', `/v1/acl/token/${accessor}`, {
+    AccessorID: accessor,
+    SecretID: secret,
+    Name: name,
+    Type: 'client',
+    Policies: ['oncall-readonly'],
+    CreateTime: new Date(now - 2 * 3600_000).toISOString(),
+    ExpirationTime: new Date(now - 3600_000).toISOString(),
+  });
+  return accessor;
+}
+
+test.describe('tokens list', () => {
+  test('search finds a token by name and by accessor prefix, and never shows a secret', async ({ page }) => {
+    const name = `search-${suffix()}`;
+    const token = await createToken({ Name: name, Policies: ['oncall-readonly'] });
+    await signIn(page, demoSecret());
+
+    await page.goto(`/tokens?search=${name}`);
+    await expect(page.getByRole('heading', { name: 'Tokens', level: 1 })).toBeVisible();
+    await expect(page).toHaveTitle('Tokens · Nomad ACL Console');
+    await expect(rows(page)).toHaveCount(1);
+    const r = row(page, token.AccessorID);
+    await expect(r).toContainText(name);
+    await expect(r).toContainText('client');
+    await expect(r).toContainText(token.AccessorID.slice(0, 8));
+    await expect(r.getByRole('link', { name: 'oncall-readonly' })).toHaveAttribute('href', '/policies/oncall-readonly');
+    await expect(r).toContainText('Never');
+    await expect(page.getByTestId('token-count')).toContainText('1 of');
+
+    await page.goto(`/tokens?search=${token.AccessorID.slice(0, 13)}`);
+    await expect(rows(page)).toHaveCount(1);
+    await expect(row(page, token.AccessorID)).toBeVisible();
+
+    const html = await page.content();
+    expect(html).not.toContain(token.SecretID);
+    expect(html).not.toContain(demoSecret());
+
+    await page.goto(`/tokens?search=nothing-${suffix()}`);
+    await expect(page.getByTestId('empty-state')).toContainText('No tokens match these filters');
+  });
+
+  test('the signed-in token is marked "you"', async ({ page }) => {
+    const name = `me-${suffix()}`;
+    const token = await createToken({ Name: name, Policies: ['oncall-readonly'] });
+    await signIn(page, demoSecret());
+    const self = await nomad('GET', '/v1/acl/token/self');
+    await page.goto(`/tokens?search=${self.AccessorID}`);
+    await expect(row(page, self.AccessorID).locator('.badge.you')).toHaveText('you');
+    await page.goto(`/tokens?search=${name}`);
+    await expect(row(page, token.AccessorID).locator('.badge.you')).toHaveCount(0);
+  });
+
+  test('type and expiry filters, with expired tokens in red', async ({ page }) => {
+    const name = `expired-${suffix()}`;
+    const accessor = await createExpiredToken(name);
+    await signIn(page, demoSecret());
+
+    await page.goto(`/tokens?search=${name}&expiry=expired`);
+    await expect(rows(page)).toHaveCount(1);
+    const expires = row(page, accessor).locator('td[data-label="Expires"] time');
+    await expect(expires).toHaveClass(/expired/);
+    await expect(expires).toHaveText(/^expired .* ago$/);
+    await expect(expires).toHaveAttribute('title', /UTC$/);
+
+    await page.goto(`/tokens?search=${name}&expiry=never`);
+    await expect(page.getByTestId('empty-state')).toBeVisible();
+    await page.goto(`/tokens?search=${name}&expiry=24h`);
+    await expect(page.getByTestId('empty-state')).toBeVisible();
+
+    await page.goto(`/tokens?search=${name}&type=management`);
+    await expect(page.getByTestId('empty-state')).toBeVisible();
+    await page.goto(`/tokens?search=${name}&type=client`);
+    await expect(rows(page)).toHaveCount(1);
+
+    // Every management token listed is a management token.
+    await page.goto('/tokens?type=management&per_page=100');
+    const types = await page.locator('[data-testid="token-row"] td[data-label="Type"]').allTextContents();
+    expect(types.length).toBeGreaterThan(0);
+    expect(new Set(types)).toEqual(new Set(['management']));
+
+    // The overview's health links land on working filters.
+    await page.goto('/');
+    await page.getByRole('link', { name: /expired tokens?$/ }).click();
+    await expect(page).toHaveURL(/\/tokens\?expiry=expired$/);
+    await expect(page.getByLabel('Expiry')).toHaveValue('expired');
+    await expect(page.getByTestId('token-count')).toBeVisible();
+  });
+
+  test('role filter shows role names (not blank) and links to the role', async ({ page }) => {
+    const sfx = suffix();
+    const role = await createRole(`role-${sfx}`, ['oncall-readonly']);
+    const token = await createToken({ Name: `with-role-${sfx}`, Roles: [{ ID: role.ID }] });
+    await createToken({ Name: `without-role-${sfx}`, Policies: ['oncall-readonly'] });
+    await signIn(page, demoSecret());
+
+    await page.goto(`/tokens?search=${sfx}`);
+    await expect(rows(page)).toHaveCount(2);
+    await page.getByLabel('Role').selectOption(role.Name);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect(page).toHaveURL(new RegExp(`role=${role.Name}`));
+    await expect(rows(page)).toHaveCount(1);
+    const link = row(page, token.AccessorID).getByRole('link', { name: role.Name });
+    await expect(link).toHaveAttribute('href', `/roles/${role.ID}`);
+  });
+
+  test('a policy that no longer exists is shown deleted, not as a link', async ({ page }) => {
+    const sfx = suffix();
+    const policy = `doomed-${sfx}`;
+    await createPolicy(policy);
+    const token = await createToken({ Name: `dangling-${sfx}`, Policies: [policy] });
+    await nomad('DELETE', `/v1/acl/policy/${policy}`);
+    await signIn(page, demoSecret());
+
+    await page.goto(`/tokens?search=${sfx}`);
+    const r = row(page, token.AccessorID);
+    await expect(r.locator('.tag.deleted')).toContainText(policy);
+    await expect(r.locator('.tag.deleted')).toContainText('deleted');
+    await expect(r.locator('.tag.deleted s')).toHaveText(policy);
+    await expect(r.getByRole('link', { name: policy })).toHaveCount(0);
+
+    // Its only policy is gone: it grants nothing, and the health link finds it.
+    await expect(r.locator('.badge.warn')).toHaveText('grants nothing');
+    await page.goto('/tokens?resolves=none&per_page=100&sort=created&dir=desc');
+    await expect(r).toBeVisible();
+  });
+
+  test('sorting by name both ways, with aria-sort, kept in the URL', async ({ page }) => {
+    const sfx = suffix();
+    for (const n of ['b', 'c', 'a']) await createToken({ Name: `sort-${sfx}-${n}`, Policies: ['oncall-readonly'] });
+    await signIn(page, demoSecret());
+    await page.goto(`/tokens?search=sort-${sfx}`);
+    const names = () => page.locator('[data-testid="token-row"] .token-name').allTextContents();
+    await expect(rows(page)).toHaveCount(3);
+    // Newest first by default.
+    expect(await names()).toEqual([`sort-${sfx}-a`, `sort-${sfx}-c`, `sort-${sfx}-b`]);
+    await expect(page.locator('th[aria-sort="descending"]')).toContainText('Created');
+
+    await page.getByTestId('sort-name').click();
+    await expect(page).toHaveURL(/sort=name&dir=asc/);
+    await expect(page.locator('th[aria-sort="ascending"]')).toContainText('Name');
+    await expect.poll(names).toEqual([`sort-${sfx}-a`, `sort-${sfx}-b`, `sort-${sfx}-c`]);
+
+    await page.getByTestId('sort-name').click();
+    await expect(page).toHaveURL(/sort=name&dir=desc/);
+    await expect(page.locator('th[aria-sort="descending"]')).toContainText('Name');
+    await expect.poll(names).toEqual([`sort-${sfx}-c`, `sort-${sfx}-b`, `sort-${sfx}-a`]);
+    // The search survived the sort.
+    await expect(page.getByLabel('Search')).toHaveValue(`sort-${sfx}`);
+  });
+
+  test('paging: 25 a page, next and previous', async ({ page }) => {
+    const sfx = suffix();
+    await Promise.all(
+      Array.from({ length: 27 }, (_, i) =>
+        createToken({ Name: `page-${sfx}-${String(i).padStart(2, '0')}`, Policies: ['oncall-readonly'] }),
+      ),
+    );
+    await signIn(page, demoSecret());
+    await page.goto(`/tokens?search=page-${sfx}&per_page=25&sort=name&dir=asc`);
+    await expect(page.getByTestId('token-count')).toContainText('27 of');
+    await expect(page.getByTestId('page-of')).toHaveText('page 1 of 2');
+    await expect(rows(page)).toHaveCount(25);
+    await page.getByRole('link', { name: 'Next →' }).click();
+    await expect(page).toHaveURL(/page=2/);
+    await expect(page.getByTestId('page-of')).toHaveText('page 2 of 2');
+    await expect(rows(page)).toHaveCount(2);
+    await expect(page.locator('[data-testid="token-row"] .token-name').first()).toHaveText(`page-${sfx}-25`);
+    await page.getByRole('link', { name: '← Previous' }).click();
+    await expect(page.getByTestId('page-of')).toHaveText('page 1 of 2');
+
+    await page.goto(`/tokens?search=page-${sfx}&per_page=50`);
+    await expect(page.getByTestId('page-of')).toHaveText('page 1 of 1');
+    await expect(rows(page)).toHaveCount(27);
+    // A page past the end shows the last one.
+    await page.goto(`/tokens?search=page-${sfx}&page=9`);
+    await expect(page.getByTestId('page-of')).toHaveText('page 2 of 2');
+  });
+
+  test('the whole state is in the URL: reload keeps it, Back returns', async ({ page }) => {
+    const sfx = suffix();
+    const token = await createToken({ Name: `url-${sfx}`, Policies: ['oncall-readonly'] });
+    await signIn(page, demoSecret());
+    await page.goto('/tokens');
+    await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+    await page.getByLabel('Search').fill(`url-${sfx}`);
+    await page.getByLabel('Type').selectOption('client');
+    await page.getByLabel('Per page').selectOption('50');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect(page).toHaveURL(new RegExp(`search=url-${sfx}.*type=client.*per_page=50`));
+    await expect(rows(page)).toHaveCount(1);
+
+    await page.reload();
+    await expect(page.getByLabel('Search')).toHaveValue(`url-${sfx}`);
+    await expect(page.getByLabel('Type')).toHaveValue('client');
+    await expect(page.getByLabel('Per page')).toHaveValue('50');
+    await expect(row(page, token.AccessorID)).toBeVisible();
+
+    await page.goBack();
+    await expect(page).toHaveURL(/\/tokens$/);
+    await expect(page.getByLabel('Search')).toHaveValue('');
+    await page.goForward();
+    await expect(rows(page)).toHaveCount(1);
+
+    await page.getByRole('link', { name: 'Clear' }).click();
+    await expect(page).toHaveURL(/\/tokens$/);
+  });
+
+  test('works with JavaScript disabled', async ({ browser }) => {
+    const sfx = suffix();
+    const token = await createToken({ Name: `nojs-${sfx}`, Policies: ['oncall-readonly'] });
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await signIn(page, demoSecret());
+    const res = await page.goto('/tokens');
+    expect(res?.status()).toBe(200);
+    await expect(page.getByTestId('tokens-table')).toBeVisible();
+    await page.getByLabel('Search').fill(`nojs-${sfx}`);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect(page).toHaveURL(new RegExp(`search=nojs-${sfx}`));
+    await expect(rows(page)).toHaveCount(1);
+    await expect(row(page, token.AccessorID)).toBeVisible();
+    await page.getByTestId('sort-name').click();
+    await expect(page).toHaveURL(/sort=name&dir=asc/);
+    await expect(row(page, token.AccessorID)).toBeVisible();
+    await context.close();
+  });
+
+  test('a token that cannot list tokens is told it needs a management token', async ({ page }) => {
+    const token = await createToken({ Name: `weak-${suffix()}`, Policies: ['oncall-readonly'] });
+    await signIn(page, token.SecretID);
+    await page.goto('/tokens');
+    await expect(page.locator('.error-panel')).toContainText('Permission denied');
+    await expect(page.getByTestId('needs-management')).toContainText('management token');
+  });
+
+  test('no serious accessibility violations', async ({ page }) => {
+    await signIn(page, demoSecret());
+    await page.goto('/tokens?per_page=25');
+    await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+    await expect(rows(page).first()).toBeVisible();
+    const results = await new AxeBuilder({ page }).analyze();
+    const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  });
+});

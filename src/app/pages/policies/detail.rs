@@ -1,0 +1,147 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::href;
+use crate::api::policies::{get_policy, urlencoding_path, DeletePolicy, PolicyDetail};
+use crate::app::components::copy_button::CopyButton;
+use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::toast::{use_toasts, ToastKind};
+
+/// `/policies/:name`: the policy, its rules, who uses it; Edit and Delete.
+#[component]
+pub fn PolicyDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
+    let saved = Memo::new(move |_| query.with(|q| q.get("saved").is_some()));
+    let policy = Resource::new(move || name.get(), get_policy);
+    view! {
+        <Title text=move || format!("Policy {}", name.get()) />
+        <nav aria-label="Breadcrumb" class="breadcrumbs">
+            <a href="/">"Overview"</a> " / " <a href="/policies">"Policies"</a> " / " <span aria-current="page">{move || name.get()}</span>
+        </nav>
+        <h1>"Policy " <code>{move || name.get()}</code></h1>
+        {move || saved.get().then(|| view! { <p class="notice" role="status" data-testid="policy-saved">"The policy was saved."</p> })}
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the policy…"</p> }>
+            {move || policy.get().map(|r| match r {
+                Err(e) => view! { <ErrorPanel error=e what="the policy" /> }.into_any(),
+                Ok(p) => view! { <DetailView p /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DetailView(p: PolicyDetail) -> impl IntoView {
+    let cli = format!("nomad acl token create -name=\"test-{0}\" -policy=\"{0}\" -type=client -ttl=10m", p.name);
+    view! {
+        <div class="page-actions">
+            <a href=format!("{}/edit", href(&p.name)) class="button">"Edit"</a>
+        </div>
+        <section class="panel">
+            <dl class="facts">
+                <dt>"Name"</dt><dd data-testid="policy-name">{p.name.clone()}</dd>
+                <dt>"Description"</dt>
+                <dd data-testid="policy-description">{if p.description.is_empty() { "(none)".to_string() } else { p.description.clone() }}</dd>
+            </dl>
+            <h2>"Rules"</h2>
+            {if p.rules.trim().is_empty() {
+                view! { <p class="muted">"No rules: this policy grants nothing."</p> }.into_any()
+            } else {
+                view! { <pre class="rules" data-testid="policy-rules"><code>{p.rules.clone()}</code></pre> }.into_any()
+            }}
+        </section>
+        <section class="panel" aria-labelledby="users-title">
+            <h2 id="users-title">"Who uses it"</h2>
+            <h3>"Roles that include it"</h3>
+            <UserList roles=true p=p.clone() />
+            <h3>"Tokens that carry it directly"</h3>
+            <UserList roles=false p=p.clone() />
+            <h3>"Try it"</h3>
+            <p>"A short-lived token with only this policy, from the CLI:"</p>
+            <p class="secret-row"><code data-testid="policy-cli">{cli.clone()}</code> <CopyButton text=cli label="Copy the command" /></p>
+        </section>
+        <DeletePanel p />
+    }
+}
+
+#[component]
+fn UserList(roles: bool, p: PolicyDetail) -> impl IntoView {
+    if roles {
+        match p.roles {
+            None => view! { <p class="muted">"Your token cannot list roles."</p> }.into_any(),
+            Some(r) if r.is_empty() => view! { <p class="muted">"None"</p> }.into_any(),
+            Some(r) => view! {
+                <ul data-testid="policy-roles">{r.into_iter().map(|r| view! { <li>{r.name}</li> }).collect_view()}</ul>
+            }
+            .into_any(),
+        }
+    } else {
+        match p.tokens {
+            None => view! { <p class="muted">"Listing tokens needs a management token."</p> }.into_any(),
+            Some(t) if t.is_empty() => view! { <p class="muted">"None"</p> }.into_any(),
+            Some(t) => view! {
+                <p><a href=format!("/tokens?policy={}", urlencoding_path(&p.name))>"See them in the token list"</a></p>
+                <ul data-testid="policy-tokens">
+                    {t.into_iter().map(|t| view! {
+                        <li>
+                            {if t.name.is_empty() { "(unnamed)".to_string() } else { t.name }}
+                            " " <code class="small">{t.accessor_id}</code>
+                            {t.expired.then(|| view! { " " <span class="expired">"expired"</span> })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }
+            .into_any(),
+        }
+    }
+}
+
+/// A confirmation that names the policy and what will be left dangling, then a real
+/// form (works without JavaScript).
+#[component]
+fn DeletePanel(p: PolicyDetail) -> impl IntoView {
+    let delete = ServerAction::<DeletePolicy>::new();
+    let toasts = use_toasts();
+    let name = p.name.clone();
+    Effect::new(move |_| {
+        if let (Some(Ok(())), Some(t)) = (delete.value().get(), toasts) {
+            t.show(ToastKind::Success, "Policy deleted");
+        }
+    });
+    let roles = p.roles.clone();
+    let tokens = p.tokens.clone();
+    view! {
+        <details class="panel danger-zone" data-testid="delete-policy" open=move || delete.value().with(|v| matches!(v, Some(Err(_))))>
+            <summary class="button secondary">"Delete…"</summary>
+            <h2>"Delete policy " <code>{name.clone()}</code> "?"</h2>
+            <p>"Nomad does not remove a deleted policy from the roles and tokens that refer to it: they keep the name, which then grants nothing."</p>
+            {match roles {
+                None => view! { <p class="warning">"The roles could not be checked: your token cannot list them."</p> }.into_any(),
+                Some(r) if r.is_empty() => view! { <p>"No role includes it."</p> }.into_any(),
+                Some(r) => view! {
+                    <p>"These roles will be left pointing at a missing policy:"</p>
+                    <ul data-testid="delete-roles">{r.into_iter().map(|r| view! { <li>{r.name}</li> }).collect_view()}</ul>
+                }.into_any(),
+            }}
+            {match tokens {
+                None => view! { <p class="warning">"The tokens could not be checked: listing tokens needs a management token."</p> }.into_any(),
+                Some(t) if t.is_empty() => view! { <p>"No token carries it directly."</p> }.into_any(),
+                Some(t) => view! {
+                    <p>"These tokens will be left pointing at a missing policy:"</p>
+                    <ul data-testid="delete-tokens">{t.into_iter().map(|t| view! {
+                        <li>{if t.name.is_empty() { "(unnamed)".to_string() } else { t.name }} " " <code class="small">{t.accessor_id}</code></li>
+                    }).collect_view()}</ul>
+                }.into_any(),
+            }}
+            <ActionForm action=delete>
+                <input type="hidden" name="name" value=name.clone() />
+                {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error" role="alert">{e.explain()}</p> })}
+                <button type="submit" class="button danger" disabled=move || delete.pending().get()>
+                    {format!("Yes, delete policy {name}")}
+                </button>
+            </ActionForm>
+        </details>
+    }
+}

@@ -1,0 +1,150 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::href;
+use crate::api::overview::MissingPolicy;
+use crate::api::policies::{list_policies, urlencoding_path, PolicyList, PolicyRow};
+use crate::app::components::error_panel::ErrorPanel;
+
+/// Every policy with who uses it; a GET search form; `?missing=1` lists the names
+/// that tokens and roles refer to but that do not exist.
+#[component]
+pub fn PoliciesListPage() -> impl IntoView {
+    let query = use_query_map();
+    let search = Memo::new(move |_| query.with(|q| q.get("search").unwrap_or_default().trim().to_string()));
+    let missing_only = Memo::new(move |_| query.with(|q| q.get("missing").is_some_and(|v| v == "1")));
+    let deleted = Memo::new(move |_| query.with(|q| q.get("deleted").is_some()));
+    let list = Resource::new(|| (), |_| list_policies());
+    view! {
+        <Title text="Policies" />
+        <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <span aria-current="page">"Policies"</span></nav>
+        <div class="page-head">
+            <h1>"Policies"</h1>
+            <a href="/policies/new" class="button">"Create policy"</a>
+        </div>
+        <p class="lead">
+            "A policy is a named set of rules. Tokens carry policies directly or through roles; "
+            "a name that no longer exists grants nothing."
+        </p>
+        {move || deleted.get().then(|| view! { <p class="notice" role="status" data-testid="policy-deleted">"The policy was deleted."</p> })}
+        <form method="get" action="/policies" class="filters" role="search" aria-label="Search policies">
+            <div class="field grow">
+                <label for="policy-search">"Search by name or description"</label>
+                <input type="search" id="policy-search" name="search" prop:value=move || search.get() value=search.get_untracked() />
+            </div>
+            <div class="actions">
+                <button type="submit" class="button secondary">"Search"</button>
+                {move || (!search.get().is_empty()).then(|| view! { <a href="/policies" class="button secondary">"Clear"</a> })}
+            </div>
+        </form>
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the policies…"</p> }>
+            {move || list.get().map(|r| match r {
+                Err(e) => view! { <ErrorPanel error=e what="the policies" /> }.into_any(),
+                Ok(l) => if missing_only.get() {
+                    view! { <MissingList list=l /> }.into_any()
+                } else {
+                    view! { <PolicyTable list=l search=search.get() /> }.into_any()
+                },
+            })}
+        </Suspense>
+    }
+}
+
+fn matches(row: &PolicyRow, search: &str) -> bool {
+    let s = search.to_lowercase();
+    s.is_empty() || row.name.to_lowercase().contains(&s) || row.description.to_lowercase().contains(&s)
+}
+
+fn count(n: Option<usize>) -> AnyView {
+    match n {
+        Some(n) => view! { {n} }.into_any(),
+        None => view! { <span class="muted" title="Needs a management token">"—"</span> }.into_any(),
+    }
+}
+
+#[component]
+fn PolicyTable(list: PolicyList, search: String) -> impl IntoView {
+    let total = list.policies.len();
+    let rows: Vec<PolicyRow> = list.policies.into_iter().filter(|r| matches(r, &search)).collect();
+    let shown = rows.len();
+    let missing = list.missing.as_ref().map(|m| m.len()).unwrap_or(0);
+    if total == 0 {
+        return view! {
+            <div class="empty-state">
+                <p>"No policies yet. Policies grant rights to tokens and roles."</p>
+                <a href="/policies/new" class="button">"Create the first policy"</a>
+            </div>
+        }
+        .into_any();
+    }
+    view! {
+        <p class="list-count" role="status">
+            {if shown == total { format!("{total} policies") } else { format!("{shown} of {total} policies match") }}
+            {(missing > 0).then(|| view! { " · " <a href="/policies?missing=1">{format!("{missing} missing but still referenced")}</a> })}
+        </p>
+        <div class="table-wrap">
+            <table class="data-table" data-testid="policies-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Description"</th>
+                        <th scope="col" title="Tokens that carry the policy directly">"Tokens"</th>
+                        <th scope="col" title="Roles that include the policy">"Roles"</th>
+                        <th scope="col" title="Expired tokens among those that carry it directly">"Expired tokens"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|r| {
+                        let tokens_link = format!("/tokens?policy={}", urlencoding_path(&r.name));
+                        view! {
+                            <tr data-policy=r.name.clone()>
+                                <td><a href=href(&r.name)>{r.name.clone()}</a></td>
+                                <td>{r.description.clone()}</td>
+                                <td>{match r.tokens {
+                                    Some(n) if n > 0 => view! { <a href=tokens_link>{n}</a> }.into_any(),
+                                    other => count(other),
+                                }}</td>
+                                <td>{count(r.roles)}</td>
+                                <td>{match r.expired {
+                                    Some(n) if n > 0 => view! { <span class="expired">{n}</span> }.into_any(),
+                                    other => count(other),
+                                }}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {(shown == 0).then(|| view! { <p class="empty-state">"No policy matches this search."</p> })}
+    }
+    .into_any()
+}
+
+#[component]
+fn MissingList(list: PolicyList) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="missing-title">
+            <h2 id="missing-title">"Missing policies still referenced"</h2>
+            <p><a href="/policies">"Back to all policies"</a></p>
+            {match list.missing {
+                None => view! {
+                    <p class="muted">"Finding missing policies needs a management token: yours cannot list every token and role."</p>
+                }.into_any(),
+                Some(m) if m.is_empty() => view! { <p>"Every policy that a token or role refers to exists."</p> }.into_any(),
+                Some(m) => view! {
+                    <p>"Tokens and roles refer to these names, but no such policy exists: they grant nothing. Create the policy again, or remove the reference."</p>
+                    <ul data-testid="missing-policies">
+                        {m.into_iter().map(|MissingPolicy { name, tokens, roles }| view! {
+                            <li>
+                                <code>{name.clone()}</code>
+                                {format!(": {tokens} token(s), {roles} role(s) · ")}
+                                <a href=format!("/policies/new?name={}", urlencoding_path(&name))>"Create it"</a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,378 @@
+//! `/tokens`: every token, searched, filtered, sorted and paged by the server.
+//! The state lives in the URL (a GET form and links), so the page works before
+//! hydration and without JavaScript, links can be shared and Back works.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
+
+use crate::api::error::ApiError;
+use crate::api::tokens::{get_token_page, TokenListParams, TokenPage, TokenRow, PER_PAGE_CHOICES};
+use crate::app::components::copy_button::CopyButton;
+use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::relative_time::{Expiry, RelativeTime};
+use crate::nomad::error::NomadError;
+
+/// Reads the list state from the URL's query parameters.
+pub fn params_from_query(q: &ParamsMap) -> TokenListParams {
+    let s = |k: &str| q.get(k).unwrap_or_default().trim().to_string();
+    let n = |k: &str| q.get(k).and_then(|v| v.trim().parse::<usize>().ok()).unwrap_or(0);
+    TokenListParams {
+        search: s("search"),
+        kind: s("type"),
+        expiry: s("expiry"),
+        role: s("role"),
+        policy: s("policy"),
+        resolves: s("resolves"),
+        sort: s("sort"),
+        dir: s("dir"),
+        page: n("page"),
+        per_page: n("per_page"),
+    }
+}
+
+/// `/tokens?…` for `p`, leaving out what is empty or default.
+pub fn href(p: &TokenListParams) -> String {
+    let mut parts = Vec::new();
+    for (k, v) in [
+        ("search", p.search.as_str()),
+        ("type", p.kind.as_str()),
+        ("expiry", p.expiry.as_str()),
+        ("role", p.role.as_str()),
+        ("policy", p.policy.as_str()),
+        ("resolves", p.resolves.as_str()),
+        ("sort", p.sort.as_str()),
+        ("dir", p.dir.as_str()),
+    ] {
+        if !v.is_empty() {
+            parts.push(format!("{k}={}", encode(v)));
+        }
+    }
+    if p.per_page != 0 && p.per_page != PER_PAGE_CHOICES[0] {
+        parts.push(format!("per_page={}", p.per_page));
+    }
+    if p.page > 1 {
+        parts.push(format!("page={}", p.page));
+    }
+    if parts.is_empty() {
+        "/tokens".to_string()
+    } else {
+        format!("/tokens?{}", parts.join("&"))
+    }
+}
+
+/// Percent-encodes a query value or path segment.
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[component]
+pub fn TokensListPage() -> impl IntoView {
+    let query = use_query_map();
+    let params = Memo::new(move |_| query.with(params_from_query));
+    let page = Resource::new(move || params.get(), get_token_page);
+    view! {
+        <Title text="Tokens" />
+        <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <span aria-current="page">"Tokens"</span></nav>
+        <div class="page-head">
+            <h1>"Tokens"</h1>
+            <a href="/tokens/new" class="button">"Create token"</a>
+        </div>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading tokens…"</p> }>
+            {move || page.get().map(|r| match r {
+                Err(e @ ApiError::Nomad(NomadError::PermissionDenied { .. })) => view! {
+                    <ErrorPanel error=e what="the tokens" />
+                    <p class="muted" data-testid="needs-management">
+                        "Listing every token needs a management token. You can still see your own token on the "
+                        <a href="/profile">"profile page"</a> "."
+                    </p>
+                }.into_any(),
+                Err(e) => view! { <ErrorPanel error=e what="the tokens" /> }.into_any(),
+                Ok(data) => view! { <TokensView data params=params.get_untracked() /> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn TokensView(data: TokenPage, params: TokenListParams) -> impl IntoView {
+    let now = data.server_now;
+    let filtered = data.total != data.all;
+    let count = match (data.total, filtered) {
+        (1, false) => "1 token".to_string(),
+        (n, false) => format!("{n} tokens"),
+        (n, true) => format!("{n} of {} tokens", data.all),
+    };
+    let empty = data.rows.is_empty();
+    view! {
+        <FilterForm params=params.clone() roles=data.role_names.clone() policies=data.policy_names.clone() per_page=data.per_page />
+        <p class="list-count" role="status" data-testid="token-count">{count}</p>
+        {if empty {
+            view! {
+                <div class="empty-state panel" data-testid="empty-state">
+                    <p>"No tokens match these filters."</p>
+                    <a href="/tokens">"Clear the filters"</a>
+                </div>
+            }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap">
+                    <table class="data-table" data-testid="tokens-table">
+                        <caption class="visually-hidden">"Tokens, page " {data.page} " of " {data.pages}</caption>
+                        <thead>
+                            <tr>
+                                <SortHeader label="Name" key="name" params=params.clone() />
+                                <SortHeader label="Type" key="type" params=params.clone() />
+                                <th scope="col">"Accessor"</th>
+                                <th scope="col">"Roles"</th>
+                                <th scope="col">"Policies"</th>
+                                <th scope="col">"Global"</th>
+                                <SortHeader label="Created" key="created" params=params.clone() />
+                                <SortHeader label="Expires" key="expires" params=params.clone() />
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {data.rows.into_iter().map(|row| view! { <Row row now /> }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+        <Pager page=data.page pages=data.pages params />
+    }
+    .into_any()
+}
+
+#[component]
+fn FilterForm(params: TokenListParams, roles: Vec<String>, policies: Vec<String>, per_page: usize) -> impl IntoView {
+    let opt = |value: &'static str, label: &'static str, current: &str| {
+        let selected = value == current;
+        view! { <option value=value selected=selected>{label}</option> }
+    };
+    let names = |names: Vec<String>, current: String| {
+        // Keep a value from the URL selectable even if no such object exists any more.
+        let mut names = names;
+        if !current.is_empty() && !names.contains(&current) {
+            names.insert(0, current.clone());
+        }
+        names
+            .into_iter()
+            .map(|n| {
+                let selected = n == current;
+                let label = n.clone();
+                view! { <option value=n selected=selected>{label}</option> }
+            })
+            .collect_view()
+    };
+    let sort = params.sort.clone();
+    let dir = params.dir.clone();
+    let resolves = params.resolves.clone();
+    view! {
+        <Form method="GET" action="/tokens">
+            <div class="filters" role="search" aria-label="Filter tokens">
+                <div class="field grow">
+                    <label for="token-search">"Search"</label>
+                    <input id="token-search" type="search" name="search" value=params.search.clone()
+                        placeholder="Name or accessor ID" autocomplete="off" />
+                </div>
+                <div class="field">
+                    <label for="token-type">"Type"</label>
+                    <select id="token-type" name="type">
+                        {opt("", "All", &params.kind)}
+                        {opt("client", "Client", &params.kind)}
+                        {opt("management", "Management", &params.kind)}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="token-expiry">"Expiry"</label>
+                    <select id="token-expiry" name="expiry">
+                        {opt("", "All", &params.expiry)}
+                        {opt("expired", "Expired", &params.expiry)}
+                        {opt("24h", "Expires within 24 hours", &params.expiry)}
+                        {opt("never", "Never expires", &params.expiry)}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="token-role">"Role"</label>
+                    <select id="token-role" name="role">
+                        <option value="" selected=params.role.is_empty()>"Any"</option>
+                        {names(roles, params.role.clone())}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="token-policy">"Policy"</label>
+                    <select id="token-policy" name="policy">
+                        <option value="" selected=params.policy.is_empty()>"Any"</option>
+                        {names(policies, params.policy.clone())}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="token-per-page">"Per page"</label>
+                    <select id="token-per-page" name="per_page">
+                        {PER_PAGE_CHOICES.iter().map(|n| {
+                            let n = *n;
+                            view! { <option value=n.to_string() selected=n == per_page>{n.to_string()}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                {(resolves == "none").then(|| view! {
+                    <div class="field checkbox">
+                        <label>
+                            <input type="checkbox" name="resolves" value="none" checked=true />
+                            " Only tokens that grant nothing"
+                        </label>
+                    </div>
+                })}
+                {(!sort.is_empty()).then(|| view! { <input type="hidden" name="sort" value=sort.clone() /> })}
+                {(!dir.is_empty()).then(|| view! { <input type="hidden" name="dir" value=dir.clone() /> })}
+                <div class="actions">
+                    <button type="submit" class="button">"Apply"</button>
+                    <a href="/tokens" class="button secondary">"Clear"</a>
+                </div>
+            </div>
+        </Form>
+    }
+    .into_any()
+}
+
+/// A column header that sorts by `key`: ascending first, then flips.
+#[component]
+fn SortHeader(label: &'static str, key: &'static str, params: TokenListParams) -> impl IntoView {
+    // No sort in the URL means newest first.
+    let (by, dir) = if params.sort.is_empty() {
+        ("created".to_string(), "desc".to_string())
+    } else {
+        (params.sort.clone(), if params.dir == "desc" { "desc".to_string() } else { "asc".to_string() })
+    };
+    let active = by == key;
+    let aria = match (active, dir.as_str()) {
+        (true, "desc") => "descending",
+        (true, _) => "ascending",
+        _ => "none",
+    };
+    let next_dir = if active && dir == "asc" { "desc" } else { "asc" };
+    let link = href(&TokenListParams { sort: key.to_string(), dir: next_dir.to_string(), page: 1, ..params });
+    let arrow = match aria {
+        "ascending" => " ▲",
+        "descending" => " ▼",
+        _ => "",
+    };
+    let hint =
+        format!("Sort by {} {}", label.to_lowercase(), if next_dir == "asc" { "ascending" } else { "descending" });
+    view! {
+        <th scope="col" aria-sort=aria>
+            <a href=link class="sort" title=hint data-testid=format!("sort-{key}")>
+                {label}<span aria-hidden="true">{arrow}</span>
+            </a>
+        </th>
+    }
+    .into_any()
+}
+
+#[component]
+fn Row(row: TokenRow, now: i64) -> impl IntoView {
+    let short: String = row.accessor_id.chars().take(8).collect();
+    let accessor = row.accessor_id.clone();
+    let name = if row.name.is_empty() { "(unnamed)".to_string() } else { row.name.clone() };
+    let unnamed = row.name.is_empty();
+    // Like Nomad's UI: a management token needs neither.
+    let empty_note = if row.token_type == "management" { "Management access" } else { "None" };
+    view! {
+        <tr data-testid="token-row" data-accessor=row.accessor_id.clone()>
+            <td data-label="Name">
+                <span class:muted=unnamed class="token-name">{name}</span>
+                {row.is_self.then(|| view! { " " <span class="badge you" title="The token you are signed in with">"you"</span> })}
+                {row.grants_nothing.then(|| view! { " " <span class="badge warn" title="None of its policies exist">"grants nothing"</span> })}
+            </td>
+            <td data-label="Type">{row.token_type.clone()}</td>
+            <td data-label="Accessor">
+                <span class="secret-row">
+                    <code title=accessor.clone()>{short}</code>
+                    <CopyButton text=accessor.clone() label=format!("Copy the accessor ID {accessor}") />
+                </span>
+            </td>
+            <td data-label="Roles">
+                {if row.roles.is_empty() {
+                    view! { <span class="muted">{empty_note}</span> }.into_any()
+                } else {
+                    row.roles.into_iter().map(|r| view! {
+                        <a class="tag" href=format!("/roles/{}", encode(&r.id))>{r.name.clone()}</a>
+                    }).collect_view().into_any()
+                }}
+            </td>
+            <td data-label="Policies">
+                {if row.policies.is_empty() {
+                    view! { <span class="muted">{empty_note}</span> }.into_any()
+                } else {
+                    row.policies.into_iter().map(|p| if p.exists {
+                        let link = format!("/policies/{}", encode(&p.name));
+                        view! { <a class="tag" href=link>{p.name}</a> }.into_any()
+                    } else {
+                        view! {
+                            <span class="tag deleted" title="This policy does not exist: it grants nothing">
+                                <s>{p.name}</s> " (deleted)"
+                            </span>
+                        }.into_any()
+                    }).collect_view().into_any()
+                }}
+            </td>
+            <td data-label="Global">{if row.global { "Yes" } else { "No" }}</td>
+            <td data-label="Created"><RelativeTime at=row.create_time now /></td>
+            <td data-label="Expires"><Expiry expires_at=row.expires_at now /></td>
+        </tr>
+    }
+    .into_any()
+}
+
+#[component]
+fn Pager(page: usize, pages: usize, params: TokenListParams) -> impl IntoView {
+    let prev = (page > 1).then(|| href(&TokenListParams { page: page - 1, ..params.clone() }));
+    let next = (page < pages).then(|| href(&TokenListParams { page: page + 1, ..params.clone() }));
+    view! {
+        <nav class="pager" aria-label="Pages">
+            {match prev {
+                Some(h) => view! { <a href=h rel="prev" class="button small secondary">"← Previous"</a> }.into_any(),
+                None => view! { <span class="button small secondary disabled" aria-disabled="true">"← Previous"</span> }.into_any(),
+            }}
+            <span data-testid="page-of">{format!("page {page} of {pages}")}</span>
+            {match next {
+                Some(h) => view! { <a href=h rel="next" class="button small secondary">"Next →"</a> }.into_any(),
+                None => view! { <span class="button small secondary disabled" aria-disabled="true">"Next →"</span> }.into_any(),
+            }}
+        </nav>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn href_keeps_only_what_is_set_and_round_trips() {
+        assert_eq!(href(&TokenListParams::default()), "/tokens");
+        let p = TokenListParams {
+            search: "a b&c".into(),
+            kind: "client".into(),
+            sort: "name".into(),
+            dir: "desc".into(),
+            page: 2,
+            per_page: 50,
+            ..Default::default()
+        };
+        let h = href(&p);
+        assert_eq!(h, "/tokens?search=a%20b%26c&type=client&sort=name&dir=desc&per_page=50&page=2");
+        let q = ParamsMap::from_iter([("search", "a b&c"), ("type", "client"), ("page", "2"), ("per_page", "50")]);
+        let back = params_from_query(&q);
+        assert_eq!((back.search.as_str(), back.kind.as_str(), back.page, back.per_page), ("a b&c", "client", 2, 50));
+    }
+}

@@ -1,0 +1,3 @@
+//! Token pages.
+
+pub mod list;
