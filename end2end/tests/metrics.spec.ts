@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import { demoSecret, signIn } from '../support/nomad';
+import { startConsole } from '../support/console';
 
 test.describe('metrics', () => {
   test('/metrics shows requests by route template and Nomad calls by endpoint, and no secret', async ({ page }) => {
@@ -26,4 +27,30 @@ test.describe('metrics', () => {
     for (const s of secrets) expect(text.includes(s), 'a secret in /metrics').toBe(false);
     expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
   });
+});
+
+test('a server-rendered page asks Nomad once per list, however often Leptos renders it', async () => {
+  const running = await startConsole(['demo']);
+  try {
+    const signIn = await fetch(`${running.url}/sign-in`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `secret=${running.secret}`,
+      redirect: 'manual',
+    });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
+    for (const path of ['/tokens', '/']) {
+      const page = await fetch(`${running.url}${path}`, { headers: { Cookie: cookie, Accept: 'text/html' } });
+      expect(page.status, path).toBe(200);
+    }
+    const metrics = await (await fetch(`${running.url}/metrics`)).text();
+    const count = (endpoint: string) =>
+      Number(metrics.match(new RegExp(`_count\\{endpoint="${endpoint}"\\} (\\d+)`))?.[1] ?? 'NaN');
+    // One page each: /tokens and the overview each list tokens, roles and policies once.
+    expect(count('GET /v1/acl/tokens')).toBe(2);
+    expect(count('GET /v1/acl/roles')).toBe(2);
+    expect(count('GET /v1/acl/policies')).toBe(2);
+  } finally {
+    await running.stop();
+  }
 });

@@ -28,3 +28,37 @@ pub fn query(session: &Session) -> QueryOptions {
 pub fn write(session: &Session) -> WriteOptions {
     WriteOptions::new().with_token(session.secret.clone())
 }
+
+/// Results already loaded while serving this request. A server-rendered page
+/// can run the same server function more than once (Leptos' async rendering
+/// renders again once a resource resolves), and each run would otherwise ask
+/// Nomad again; the cache lives and dies with the request.
+#[derive(Clone, Default)]
+pub struct RequestCache(
+    std::sync::Arc<
+        std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<dyn std::any::Any + Send + Sync>>>,
+    >,
+);
+
+/// `load`'s result for `key`, computed once per request: callers that come
+/// while it loads wait for that load instead of starting their own.
+pub async fn cached<T, F>(key: String, load: F) -> T
+where
+    T: Clone + Send + Sync + 'static,
+    F: std::future::Future<Output = T>,
+{
+    // Kept in the request's extensions (see `server::router`): Leptos may build
+    // the page's context more than once per request, the request stays one.
+    let cache = use_context::<Parts>().and_then(|p| p.extensions.get::<RequestCache>().cloned());
+    let Some(cache) = cache else { return load.await };
+    let cell = {
+        let mut map = cache.0.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = map.entry(key).or_insert_with(|| std::sync::Arc::new(tokio::sync::OnceCell::<T>::new()));
+        entry.clone().downcast::<tokio::sync::OnceCell<T>>()
+    };
+    match cell {
+        Ok(cell) => cell.get_or_init(|| load).await.clone(),
+        // Same key, another type: a programming error; load without caching.
+        Err(_) => load.await,
+    }
+}

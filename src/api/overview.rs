@@ -45,8 +45,13 @@ pub struct MissingPolicy {
 
 #[server]
 pub async fn get_overview() -> Result<Overview, ApiError> {
-    use super::context::{nomad, query, session};
-    let s = session()?;
+    let s = super::context::session()?;
+    super::context::cached("get_overview".to_string(), load_overview(s)).await
+}
+
+#[cfg(feature = "ssr")]
+async fn load_overview(s: crate::server::session::Session) -> Result<Overview, ApiError> {
+    use super::context::{nomad, query};
     let client = nomad();
     let q = query(&s);
     let (t, r, p, m, b) = (

@@ -86,18 +86,22 @@ pub struct TokenPage {
 
 #[server]
 pub async fn get_token_page(params: TokenListParams) -> Result<TokenPage, ApiError> {
-    use super::context::{nomad, query, session};
+    use super::context::{cached, nomad, query, session};
     let s = session()?;
-    let client = nomad();
-    let q = query(&s);
-    let (t, r, p) = (client.acl_tokens(), client.acl_roles(), client.acl_policies());
-    let (tokens, roles, policies) = futures::join!(t.list(&q), r.list(&q), p.list(&q));
-    // Listing tokens needs a management token: say so plainly.
-    let (tokens, _) = tokens?;
-    let (roles, _) = roles?;
-    let (policies, _) = policies?;
-    let now = time::OffsetDateTime::now_utc();
-    Ok(list::page(&tokens, &roles, &policies, &params, &s.accessor_id, now))
+    let key = format!("get_token_page:{}", serde_json::to_string(&params).unwrap_or_default());
+    cached(key, async move {
+        let client = nomad();
+        let q = query(&s);
+        let (t, r, p) = (client.acl_tokens(), client.acl_roles(), client.acl_policies());
+        let (tokens, roles, policies) = futures::join!(t.list(&q), r.list(&q), p.list(&q));
+        // Listing tokens needs a management token: say so plainly.
+        let (tokens, _) = tokens?;
+        let (roles, _) = roles?;
+        let (policies, _) = policies?;
+        let now = time::OffsetDateTime::now_utc();
+        Ok(list::page(&tokens, &roles, &policies, &params, &s.accessor_id, now))
+    })
+    .await
 }
 
 /// Filtering, sorting and paging on plain data (server only).

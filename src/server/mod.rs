@@ -83,11 +83,18 @@ pub fn router(state: AppState) -> Router {
         .fallback(fallback)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::one_time_token_layer))
         .layer(axum::middleware::from_fn(csrf::layer))
+        .layer(axum::middleware::from_fn(with_request_cache))
         .layer(axum::middleware::from_fn(headers::layer))
         .layer(CompressionLayer::new())
         .layer(logging::request_log_layer())
         .layer(axum::middleware::from_fn(metrics::track_http))
         .with_state(state)
+}
+
+/// Gives each request its own cache of loaded results (`api::context::cached`).
+async fn with_request_cache(mut req: Request<Body>, next: axum::middleware::Next) -> Response {
+    req.extensions_mut().insert(crate::api::context::RequestCache::default());
+    next.run(req).await
 }
 
 /// Embedded site files, else the app's 404 page (with status 404).
