@@ -6,7 +6,7 @@ use leptos_router::hooks::use_location;
 
 use crate::api::session::{get_session_info, SessionInfo};
 use crate::app::components::error_panel::ErrorPanel;
-use crate::app::format::{absolute, now_unix, time_left};
+use crate::app::format::{absolute, now_unix, percent_encode, time_left};
 
 /// Signed-in pages render inside this; without a session it sends the user to
 /// the sign-in page, remembering where they were going.
@@ -28,7 +28,7 @@ pub fn SignedInLayout() -> impl IntoView {
                             } else {
                                 format!(
                                     "/sign-in?return_to={}",
-                                    js_encode(&here)
+                                    percent_encode(&here, true)
                                 )
                             };
                             view! { <Redirect path /> }.into_any()
@@ -38,18 +38,6 @@ pub fn SignedInLayout() -> impl IntoView {
             }}
         </Suspense>
     }
-}
-
-/// Percent-encodes a query value (the same on server and browser).
-fn js_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 #[component]

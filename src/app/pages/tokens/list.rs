@@ -13,6 +13,7 @@ use crate::api::tokens::{get_token_page, TokenListParams, TokenPage, TokenRow, P
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::relative_time::{Expiry, RelativeTime};
+use crate::app::format::percent_encode;
 use crate::nomad::error::NomadError;
 
 /// Reads the list state from the URL's query parameters.
@@ -47,7 +48,7 @@ pub fn href(p: &TokenListParams) -> String {
         ("dir", p.dir.as_str()),
     ] {
         if !v.is_empty() {
-            parts.push(format!("{k}={}", encode(v)));
+            parts.push(format!("{k}={}", percent_encode(v, false)));
         }
     }
     if p.per_page != 0 && p.per_page != PER_PAGE_CHOICES[0] {
@@ -61,18 +62,6 @@ pub fn href(p: &TokenListParams) -> String {
     } else {
         format!("/tokens?{}", parts.join("&"))
     }
-}
-
-/// Percent-encodes a query value or path segment.
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 #[component]
@@ -305,7 +294,7 @@ fn Row(row: TokenRow, now: i64) -> impl IntoView {
                     view! { <span class="muted">{empty_note}</span> }.into_any()
                 } else {
                     row.roles.into_iter().map(|r| view! {
-                        <a class="tag" href=format!("/roles/{}", encode(&r.id))>{r.name.clone()}</a>
+                        <a class="tag" href=format!("/roles/{}", percent_encode(&r.id, false))>{r.name.clone()}</a>
                     }).collect_view().into_any()
                 }}
             </td>
@@ -314,7 +303,7 @@ fn Row(row: TokenRow, now: i64) -> impl IntoView {
                     view! { <span class="muted">{empty_note}</span> }.into_any()
                 } else {
                     row.policies.into_iter().map(|p| if p.exists {
-                        let link = format!("/policies/{}", encode(&p.name));
+                        let link = format!("/policies/{}", percent_encode(&p.name, false));
                         view! { <a class="tag" href=link>{p.name}</a> }.into_any()
                     } else {
                         view! {
