@@ -62,3 +62,31 @@ where
         Err(_) => load.await,
     }
 }
+
+/// A browser form post without JavaScript (it accepts HTML, unlike the server fn client).
+pub fn plain_form_post() -> bool {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|p| {
+            p.headers.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
+/// `base` with the draft fields and the error the way Leptos reads it back into the
+/// page's `ServerAction` (`__path`, `__err`). The draft is left out when it is large.
+pub fn error_url(base: &str, path: &str, e: &ApiError, draft: &[(&str, &str)]) -> String {
+    use leptos::server_fn::error::ServerFnUrlError;
+    let Ok(mut url) = ServerFnUrlError::new(path, e.clone()).to_url(&format!("http://console.invalid{base}")) else {
+        return base.to_string();
+    };
+    if draft.iter().map(|(_, v)| v.len()).sum::<usize>() < 6000 {
+        let mut pairs = url.query_pairs_mut();
+        for (k, v) in draft {
+            pairs.append_pair(k, v);
+        }
+    }
+    match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    }
+}

@@ -98,7 +98,7 @@ pub async fn get_policy(name: String) -> Result<PolicyDetail, ApiError> {
 /// the editor with the error and the draft in the URL; success goes to the policy's page.
 #[server]
 pub async fn save_policy(mode: String, name: String, description: String, rules: String) -> Result<(), ApiError> {
-    use super::context::{nomad, query, session, write};
+    use super::context::{error_url, nomad, plain_form_post, query, session, write};
     use crate::nomad::models::AclPolicy;
     use leptos::server_fn::ServerFn;
     let create = mode == "create";
@@ -155,7 +155,7 @@ pub async fn save_policy(mode: String, name: String, description: String, rules:
 
 #[server]
 pub async fn delete_policy(name: String) -> Result<(), ApiError> {
-    use super::context::{nomad, session, write};
+    use super::context::{error_url, nomad, plain_form_post, session, write};
     use leptos::server_fn::ServerFn;
     let outcome = async {
         let s = session()?;
@@ -187,36 +187,6 @@ fn visible<T>(
         Ok((v, _)) => Ok(Some(v)),
         Err(e) if e.is_permission_denied() => Ok(None),
         Err(e) => Err(e.into()),
-    }
-}
-
-/// A browser form post without JavaScript (it accepts HTML, unlike the server fn client).
-#[cfg(feature = "ssr")]
-fn plain_form_post() -> bool {
-    use_context::<axum::http::request::Parts>()
-        .and_then(|p| {
-            p.headers.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html"))
-        })
-        .unwrap_or(false)
-}
-
-/// `base` with the draft fields and the error the way Leptos reads it back into the
-/// page's `ServerAction` (`__path`, `__err`). The draft is left out when it is large.
-#[cfg(feature = "ssr")]
-fn error_url(base: &str, path: &str, e: &ApiError, draft: &[(&str, &str)]) -> String {
-    use leptos::server_fn::error::ServerFnUrlError;
-    let Ok(mut url) = ServerFnUrlError::new(path, e.clone()).to_url(&format!("http://console.invalid{base}")) else {
-        return base.to_string();
-    };
-    if draft.iter().map(|(_, v)| v.len()).sum::<usize>() < 6000 {
-        let mut pairs = url.query_pairs_mut();
-        for (k, v) in draft {
-            pairs.append_pair(k, v);
-        }
-    }
-    match url.query() {
-        Some(q) => format!("{}?{q}", url.path()),
-        None => url.path().to_string(),
     }
 }
 

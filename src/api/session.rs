@@ -70,6 +70,10 @@ pub async fn take_flash() -> Result<Option<FlashMessage>, ApiError> {
     let keys = expect_context::<SessionKeys>();
     let Some(parts) = use_context::<axum::http::request::Parts>() else { return Ok(None) };
     let Some(flash) = keys.read_flash(&parts.headers) else { return Ok(None) };
+    // A token secret is for its token's page, not for this one.
+    if flash.kind == FlashKind::TokenSecret {
+        return Ok(None);
+    }
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.append_header(axum::http::header::SET_COOKIE, keys.clear_flash(is_https(&parts.headers, &parts.uri)));
     }
@@ -77,7 +81,7 @@ pub async fn take_flash() -> Result<Option<FlashMessage>, ApiError> {
         kind: match flash.kind {
             FlashKind::Error => FlashView::Error,
             FlashKind::Info => FlashView::Info,
-            FlashKind::Bootstrapped => FlashView::Bootstrapped,
+            FlashKind::Bootstrapped | FlashKind::TokenSecret => FlashView::Bootstrapped,
         },
         message: flash.message,
         secret: flash.secret.map(|s| s.expose().to_string()),

@@ -19,7 +19,10 @@ use pages::policies::edit::{PolicyEditPage, PolicyNewPage};
 use pages::policies::list::PoliciesListPage;
 use pages::profile::ProfilePage;
 use pages::sign_in::SignInPage;
+use pages::tokens::delete::TokensDeletePage;
+use pages::tokens::detail::TokenDetailPage;
 use pages::tokens::list::TokensListPage;
+use pages::tokens::new::TokenNewPage;
 
 /// The HTML document around the app (server only). The options' `site_pkg_dir`
 /// holds the build hash, so the script, wasm and CSS URLs change with every build.
@@ -80,6 +83,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=OverviewPage />
                     <Route path=path!("profile") view=ProfilePage />
                     <Route path=path!("tokens") view=TokensListPage />
+                    <Route path=path!("tokens/new") view=TokenNewPage />
+                    <Route path=path!("tokens/delete") view=TokensDeletePage />
+                    <Route path=path!("tokens/:accessor") view=TokenDetailPage />
                     <Route path=path!("roles") view=|| view! { <Placeholder title="Roles" holds="Roles and the policies they bundle; who carries each role." /> } />
                     <Route path=path!("policies") view=PoliciesListPage />
                     <Route path=path!("policies/new") view=PolicyNewPage />

@@ -55,6 +55,9 @@ pub struct ServeArgs {
     pub nomad: NomadArgs,
 
     #[command(flatten)]
+    pub ttl: TokenTtlArgs,
+
+    #[command(flatten)]
     pub session: SessionArgs,
 }
 
@@ -157,6 +160,9 @@ pub struct DemoArgs {
     pub extra_roles: usize,
 
     #[command(flatten)]
+    pub ttl: TokenTtlArgs,
+
+    #[command(flatten)]
     pub session: SessionArgs,
 }
 
@@ -168,15 +174,33 @@ pub struct DevNomadArgs {
     /// Keep the ACL state in this JSON file across restarts.
     #[arg(long)]
     pub state_file: Option<PathBuf>,
-    /// Shortest expiration TTL a token may be created with.
-    #[arg(long, default_value = "1m", value_parser = parse_duration)]
-    pub token_min_ttl: std::time::Duration,
-    /// Longest expiration TTL a token may be created with.
-    #[arg(long, default_value = "24h", value_parser = parse_duration)]
-    pub token_max_ttl: std::time::Duration,
+    #[command(flatten)]
+    pub ttl: TokenTtlArgs,
     /// Region name the server reports.
     #[arg(long, default_value = "global")]
     pub region: String,
+}
+
+/// The cluster's token lifetime bounds (`acl { token_min_expiration_ttl, token_max_expiration_ttl }`).
+/// Nomad has no API that tells them, so the console is told, and checks forms against them.
+#[derive(Debug, Clone, Args)]
+pub struct TokenTtlArgs {
+    /// Shortest lifetime a new token may have (the cluster's token_min_expiration_ttl).
+    #[arg(long, default_value = "1m", value_parser = parse_duration, env = "NOMAD_ACL_CONSOLE_TOKEN_MIN_TTL")]
+    pub token_min_ttl: std::time::Duration,
+    /// Longest lifetime a new token may have (the cluster's token_max_expiration_ttl).
+    #[arg(long, default_value = "24h", value_parser = parse_duration, env = "NOMAD_ACL_CONSOLE_TOKEN_MAX_TTL")]
+    pub token_max_ttl: std::time::Duration,
+}
+
+impl TokenTtlArgs {
+    pub fn bounds(&self) -> crate::api::tokens::lifetime::TtlBounds {
+        let secs = |d: std::time::Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+        crate::api::tokens::lifetime::TtlBounds {
+            min_secs: secs(self.token_min_ttl),
+            max_secs: secs(self.token_max_ttl),
+        }
+    }
 }
 
 fn parse_duration(s: &str) -> Result<std::time::Duration, String> {

@@ -34,6 +34,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub nomad: NomadClient,
     pub sessions: session::SessionKeys,
+    pub ttl: crate::api::tokens::lifetime::TtlBounds,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -44,6 +45,15 @@ impl FromRef<AppState> for LeptosOptions {
 
 impl AppState {
     pub fn new(nomad: NomadConfig, listen: SocketAddr, sessions: session::SessionKeys) -> anyhow::Result<Self> {
+        Self::with_ttl(nomad, listen, sessions, Default::default())
+    }
+
+    pub fn with_ttl(
+        nomad: NomadConfig,
+        listen: SocketAddr,
+        sessions: session::SessionKeys,
+        ttl: crate::api::tokens::lifetime::TtlBounds,
+    ) -> anyhow::Result<Self> {
         let nomad = NomadClient::new(&nomad).context("invalid Nomad settings")?;
         let leptos_options = LeptosOptions::builder()
             .output_name("nomad-acl-console")
@@ -51,13 +61,14 @@ impl AppState {
             .site_addr(listen)
             .env(leptos::config::Env::PROD)
             .build();
-        Ok(Self { leptos_options, nomad, sessions })
+        Ok(Self { leptos_options, nomad, sessions, ttl })
     }
 
     /// Context every page render and server function gets.
     fn provide(&self) {
         provide_context(self.nomad.clone());
         provide_context(self.sessions.clone());
+        provide_context(self.ttl);
     }
 }
 
@@ -169,7 +180,7 @@ fn warn_if_no_frontend() {
 
 pub async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
     warn_if_no_frontend();
-    let state = AppState::new(args.nomad.to_config(), args.listen, args.session.keys()?)?;
+    let state = AppState::with_ttl(args.nomad.to_config(), args.listen, args.session.keys()?, args.ttl.bounds())?;
     metrics::start();
     let listener = bind(args.listen).await?;
     let shutdown = shutdown_signal();
@@ -181,13 +192,19 @@ pub async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
 
 pub async fn run_demo(args: DemoArgs) -> anyhow::Result<()> {
     warn_if_no_frontend();
-    let nomad = DevNomad::new(DevNomadConfig::default())?;
+    // The embedded Nomad enforces the same bounds the console's forms check.
+    let nomad = DevNomad::new(DevNomadConfig {
+        token_min_ttl: args.ttl.token_min_ttl,
+        token_max_ttl: args.ttl.token_max_ttl,
+        ..DevNomadConfig::default()
+    })?;
     let secret = nomad.seed_demo()?;
     if args.extra_tokens > 0 || args.extra_policies > 0 || args.extra_roles > 0 {
         nomad.seed_scale(args.extra_tokens, args.extra_policies, args.extra_roles)?;
     }
     let nomad_addr = nomad.spawn_local().await.context("cannot start the embedded Nomad")?;
-    let state = AppState::new(NomadArgs::local(nomad_addr.clone()), args.listen, args.session.keys()?)?;
+    let state =
+        AppState::with_ttl(NomadArgs::local(nomad_addr.clone()), args.listen, args.session.keys()?, args.ttl.bounds())?;
     metrics::start();
     let listener = bind(args.listen).await?;
     let shutdown = shutdown_signal();
@@ -201,8 +218,8 @@ pub async fn run_demo(args: DemoArgs) -> anyhow::Result<()> {
 
 pub async fn run_dev_nomad(args: DevNomadArgs) -> anyhow::Result<()> {
     let nomad = DevNomad::new(DevNomadConfig {
-        token_min_ttl: args.token_min_ttl,
-        token_max_ttl: args.token_max_ttl,
+        token_min_ttl: args.ttl.token_min_ttl,
+        token_max_ttl: args.ttl.token_max_ttl,
         state_file: args.state_file.clone(),
         region: args.region.clone(),
         acl_enabled: true,

@@ -22,6 +22,9 @@ pub enum FlashKind {
     Info,
     /// The management secret just created by bootstrap, shown once.
     Bootstrapped,
+    /// A token secret for the token page to show once (after create, renew or a
+    /// no-JavaScript reveal); `message` says which token and why.
+    TokenSecret,
 }
 
 #[derive(Clone, Serialize, Deserialize)]

@@ -74,7 +74,10 @@ pub fn TokensListPage() -> impl IntoView {
         <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <span aria-current="page">"Tokens"</span></nav>
         <div class="page-head">
             <h1>"Tokens"</h1>
-            <a href="/tokens/new" class="button">"Create token"</a>
+            <div class="actions">
+                <a href="/tokens/delete?expired=1" class="button secondary" data-testid="delete-expired">"Delete all expired…"</a>
+                <a href="/tokens/new" class="button">"Create token"</a>
+            </div>
         </div>
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading tokens…"</p> }>
             {move || page.get().map(|r| match r {
@@ -102,6 +105,13 @@ fn TokensView(data: TokenPage, params: TokenListParams) -> impl IntoView {
         (n, true) => format!("{n} of {} tokens", data.all),
     };
     let empty = data.rows.is_empty();
+    let selected = RwSignal::new(Vec::<String>::new());
+    let selectable: Vec<String> = data.rows.iter().filter(|r| !r.is_self).map(|r| r.accessor_id.clone()).collect();
+    let all_on_page = {
+        let selectable = selectable.clone();
+        move || !selectable.is_empty() && selected.with(|s| selectable.iter().all(|a| s.contains(a)))
+    };
+    let toggle_all = move |on: bool| selected.set(if on { selectable.clone() } else { Vec::new() });
     view! {
         <FilterForm params=params.clone() roles=data.role_names.clone() policies=data.policy_names.clone() per_page=data.per_page />
         <p class="list-count" role="status" data-testid="token-count">{count}</p>
@@ -114,11 +124,28 @@ fn TokensView(data: TokenPage, params: TokenListParams) -> impl IntoView {
             }.into_any()
         } else {
             view! {
+                // Ticked rows go to the confirmation page (a GET: nothing changes until confirmed).
+                <form id="bulk-delete" method="get" action="/tokens/delete" class="bulk-bar">
+                    <button type="submit" class="button small danger" data-testid="delete-selected">"Delete selected…"</button>
+                    <span class="muted small" data-testid="selected-count">{move || match selected.with(Vec::len) {
+                        0 => "Tick tokens to delete several at once.".to_string(),
+                        n => format!("{n} selected"),
+                    }}</span>
+                </form>
                 <div class="table-wrap">
                     <table class="data-table" data-testid="tokens-table">
                         <caption class="visually-hidden">"Tokens, page " {data.page} " of " {data.pages}</caption>
                         <thead>
                             <tr>
+                                <th scope="col" class="select">
+                                    <input
+                                        type="checkbox"
+                                        aria-label="Select every token on this page"
+                                        data-testid="select-all"
+                                        prop:checked=all_on_page
+                                        on:change=move |ev| toggle_all(event_target_checked(&ev))
+                                    />
+                                </th>
                                 <SortHeader label="Name" key="name" params=params.clone() />
                                 <SortHeader label="Type" key="type" params=params.clone() />
                                 <th scope="col">"Accessor"</th>
@@ -130,7 +157,7 @@ fn TokensView(data: TokenPage, params: TokenListParams) -> impl IntoView {
                             </tr>
                         </thead>
                         <tbody>
-                            {data.rows.into_iter().map(|row| view! { <Row row now /> }).collect_view()}
+                            {data.rows.into_iter().map(|row| view! { <Row row now selected /> }).collect_view()}
                         </tbody>
                     </table>
                 </div>
@@ -268,17 +295,46 @@ fn SortHeader(label: &'static str, key: &'static str, params: TokenListParams) -
 }
 
 #[component]
-fn Row(row: TokenRow, now: i64) -> impl IntoView {
+fn Row(row: TokenRow, now: i64, selected: RwSignal<Vec<String>>) -> impl IntoView {
     let short: String = row.accessor_id.chars().take(8).collect();
     let accessor = row.accessor_id.clone();
     let name = if row.name.is_empty() { "(unnamed)".to_string() } else { row.name.clone() };
     let unnamed = row.name.is_empty();
     // Like Nomad's UI: a management token needs neither.
     let empty_note = if row.token_type == "management" { "Management access" } else { "None" };
+    let link = format!("/tokens/{}", percent_encode(&row.accessor_id, false));
+    let (a_prop, a_change) = (accessor.clone(), accessor.clone());
+    let select_label = format!("Select {name}");
     view! {
         <tr data-testid="token-row" data-accessor=row.accessor_id.clone()>
+            <td class="select">
+                {if row.is_self {
+                    view! { <input type="checkbox" disabled=true aria-label="Your own token cannot be deleted here" title="Your own token cannot be deleted here" /> }.into_any()
+                } else {
+                    view! {
+                        <input
+                            type="checkbox"
+                            form="bulk-delete"
+                            name="a"
+                            value=accessor.clone()
+                            aria-label=select_label
+                            data-testid="select-token"
+                            prop:checked=move || selected.with(|s| s.contains(&a_prop))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                selected.update(|s| {
+                                    s.retain(|x| *x != a_change);
+                                    if on {
+                                        s.push(a_change.clone());
+                                    }
+                                });
+                            }
+                        />
+                    }.into_any()
+                }}
+            </td>
             <td data-label="Name">
-                <span class:muted=unnamed class="token-name">{name}</span>
+                <a href=link class:muted=unnamed class="token-name">{name}</a>
                 {row.is_self.then(|| view! { " " <span class="badge you" title="The token you are signed in with">"you"</span> })}
                 {row.grants_nothing.then(|| view! { " " <span class="badge warn" title="None of its policies exist">"grants nothing"</span> })}
             </td>

@@ -6,6 +6,12 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
 
+pub mod delete;
+pub mod detail;
+pub mod form;
+pub mod lifetime;
+pub mod secret;
+
 /// The page sizes offered; anything else falls back to the first.
 pub const PER_PAGE_CHOICES: [usize; 3] = [25, 50, 100];
 

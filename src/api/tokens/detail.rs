@@ -1,0 +1,151 @@
+//! One token: everything about it but its secret, and renewing it (a new token with
+//! the same grants and a new lifetime, since Nomad never changes a token's lifetime).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::form::TokenFormOptions;
+use super::lifetime::LifetimeInput;
+use super::{PolicyRef, RoleRef};
+use crate::api::error::ApiError;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenDetail {
+    pub accessor_id: String,
+    pub name: String,
+    pub token_type: String,
+    pub global: bool,
+    /// Unix seconds.
+    pub create_time: i64,
+    pub expires_at: Option<i64>,
+    /// The TTL it was created with, Go syntax; empty when none.
+    pub ttl: String,
+    pub create_index: u64,
+    pub modify_index: u64,
+    pub roles: Vec<RoleRef>,
+    pub policies: Vec<PolicyRef>,
+    /// The token the user is signed in with.
+    pub is_self: bool,
+    /// `nomad acl token create ...` for a token with the same grants.
+    pub cli: String,
+    pub options: TokenFormOptions,
+}
+
+#[server]
+pub async fn get_token(accessor_id: String) -> Result<TokenDetail, ApiError> {
+    use crate::api::context::{cached, session};
+    let s = session()?;
+    cached(format!("get_token:{accessor_id}"), async move { ssr::detail(&s, &accessor_id).await }).await
+}
+
+/// Creates a token like `accessor_id` with a new lifetime, leaves its secret for its page,
+/// and (when asked, and it is not the signed-in token) deletes the old one.
+#[server]
+pub async fn renew_token(
+    accessor_id: String,
+    #[server(default)] lifetime: LifetimeInput,
+    #[server(default)] delete_old: bool,
+) -> Result<(), ApiError> {
+    use crate::api::context::{error_url, plain_form_post};
+    use leptos::server_fn::ServerFn;
+    match ssr::renew(&accessor_id, &lifetime, delete_old).await {
+        Ok(new_accessor) => {
+            leptos_axum::redirect(&format!("/tokens/{new_accessor}?renewed=1"));
+            Ok(())
+        }
+        Err(e) => {
+            if plain_form_post() {
+                let base = format!("/tokens/{}", crate::app::format::percent_encode(&accessor_id, false));
+                leptos_axum::redirect(&error_url(&base, RenewToken::PATH, &e, &[]));
+            }
+            Err(e)
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::api::context::{nomad, query, session, write};
+    use crate::api::tokens::form::{cli_command, ssr as form, Draft};
+    use crate::server::session::Session;
+
+    pub async fn detail(s: &Session, accessor: &str) -> Result<TokenDetail, ApiError> {
+        let client = nomad();
+        let q = query(s);
+        let tokens = client.acl_tokens();
+        let (token, options) = futures::join!(tokens.get(accessor, &q), form::options(s));
+        let (token, _) = token?;
+        let options = options?;
+        let existing: std::collections::HashSet<&str> = options.policies.iter().map(|p| p.name.as_str()).collect();
+        let policies: Vec<PolicyRef> = token
+            .policies
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|name| PolicyRef { exists: existing.contains(name.as_str()), name })
+            .collect();
+        // Nomad fills role names on read and drops links to deleted roles.
+        let roles: Vec<RoleRef> = token
+            .roles
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|l| RoleRef { name: if l.name.is_empty() { l.id.clone() } else { l.name }, id: l.id })
+            .collect();
+        let policy_names: Vec<String> = policies.iter().map(|p| p.name.clone()).collect();
+        let role_names: Vec<String> = roles.iter().map(|r| r.name.clone()).collect();
+        Ok(TokenDetail {
+            cli: cli_command(&token.name, &token.token_type, &policy_names, &role_names, token.global),
+            is_self: token.accessor_id.eq_ignore_ascii_case(&s.accessor_id),
+            accessor_id: token.accessor_id,
+            name: token.name,
+            token_type: token.token_type,
+            global: token.global,
+            create_time: token.create_time.unix_timestamp(),
+            expires_at: token.expiration_time.map(|t| t.unix_timestamp()),
+            ttl: token.expiration_ttl.to_json_string(),
+            create_index: token.create_index,
+            modify_index: token.modify_index,
+            roles,
+            policies,
+            options,
+        })
+    }
+
+    pub async fn renew(accessor: &str, lifetime: &LifetimeInput, delete_old: bool) -> Result<String, ApiError> {
+        let s = session()?;
+        let client = nomad();
+        let (old, _) = client.acl_tokens().get(accessor, &query(&s)).await?;
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let life = lifetime
+            .resolve(form::bounds(), now)
+            .map_err(|m| form::problems_as_error(vec![format!("expiration: {m}")]))?;
+        let draft = Draft {
+            name: old.name.clone(),
+            token_type: old.token_type.clone(),
+            policies: old.policies.clone().unwrap_or_default(),
+            roles: old.roles.clone().unwrap_or_default().into_iter().map(|l| l.id).collect(),
+            global: old.global,
+        };
+        let (created, _) = client.acl_tokens().create(&form::new_token(&draft, life), &write(&s)).await?;
+        let is_self = old.accessor_id.eq_ignore_ascii_case(&s.accessor_id);
+        let note = if !delete_old {
+            format!("The old token {} still works until it expires or is deleted.", old.accessor_id)
+        } else if is_self {
+            format!("The old token {} was kept: it is the one you are signed in with.", old.accessor_id)
+        } else {
+            match client.acl_tokens().delete(&old.accessor_id, &write(&s)).await {
+                Ok(_) => format!("The old token {} was deleted.", old.accessor_id),
+                Err(e) => format!("The old token {} could not be deleted: {e}", old.accessor_id),
+            }
+        };
+        crate::api::tokens::secret::ssr::leave_for_next_page(
+            &created.accessor_id,
+            &created.secret_id,
+            "renewed",
+            &note,
+        );
+        Ok(created.accessor_id)
+    }
+}

@@ -1,0 +1,418 @@
+//! Creating and editing tokens: the choices a form offers, the checks it makes
+//! before posting (Nomad's rules and texts, spec 5.2), and the two server functions.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::lifetime::{LifetimeInput, TtlBounds};
+use crate::api::error::ApiError;
+
+/// A policy a token can be given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyChoice {
+    pub name: String,
+    pub description: String,
+}
+
+/// A role a token can carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleChoice {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub policies: Vec<String>,
+}
+
+/// Everything the create and edit forms offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenFormOptions {
+    pub policies: Vec<PolicyChoice>,
+    pub roles: Vec<RoleChoice>,
+    pub bounds: TtlBounds,
+    /// Unix seconds.
+    pub server_now: i64,
+}
+
+#[server]
+pub async fn get_token_form_options() -> Result<TokenFormOptions, ApiError> {
+    use crate::api::context::{cached, session};
+    let s = session()?;
+    cached("get_token_form_options".to_string(), async move { ssr::options(&s).await }).await
+}
+
+/// Creates a token. On success the browser goes to the new token's page, which shows
+/// the secret once (carried there in the encrypted one-shot cookie, never in a URL).
+#[server]
+#[allow(clippy::too_many_arguments)]
+pub async fn create_token(
+    name: String,
+    token_type: String,
+    #[server(default)] policies: Vec<String>,
+    #[server(default)] roles: Vec<String>,
+    #[server(default)] global: bool,
+    #[server(default)] lifetime: LifetimeInput,
+) -> Result<(), ApiError> {
+    use crate::api::context::{error_url, plain_form_post};
+    use leptos::server_fn::ServerFn;
+    let draft = Draft { name, token_type, policies, roles, global };
+    match ssr::create(&draft, &lifetime).await {
+        Ok(accessor) => {
+            leptos_axum::redirect(&format!("/tokens/{accessor}?created=1"));
+            Ok(())
+        }
+        Err(e) => {
+            if plain_form_post() {
+                let mut fields = draft.query_pairs();
+                fields.extend([
+                    ("expiry", lifetime.expiry.clone()),
+                    ("ttl", lifetime.ttl.clone()),
+                    ("at_local", lifetime.at_local.clone()),
+                ]);
+                let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                leptos_axum::redirect(&error_url("/tokens/new", CreateToken::PATH, &e, &pairs));
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Changes a token's name, type, policies and roles. Its lifetime and locality stay
+/// as they are (Nomad refuses to change them).
+#[server]
+pub async fn update_token(
+    accessor_id: String,
+    name: String,
+    token_type: String,
+    #[server(default)] policies: Vec<String>,
+    #[server(default)] roles: Vec<String>,
+) -> Result<(), ApiError> {
+    use crate::api::context::{error_url, plain_form_post};
+    use leptos::server_fn::ServerFn;
+    let draft = Draft { name, token_type, policies, roles, global: false };
+    match ssr::update(&accessor_id, &draft).await {
+        Ok(()) => {
+            leptos_axum::redirect(&format!(
+                "/tokens/{}?saved=1",
+                crate::app::format::percent_encode(&accessor_id, false)
+            ));
+            Ok(())
+        }
+        Err(e) => {
+            if plain_form_post() {
+                let base = format!("/tokens/{}", crate::app::format::percent_encode(&accessor_id, false));
+                leptos_axum::redirect(&error_url(&base, UpdateToken::PATH, &e, &[]));
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The form's fields other than the lifetime.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Draft {
+    pub name: String,
+    pub token_type: String,
+    pub policies: Vec<String>,
+    /// Role IDs.
+    pub roles: Vec<String>,
+    pub global: bool,
+}
+
+impl Draft {
+    /// The draft as URL query pairs, for a refused no-JavaScript post.
+    pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut v = vec![("name", self.name.clone()), ("token_type", self.token_type.clone())];
+        v.extend(self.policies.iter().map(|p| ("policy", p.clone())));
+        v.extend(self.roles.iter().map(|r| ("role", r.clone())));
+        if self.global {
+            v.push(("global", "true".to_string()));
+        }
+        v
+    }
+
+    /// The checks Nomad makes on every token (spec 5.2), with its texts.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(m) = validate::name(&self.name) {
+            out.push(m);
+        }
+        if let Some(m) = validate::grants(&self.token_type, &self.policies, &self.roles) {
+            out.push(m);
+        }
+        out
+    }
+}
+
+/// Nomad's token checks (spec 5.2) with Nomad's texts, and which field each is about.
+pub mod validate {
+    use crate::api::error::ApiError;
+    use crate::nomad::error::NomadError;
+
+    pub const MAX_NAME: usize = 256;
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Field {
+        Name,
+        Type,
+        Grants,
+        Expiry,
+        Other,
+    }
+
+    pub fn name(name: &str) -> Option<String> {
+        (name.len() > MAX_NAME).then(|| "token name too long".to_string())
+    }
+
+    pub fn grants(token_type: &str, policies: &[String], roles: &[String]) -> Option<String> {
+        match token_type {
+            "client" if policies.is_empty() && roles.is_empty() => {
+                Some("client token missing policies or roles".to_string())
+            }
+            "management" if !policies.is_empty() || !roles.is_empty() => {
+                Some("management token cannot be associated with policies or roles".to_string())
+            }
+            "client" | "management" => None,
+            _ => Some("token type must be client or management".to_string()),
+        }
+    }
+
+    /// What to show next to a field for Nomad's own text (a person reads the field label too).
+    pub fn friendly(message: &str) -> String {
+        match message {
+            "token name too long" => format!("token name too long: at most {MAX_NAME} bytes."),
+            "client token missing policies or roles" => {
+                "client token missing policies or roles: choose at least one policy or role.".to_string()
+            }
+            other => other.to_string(),
+        }
+    }
+
+    pub fn field_of(message: &str) -> Field {
+        let m = message.to_ascii_lowercase();
+        if m.contains("token name") {
+            Field::Name
+        } else if m.contains("token type") || m.contains("management token cannot") || m.contains("toggle global") {
+            Field::Type
+        } else if m.contains("missing policies or roles") || m.contains("cannot find role") {
+            Field::Grants
+        } else if m.contains("expiration") || m.contains("ttl") {
+            Field::Expiry
+        } else {
+            Field::Other
+        }
+    }
+
+    /// The messages of a refused save, each with its field. Other errors (permission,
+    /// Nomad down) come back whole, as `Other`.
+    pub fn by_field(e: &ApiError) -> Vec<(Field, String)> {
+        let items = match e {
+            ApiError::Invalid(m) => NomadError::InvalidRequest { message: m.clone() }.details(),
+            ApiError::Nomad(n @ NomadError::InvalidRequest { .. }) => n.details(),
+            other => return vec![(Field::Other, other.explain())],
+        };
+        items
+            .into_iter()
+            .map(|i| {
+                let i = i.strip_prefix("token 0 invalid: ").map(str::to_string).unwrap_or(i);
+                (field_of(&i), friendly(&i))
+            })
+            .collect()
+    }
+}
+
+/// `nomad acl token create ...` for a token like this one.
+pub fn cli_command(name: &str, token_type: &str, policies: &[String], role_names: &[String], global: bool) -> String {
+    let mut parts = vec!["nomad acl token create".to_string()];
+    if !name.is_empty() {
+        parts.push(format!("-name={}", shell_quote(name)));
+    }
+    parts.push(format!("-type={token_type}"));
+    if global {
+        parts.push("-global".to_string());
+    }
+    parts.extend(policies.iter().map(|p| format!("-policy={}", shell_quote(p))));
+    parts.extend(role_names.iter().map(|r| format!("-role-name={}", shell_quote(r))));
+    parts.join(" ")
+}
+
+/// Quotes for a POSIX shell when needed (names may hold anything).
+pub fn shell_quote(s: &str) -> String {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:/@".contains(&b)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use super::*;
+    use crate::api::context::{nomad, query, session, write};
+    use crate::api::tokens::lifetime::Lifetime;
+    use crate::nomad::duration::GoDuration;
+    use crate::nomad::models::{AclToken, AclTokenRoleLink};
+    use crate::server::session::Session;
+
+    pub async fn options(s: &Session) -> Result<TokenFormOptions, ApiError> {
+        let client = nomad();
+        let q = query(s);
+        let (p, r) = (client.acl_policies(), client.acl_roles());
+        let (policies, roles) = futures::join!(p.list(&q), r.list(&q));
+        let (mut policies, _) = policies?;
+        let (mut roles, _) = roles?;
+        policies.sort_by(|a, b| a.name.cmp(&b.name));
+        roles.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(TokenFormOptions {
+            policies: policies.into_iter().map(|p| PolicyChoice { name: p.name, description: p.description }).collect(),
+            roles: roles
+                .into_iter()
+                .map(|r| RoleChoice {
+                    id: r.id,
+                    name: r.name,
+                    description: r.description,
+                    policies: r.policies.into_iter().map(|p| p.name).collect(),
+                })
+                .collect(),
+            bounds: bounds(),
+            server_now: time::OffsetDateTime::now_utc().unix_timestamp(),
+        })
+    }
+
+    pub fn bounds() -> TtlBounds {
+        use_context::<TtlBounds>().unwrap_or_default()
+    }
+
+    /// Management tokens carry nothing; the form may still post what was ticked before
+    /// the type changed, so drop it rather than fail.
+    pub fn normalized(d: &Draft) -> Draft {
+        let mut d = d.clone();
+        d.name = d.name.trim().to_string();
+        if d.token_type == "management" {
+            d.policies.clear();
+            d.roles.clear();
+        }
+        d.policies.sort();
+        d.policies.dedup();
+        d
+    }
+
+    pub fn problems_as_error(problems: Vec<String>) -> ApiError {
+        let head = if problems.len() == 1 {
+            "1 error occurred:".to_string()
+        } else {
+            format!("{} errors occurred:", problems.len())
+        };
+        let list: String = problems.iter().map(|i| format!("\n\t* {i}")).collect();
+        ApiError::Invalid(format!("token 0 invalid: {head}{list}\n\n"))
+    }
+
+    /// A token for `d` with `lifetime`, ready to create.
+    pub fn new_token(d: &Draft, lifetime: Lifetime) -> AclToken {
+        let mut t = AclToken {
+            name: d.name.clone(),
+            token_type: d.token_type.clone(),
+            policies: (!d.policies.is_empty()).then(|| d.policies.clone()),
+            roles: (!d.roles.is_empty())
+                .then(|| d.roles.iter().map(|id| AclTokenRoleLink { id: id.clone(), name: String::new() }).collect()),
+            global: d.global,
+            ..Default::default()
+        };
+        match lifetime {
+            Lifetime::Never => {}
+            Lifetime::Ttl(nanos) => t.expiration_ttl = GoDuration::from_nanos(nanos),
+            Lifetime::At(unix) => t.expiration_time = time::OffsetDateTime::from_unix_timestamp(unix).ok(),
+        }
+        t
+    }
+
+    /// Creates the token and leaves its secret for the next page; returns the accessor.
+    pub async fn create(draft: &Draft, lifetime: &LifetimeInput) -> Result<String, ApiError> {
+        let s = session()?;
+        let d = normalized(draft);
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let mut problems = d.problems();
+        let life = lifetime.resolve(bounds(), now);
+        if let Err(m) = &life {
+            problems.push(format!("expiration: {m}"));
+        }
+        if !problems.is_empty() {
+            return Err(problems_as_error(problems));
+        }
+        let token = new_token(&d, life.expect("checked above"));
+        let (created, _) = nomad().acl_tokens().create(&token, &write(&s)).await?;
+        crate::api::tokens::secret::ssr::leave_for_next_page(&created.accessor_id, &created.secret_id, "created", "");
+        Ok(created.accessor_id)
+    }
+
+    pub async fn update(accessor: &str, draft: &Draft) -> Result<(), ApiError> {
+        let s = session()?;
+        let client = nomad();
+        let (mut token, _) = client.acl_tokens().get(accessor, &query(&s)).await?;
+        let d = normalized(draft);
+        let problems = d.problems();
+        if !problems.is_empty() {
+            return Err(problems_as_error(problems));
+        }
+        // Everything else (ExpirationTTL, the verbatim ExpirationTime, Global) goes back
+        // exactly as read: Nomad compares them and refuses any change.
+        token.name = d.name;
+        token.token_type = d.token_type;
+        token.policies = Some(d.policies);
+        token.roles = Some(d.roles.into_iter().map(|id| AclTokenRoleLink { id, name: String::new() }).collect());
+        client.acl_tokens().update(&token, &write(&s)).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::validate::*;
+    use super::*;
+
+    fn v(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn nomad_rules_and_texts() {
+        assert_eq!(name(&"x".repeat(256)), None);
+        assert_eq!(name(&"x".repeat(257)).as_deref(), Some("token name too long"));
+        assert_eq!(grants("client", &[], &[]).as_deref(), Some("client token missing policies or roles"));
+        assert_eq!(grants("client", &v(&["a"]), &[]), None);
+        assert_eq!(grants("client", &[], &v(&["role-id"])), None);
+        assert_eq!(
+            grants("management", &v(&["a"]), &[]).as_deref(),
+            Some("management token cannot be associated with policies or roles")
+        );
+        assert_eq!(grants("management", &[], &[]), None);
+        assert_eq!(grants("", &[], &[]).as_deref(), Some("token type must be client or management"));
+    }
+
+    #[test]
+    fn nomad_messages_land_on_their_fields() {
+        let e = ApiError::Invalid(
+            "token 0 invalid: 2 errors occurred:\n\t* token name too long\n\t* client token missing policies or roles\n\n"
+                .into(),
+        );
+        let got = by_field(&e);
+        assert_eq!(got[0].0, Field::Name);
+        assert!(got[0].1.starts_with("token name too long"));
+        assert_eq!(got[1].0, Field::Grants);
+        assert_eq!(field_of("cannot find role 1234"), Field::Grants);
+        assert_eq!(field_of("expiration time cannot be more than 24h0m0s in the future (was 25h0m0s)"), Field::Expiry);
+        assert_eq!(field_of("token expiration TTL '-1m0s' should not be negative"), Field::Expiry);
+        assert_eq!(field_of("cannot toggle global mode"), Field::Type);
+        let denied = ApiError::Nomad(crate::nomad::error::NomadError::PermissionDenied { message: "x".into() });
+        assert_eq!(by_field(&denied)[0].0, Field::Other);
+    }
+
+    #[test]
+    fn cli_command_quotes_what_needs_it() {
+        assert_eq!(
+            cli_command("ci deploy", "client", &v(&["read", "o'neil"]), &v(&["ops"]), true),
+            "nomad acl token create -name='ci deploy' -type=client -global -policy=read -policy='o'\\''neil' -role-name=ops"
+        );
+        assert_eq!(cli_command("", "management", &[], &[], false), "nomad acl token create -type=management");
+        assert_eq!(shell_quote("$(rm -rf /)"), "'$(rm -rf /)'");
+    }
+}

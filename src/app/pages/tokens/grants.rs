@@ -1,0 +1,148 @@
+//! Name, type, policies and roles: the fields the create and edit forms share.
+
+use leptos::prelude::*;
+
+use super::fields::{policy_choices, role_choices, FieldErrors, Picker};
+use crate::api::error::ApiError;
+use crate::api::tokens::form::validate::{self, Field};
+use crate::api::tokens::form::TokenFormOptions;
+
+/// The signals behind the shared fields.
+#[derive(Clone, Copy)]
+pub struct GrantState {
+    pub name: RwSignal<String>,
+    pub token_type: RwSignal<String>,
+    pub policies: RwSignal<Vec<String>>,
+    pub roles: RwSignal<Vec<String>>,
+}
+
+impl GrantState {
+    pub fn new(name: String, token_type: String, policies: Vec<String>, roles: Vec<String>) -> Self {
+        let token_type = if token_type == "management" { token_type } else { "client".to_string() };
+        GrantState {
+            name: RwSignal::new(name),
+            token_type: RwSignal::new(token_type),
+            policies: RwSignal::new(policies),
+            roles: RwSignal::new(roles),
+        }
+    }
+
+    pub fn name_problem(&self) -> Option<String> {
+        self.name.with(|n| validate::name(n)).map(|m| validate::friendly(&m))
+    }
+
+    /// Management tokens carry nothing; the server drops what stays ticked.
+    pub fn grants_problem(&self) -> Option<String> {
+        let t = self.token_type.get();
+        let (p, r) = if t == "management" { (vec![], vec![]) } else { (self.policies.get(), self.roles.get()) };
+        validate::grants(&t, &p, &r).map(|m| validate::friendly(&m))
+    }
+
+    pub fn has_problem(&self) -> bool {
+        self.name_problem().is_some() || self.grants_problem().is_some()
+    }
+}
+
+/// The server's messages from a refused save, each with its field.
+pub fn server_errors<V>(value: V) -> ServerErrors
+where
+    V: With<Value = Option<Result<(), ApiError>>> + Copy + Send + Sync + 'static,
+{
+    ServerErrors(Signal::derive(move || {
+        value.with(|v| match v {
+            Some(Err(e)) => validate::by_field(e),
+            _ => Vec::new(),
+        })
+    }))
+}
+
+#[derive(Clone, Copy)]
+pub struct ServerErrors(pub Signal<Vec<(Field, String)>>);
+
+impl ServerErrors {
+    /// The messages about `field`.
+    pub fn on(self, field: Field) -> Signal<Vec<String>> {
+        Signal::derive(move || {
+            self.0.with(|all| all.iter().filter(|(f, _)| *f == field).map(|(_, m)| m.clone()).collect())
+        })
+    }
+}
+
+#[component]
+pub fn GrantFields(
+    state: GrantState,
+    options: TokenFormOptions,
+    /// Show the page's own checks (after a submit attempt or an edit).
+    #[prop(into)]
+    show: Signal<bool>,
+    errors: ServerErrors,
+) -> impl IntoView {
+    let management = move || state.token_type.get() == "management";
+    let type_radio = move |value: &'static str, label: &'static str| {
+        let id = format!("token-type-{value}");
+        let label_for = id.clone();
+        view! {
+            <label class="radio" for=label_for>
+                <input
+                    type="radio"
+                    id=id
+                    name="token_type"
+                    value=value
+                    checked=state.token_type.get_untracked() == value
+                    prop:checked=move || state.token_type.get() == value
+                    on:change=move |_| state.token_type.set(value.to_string())
+                />
+                " " {label}
+            </label>
+        }
+    };
+    let no_policies = view! {
+        <p class="muted" data-testid="no-policies">"No policies exist yet. " <a href="/policies/new">"Create a policy"</a> " first, or make a management token."</p>
+    }
+    .into_any();
+    let no_roles = view! {
+        <p class="muted">"No roles exist. " <a href="/roles/new">"Create a role"</a> " to bundle policies."</p>
+    }
+    .into_any();
+    view! {
+        <label for="token-name">"Name"</label>
+        <input
+            id="token-name"
+            name="name"
+            type="text"
+            autocomplete="off"
+            spellcheck="false"
+            value=state.name.get_untracked()
+            prop:value=move || state.name.get()
+            on:input=move |ev| state.name.set(event_target_value(&ev))
+            aria-describedby="token-name-help name-error"
+            aria-invalid=move || state.name_problem().is_some().to_string()
+        />
+        <p id="token-name-help" class="help">
+            {move || format!("Optional; at most {} bytes ({} used).", validate::MAX_NAME, state.name.with(String::len))}
+        </p>
+        <FieldErrors id="name-error" local=Signal::derive(move || state.name_problem()) server=errors.on(Field::Name) />
+
+        <fieldset class="radio-group" aria-describedby="type-error">
+            <legend>"Type"</legend>
+            <div class="radio-row">
+                {type_radio("client", "Client: the policies and roles below")}
+                {type_radio("management", "Management: every permission")}
+            </div>
+            <FieldErrors id="type-error" local=Signal::derive(|| None::<String>) server=errors.on(Field::Type) />
+        </fieldset>
+
+        <p class="notice" data-testid="management-note" class:hidden=move || !management()>
+            "Management tokens have every permission, so they take no policies or roles: the pickers are hidden."
+        </p>
+        <div class="grant-pickers" class:hidden=management>
+            <Picker name="policies" legend="Policies" choices=policy_choices(&options.policies) selected=state.policies empty=no_policies />
+            <Picker name="roles" legend="Roles" choices=role_choices(&options.roles) selected=state.roles empty=no_roles />
+        </div>
+        <FieldErrors
+            id="grants-error"
+            local=Signal::derive(move || if show.get() { state.grants_problem() } else { None })
+            server=errors.on(Field::Grants)
+        />
+    }
+}
