@@ -69,6 +69,7 @@ pub fn TokensListPage() -> impl IntoView {
     let query = use_query_map();
     let params = Memo::new(move |_| query.with(params_from_query));
     let page = Resource::new(move || params.get(), get_token_page);
+    let deleted = move || query.with(|q| q.get("deleted").and_then(|n| n.parse::<usize>().ok()));
     view! {
         <Title text="Tokens" />
         <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <span aria-current="page">"Tokens"</span></nav>
@@ -79,6 +80,9 @@ pub fn TokensListPage() -> impl IntoView {
                 <a href="/tokens/new" class="button">"Create token"</a>
             </div>
         </div>
+        {move || deleted().map(|n| view! {
+            <p class="notice" role="status" data-testid="deleted-notice">{format!("Deleted {n} token{}.", if n == 1 { "" } else { "s" })}</p>
+        })}
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading tokens…"</p> }>
             {move || page.get().map(|r| match r {
                 Err(e @ ApiError::Nomad(NomadError::PermissionDenied { .. })) => view! {
