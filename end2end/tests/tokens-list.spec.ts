@@ -48,7 +48,7 @@ test.describe('tokens list', () => {
     await expect(r).toContainText(name);
     await expect(r).toContainText('client');
     await expect(r).toContainText(token.AccessorID.slice(0, 8));
-    await expect(r.getByRole('link', { name: 'oncall-readonly' })).toHaveAttribute('href', '/policies/oncall-readonly');
+    await expect(r.getByRole('link', { name: 'oncall-readonly', exact: true })).toHaveAttribute('href', '/policies/oncall-readonly');
     await expect(r).toContainText('Never');
     await expect(page.getByTestId('token-count')).toContainText('1 of');
 
@@ -107,7 +107,7 @@ test.describe('tokens list', () => {
     await page.goto('/');
     await page.getByRole('link', { name: /expired tokens?$/ }).click();
     await expect(page).toHaveURL(/\/tokens\?expiry=expired$/);
-    await expect(page.getByLabel('Expiry')).toHaveValue('expired');
+    await expect(page.getByLabel('Expiry', { exact: true })).toHaveValue('expired');
     await expect(page.getByTestId('token-count')).toBeVisible();
   });
 
@@ -120,11 +120,11 @@ test.describe('tokens list', () => {
 
     await page.goto(`/tokens?search=${sfx}`);
     await expect(rows(page)).toHaveCount(2);
-    await page.getByLabel('Role').selectOption(role.Name);
+    await page.getByLabel('Role', { exact: true }).selectOption(role.Name);
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect(page).toHaveURL(new RegExp(`role=${role.Name}`));
     await expect(rows(page)).toHaveCount(1);
-    const link = row(page, token.AccessorID).getByRole('link', { name: role.Name });
+    const link = row(page, token.AccessorID).getByRole('link', { name: role.Name, exact: true });
     await expect(link).toHaveAttribute('href', `/roles/${role.ID}`);
   });
 
@@ -141,7 +141,7 @@ test.describe('tokens list', () => {
     await expect(r.locator('.tag.deleted')).toContainText(policy);
     await expect(r.locator('.tag.deleted')).toContainText('deleted');
     await expect(r.locator('.tag.deleted s')).toHaveText(policy);
-    await expect(r.getByRole('link', { name: policy })).toHaveCount(0);
+    await expect(r.getByRole('link', { name: policy, exact: true })).toHaveCount(0);
 
     // Its only policy is gone: it grants nothing, and the health link finds it.
     await expect(r.locator('.badge.warn')).toHaveText('grants nothing');
@@ -170,7 +170,7 @@ test.describe('tokens list', () => {
     await expect(page.locator('th[aria-sort="descending"]')).toContainText('Name');
     await expect.poll(names).toEqual([`sort-${sfx}-c`, `sort-${sfx}-b`, `sort-${sfx}-a`]);
     // The search survived the sort.
-    await expect(page.getByLabel('Search')).toHaveValue(`sort-${sfx}`);
+    await expect(page.getByLabel('Search', { exact: true })).toHaveValue(`sort-${sfx}`);
   });
 
   test('paging: 25 a page, next and previous', async ({ page }) => {
@@ -207,22 +207,22 @@ test.describe('tokens list', () => {
     await signIn(page, demoSecret());
     await page.goto('/tokens');
     await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
-    await page.getByLabel('Search').fill(`url-${sfx}`);
-    await page.getByLabel('Type').selectOption('client');
-    await page.getByLabel('Per page').selectOption('50');
+    await page.getByLabel('Search', { exact: true }).fill(`url-${sfx}`);
+    await page.getByLabel('Type', { exact: true }).selectOption('client');
+    await page.getByLabel('Per page', { exact: true }).selectOption('50');
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect(page).toHaveURL(new RegExp(`search=url-${sfx}.*type=client.*per_page=50`));
     await expect(rows(page)).toHaveCount(1);
 
     await page.reload();
-    await expect(page.getByLabel('Search')).toHaveValue(`url-${sfx}`);
-    await expect(page.getByLabel('Type')).toHaveValue('client');
-    await expect(page.getByLabel('Per page')).toHaveValue('50');
+    await expect(page.getByLabel('Search', { exact: true })).toHaveValue(`url-${sfx}`);
+    await expect(page.getByLabel('Type', { exact: true })).toHaveValue('client');
+    await expect(page.getByLabel('Per page', { exact: true })).toHaveValue('50');
     await expect(row(page, token.AccessorID)).toBeVisible();
 
     await page.goBack();
     await expect(page).toHaveURL(/\/tokens$/);
-    await expect(page.getByLabel('Search')).toHaveValue('');
+    await expect(page.getByLabel('Search', { exact: true })).toHaveValue('');
     await page.goForward();
     await expect(rows(page)).toHaveCount(1);
 
@@ -239,7 +239,7 @@ test.describe('tokens list', () => {
     const res = await page.goto('/tokens');
     expect(res?.status()).toBe(200);
     await expect(page.getByTestId('tokens-table')).toBeVisible();
-    await page.getByLabel('Search').fill(`nojs-${sfx}`);
+    await page.getByLabel('Search', { exact: true }).fill(`nojs-${sfx}`);
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect(page).toHaveURL(new RegExp(`search=nojs-${sfx}`));
     await expect(rows(page)).toHaveCount(1);

@@ -90,11 +90,10 @@ pub async fn update_token(
     use leptos::server_fn::ServerFn;
     let draft = Draft { name, token_type, policies, roles, global: false };
     match ssr::update(&accessor_id, &draft).await {
-        Ok(()) => {
-            leptos_axum::redirect(&format!(
-                "/tokens/{}?saved=1",
-                crate::app::format::percent_encode(&accessor_id, false)
-            ));
+        Ok(index) => {
+            // The new modify index makes the URL new, so the page loads the saved token.
+            let page = crate::app::format::percent_encode(&accessor_id, false);
+            leptos_axum::redirect(&format!("/tokens/{page}?saved={index}"));
             Ok(())
         }
         Err(e) => {
@@ -344,7 +343,8 @@ pub(crate) mod ssr {
         Ok(created.accessor_id)
     }
 
-    pub async fn update(accessor: &str, draft: &Draft) -> Result<(), ApiError> {
+    /// Returns the token's new modify index.
+    pub async fn update(accessor: &str, draft: &Draft) -> Result<u64, ApiError> {
         let s = session()?;
         let client = nomad();
         let (mut token, _) = client.acl_tokens().get(accessor, &query(&s)).await?;
@@ -359,8 +359,8 @@ pub(crate) mod ssr {
         token.token_type = d.token_type;
         token.policies = Some(d.policies);
         token.roles = Some(d.roles.into_iter().map(|id| AclTokenRoleLink { id, name: String::new() }).collect());
-        client.acl_tokens().update(&token, &write(&s)).await?;
-        Ok(())
+        let (updated, _) = client.acl_tokens().update(&token, &write(&s)).await?;
+        Ok(updated.modify_index)
     }
 }
 

@@ -22,7 +22,8 @@ pub fn TokenDetailPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let accessor = Memo::new(move |_| params.with(|p| p.get("accessor").unwrap_or_default()));
-    let token = Resource::new(move || accessor.get(), get_token);
+    // Keyed on `saved` too: a save redirects here with the new modify index.
+    let token = Resource::new(move || (accessor.get(), query.with(|q| q.get("saved"))), |(a, _)| get_token(a));
     // A secret waits only after create, renew or a no-JavaScript reveal.
     let expects_secret =
         move || query.with(|q| q.get("created").is_some() || q.get("renewed").is_some() || q.get("revealed").is_some());

@@ -242,25 +242,30 @@ pub fn Picker(
                         on:input=move |ev| filter.set(event_target_value(&ev))
                     />
                     <ul class="picker-list">
-                        {choices.into_iter().map(|(value, label, detail)| {
+                        {choices.into_iter().enumerate().map(|(i, (value, label, detail))| {
                             let hay = format!("{label} {detail}").to_lowercase();
                             let v_checked = value.clone();
                             let v_prop = value.clone();
                             let v_change = value.clone();
+                            // The detail describes the box without being part of its name.
+                            let input_id = format!("{name}-choice-{i}");
+                            let detail_id = format!("{name}-choice-{i}-detail");
+                            let label_for = input_id.clone();
+                            let described = (!detail.is_empty()).then(|| detail_id.clone());
                             view! {
                                 <li class:hidden=move || { let f = filter.get().to_lowercase(); !f.is_empty() && !hay.contains(f.trim()) }>
-                                    <label>
-                                        <input
-                                            type="checkbox"
-                                            name=format!("{name}[]")
-                                            value=value.clone()
-                                            checked=selected.with_untracked(|s| s.contains(&v_checked))
-                                            prop:checked=move || selected.with(|s| s.contains(&v_prop))
-                                            on:change=move |ev| toggle(v_change.clone(), event_target_checked(&ev))
-                                        />
-                                        " " <span class="picker-label">{label}</span>
-                                        {(!detail.is_empty()).then(|| view! { " " <span class="muted small">{detail.clone()}</span> })}
-                                    </label>
+                                    <input
+                                        type="checkbox"
+                                        id=input_id
+                                        name=format!("{name}[]")
+                                        value=value.clone()
+                                        aria-describedby=described
+                                        checked=selected.with_untracked(|s| s.contains(&v_checked))
+                                        prop:checked=move || selected.with(|s| s.contains(&v_prop))
+                                        on:change=move |ev| toggle(v_change.clone(), event_target_checked(&ev))
+                                    />
+                                    " " <label for=label_for class="picker-label">{label}</label>
+                                    {(!detail.is_empty()).then(|| view! { " " <span id=detail_id.clone() class="muted small">{detail.clone()}</span> })}
                                 </li>
                             }
                         }).collect_view()}
