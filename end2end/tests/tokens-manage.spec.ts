@@ -33,6 +33,11 @@ async function startCreate(page: Page, name: string, policy: string) {
 /** Creates through the form and returns the new token as Nomad stores it. */
 async function submitAndRead(page: Page): Promise<any> {
   await page.getByTestId('create-token').click();
+  return submitAndReadCreated(page);
+}
+
+/** The token whose page shows its new secret, read back from Nomad. */
+async function submitAndReadCreated(page: Page): Promise<any> {
   await expect(page).toHaveURL(/\/tokens\/[0-9a-f-]{36}\?created=1$/);
   const secret = (await page.getByTestId('secret-value').textContent())!.trim();
   recordSecret(secret);
@@ -156,6 +161,23 @@ test.describe('create a token', () => {
     await expect(page.getByTestId('token-facts')).toBeVisible();
     await expect(page.getByTestId('new-secret')).toHaveCount(0);
     expect(await page.content()).not.toContain(token.SecretID);
+  });
+});
+
+test.describe('test tokens', () => {
+  test("a policy's page creates a 10-minute token with only that policy, secret shown once", async ({ page }) => {
+    const { policy } = await policyAndRole();
+    await signIn(page, demoSecret());
+    await page.goto(`/policies/${policy}`);
+    await hydrated(page);
+    await page.getByTestId('create-test-token').click();
+    const token = await submitAndReadCreated(page);
+    expect(token.Policies).toEqual([policy]);
+    expect(token.Name).toBe(`test token for policy ${policy}`);
+    expect(seconds(token.ExpirationTime, token.CreateTime)).toBe(600);
+    await expect(page.getByTestId('cli')).toHaveText(
+      `nomad acl token create -name='test token for policy ${policy}' -type=client -policy=${policy} -ttl=10m0s`,
+    );
   });
 });
 

@@ -95,8 +95,12 @@ mod ssr {
             .collect();
         let policy_names: Vec<String> = policies.iter().map(|p| p.name.clone()).collect();
         let role_names: Vec<String> = roles.iter().map(|r| r.name.clone()).collect();
+        let mut cli = cli_command(&token.name, &token.token_type, &policy_names, &role_names, token.global);
+        if !token.expiration_ttl.is_zero() {
+            cli.push_str(&format!(" -ttl={}", token.expiration_ttl.to_go_string()));
+        }
         Ok(TokenDetail {
-            cli: cli_command(&token.name, &token.token_type, &policy_names, &role_names, token.global),
+            cli,
             is_self: token.accessor_id.eq_ignore_ascii_case(&s.accessor_id),
             accessor_id: token.accessor_id,
             name: token.name,

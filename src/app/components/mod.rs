@@ -4,4 +4,5 @@ pub mod copy_button;
 pub mod error_panel;
 pub mod relative_time;
 pub mod shell;
+pub mod test_token;
 pub mod toast;

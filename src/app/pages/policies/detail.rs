@@ -59,7 +59,9 @@ fn DetailView(p: PolicyDetail) -> impl IntoView {
             <h3>"Tokens that carry it directly"</h3>
             <UserList roles=false p=p.clone() />
             <h3>"Try it"</h3>
-            <p>"A short-lived token with only this policy, from the CLI:"</p>
+            <p>"A short-lived token with only this policy: its secret is shown once, on its page."</p>
+            <crate::app::components::test_token::TestTokenButton grant=crate::app::components::test_token::TestGrant::Policy(p.name.clone()) />
+            <p>"The same from the CLI:"</p>
             <p class="secret-row"><code data-testid="policy-cli">{cli.clone()}</code> <CopyButton text=cli label="Copy the command" /></p>
         </section>
         <DeletePanel p />
