@@ -187,7 +187,10 @@ test.describe('one token', () => {
     const token = await createToken({ Name: `e2e-reveal-${suffix()}`, Policies: [policy] });
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await signIn(page, demoSecret());
-    const html = await (await page.request.get(`/tokens/${token.AccessorID}`)).text();
+    const res = await page.request.get(`/tokens/${token.AccessorID}`);
+    // Per-user pages are never cached (one may hold a secret just shown).
+    expect(res.headers()['cache-control']).toBe('no-store');
+    const html = await res.text();
     expect(html).toContain(token.AccessorID);
     expect(html).not.toContain(token.SecretID);
     await page.goto(`/tokens/${token.AccessorID}`);

@@ -24,6 +24,11 @@ pub fn apply<B>(res: &mut Response<B>) {
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(STRICT_CSP));
     }
+    // Pages and server-function answers are per user and may carry a secret the user
+    // just asked for: no cache keeps them. Assets set their own caching.
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -63,8 +68,15 @@ mod tests {
         assert_eq!(res.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
         assert_eq!(res.headers()[header::REFERRER_POLICY], "no-referrer");
 
+        assert_eq!(res.headers()[header::CACHE_CONTROL], "no-store");
+
         let mut bare = Response::new(());
         apply(&mut bare);
         assert_eq!(bare.headers()[header::CONTENT_SECURITY_POLICY], STRICT_CSP);
+
+        let mut asset = Response::new(());
+        asset.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+        apply(&mut asset);
+        assert_eq!(asset.headers()[header::CACHE_CONTROL], "public, max-age=3600");
     }
 }
