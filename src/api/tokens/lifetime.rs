@@ -47,8 +47,9 @@ pub enum Lifetime {
     At(i64),
 }
 
-/// The lifetime fields of a form, as posted.
+/// The lifetime fields of a form, as posted (a form may leave any of them out).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LifetimeInput {
     /// `never`, a preset value (`10m`...), `ttl` (custom duration) or `at` (custom time).
     pub expiry: String,
@@ -218,6 +219,12 @@ mod tests {
         assert!(far.contains("48h0m0s from now") && far.contains("too long"), "{far}");
         let near = resolve(input("at", "", "2027-01-15T08:00:30", "")).unwrap_err();
         assert!(near.contains("too short"), "{near}");
+    }
+
+    #[test]
+    fn a_form_may_post_only_the_choice() {
+        let got: LifetimeInput = serde_json::from_str(r#"{"expiry":"10m"}"#).unwrap();
+        assert_eq!(got.resolve(TtlBounds::default(), NOW), Ok(Lifetime::Ttl(600 * SECOND)));
     }
 
     #[test]
