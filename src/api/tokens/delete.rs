@@ -57,7 +57,7 @@ pub async fn delete_tokens(#[server(default)] accessors: Vec<String>) -> Result<
     use crate::api::context::{error_url, nomad, plain_form_post, session, write};
     use leptos::server_fn::ServerFn;
     let s = session()?;
-    let client = nomad();
+    let (client, plain) = (nomad(), plain_form_post());
     let w = write(&s);
     let mut report = DeleteReport::default();
     for a in accessors.iter().filter(|a| !a.is_empty()) {
@@ -70,7 +70,7 @@ pub async fn delete_tokens(#[server(default)] accessors: Vec<String>) -> Result<
             Err(e) => report.failed.push((a.clone(), ApiError::from(e).explain())),
         }
     }
-    if plain_form_post() {
+    if plain {
         if report.failed.is_empty() {
             leptos_axum::redirect(&format!("/tokens?deleted={}", report.deleted.len()));
         } else {

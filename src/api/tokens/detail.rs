@@ -48,13 +48,14 @@ pub async fn renew_token(
 ) -> Result<(), ApiError> {
     use crate::api::context::{error_url, plain_form_post};
     use leptos::server_fn::ServerFn;
+    let plain = plain_form_post();
     match ssr::renew(&accessor_id, &lifetime, delete_old).await {
         Ok(new_accessor) => {
             leptos_axum::redirect(&format!("/tokens/{new_accessor}?renewed=1"));
             Ok(())
         }
         Err(e) => {
-            if plain_form_post() {
+            if plain {
                 let base = format!("/tokens/{}", crate::app::format::percent_encode(&accessor_id, false));
                 leptos_axum::redirect(&error_url(&base, RenewToken::PATH, &e, &[]));
             }
@@ -119,12 +120,12 @@ mod ssr {
 
     pub async fn renew(accessor: &str, lifetime: &LifetimeInput, delete_old: bool) -> Result<String, ApiError> {
         let s = session()?;
-        let client = nomad();
+        let (client, bounds) = (nomad(), form::bounds());
+        let courier = crate::api::tokens::secret::ssr::Courier::new();
         let (old, _) = client.acl_tokens().get(accessor, &query(&s)).await?;
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let life = lifetime
-            .resolve(form::bounds(), now)
-            .map_err(|m| form::problems_as_error(vec![format!("expiration: {m}")]))?;
+        let life =
+            lifetime.resolve(bounds, now).map_err(|m| form::problems_as_error(vec![format!("expiration: {m}")]))?;
         let draft = Draft {
             name: old.name.clone(),
             token_type: old.token_type.clone(),
@@ -144,12 +145,7 @@ mod ssr {
                 Err(e) => format!("The old token {} could not be deleted: {e}", old.accessor_id),
             }
         };
-        crate::api::tokens::secret::ssr::leave_for_next_page(
-            &created.accessor_id,
-            &created.secret_id,
-            "renewed",
-            &note,
-        );
+        courier.leave(&created.accessor_id, &created.secret_id, "renewed", &note);
         Ok(created.accessor_id)
     }
 }

@@ -55,13 +55,14 @@ pub async fn create_token(
     use crate::api::context::{error_url, plain_form_post};
     use leptos::server_fn::ServerFn;
     let draft = Draft { name, token_type, policies, roles, global };
+    let plain = plain_form_post();
     match ssr::create(&draft, &lifetime).await {
         Ok(accessor) => {
             leptos_axum::redirect(&format!("/tokens/{accessor}?created=1"));
             Ok(())
         }
         Err(e) => {
-            if plain_form_post() {
+            if plain {
                 let mut fields = draft.query_pairs();
                 fields.extend([
                     ("expiry", lifetime.expiry.clone()),
@@ -89,6 +90,7 @@ pub async fn update_token(
     use crate::api::context::{error_url, plain_form_post};
     use leptos::server_fn::ServerFn;
     let draft = Draft { name, token_type, policies, roles, global: false };
+    let plain = plain_form_post();
     match ssr::update(&accessor_id, &draft).await {
         Ok(index) => {
             // The new modify index makes the URL new, so the page loads the saved token.
@@ -97,7 +99,7 @@ pub async fn update_token(
             Ok(())
         }
         Err(e) => {
-            if plain_form_post() {
+            if plain {
                 let base = format!("/tokens/{}", crate::app::format::percent_encode(&accessor_id, false));
                 leptos_axum::redirect(&error_url(&base, UpdateToken::PATH, &e, &[]));
             }
@@ -253,7 +255,7 @@ pub(crate) mod ssr {
     use crate::server::session::Session;
 
     pub async fn options(s: &Session) -> Result<TokenFormOptions, ApiError> {
-        let client = nomad();
+        let (client, bounds) = (nomad(), bounds());
         let q = query(s);
         let (p, r) = (client.acl_policies(), client.acl_roles());
         let (policies, roles) = futures::join!(p.list(&q), r.list(&q));
@@ -272,7 +274,7 @@ pub(crate) mod ssr {
                     policies: r.policies.into_iter().map(|p| p.name).collect(),
                 })
                 .collect(),
-            bounds: bounds(),
+            bounds,
             server_now: time::OffsetDateTime::now_utc().unix_timestamp(),
         })
     }
@@ -327,6 +329,7 @@ pub(crate) mod ssr {
     /// Creates the token and leaves its secret for the next page; returns the accessor.
     pub async fn create(draft: &Draft, lifetime: &LifetimeInput) -> Result<String, ApiError> {
         let s = session()?;
+        let (client, courier) = (nomad(), crate::api::tokens::secret::ssr::Courier::new());
         let d = normalized(draft);
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let mut problems = d.problems();
@@ -338,8 +341,8 @@ pub(crate) mod ssr {
             return Err(problems_as_error(problems));
         }
         let token = new_token(&d, life.expect("checked above"));
-        let (created, _) = nomad().acl_tokens().create(&token, &write(&s)).await?;
-        crate::api::tokens::secret::ssr::leave_for_next_page(&created.accessor_id, &created.secret_id, "created", "");
+        let (created, _) = client.acl_tokens().create(&token, &write(&s)).await?;
+        courier.leave(&created.accessor_id, &created.secret_id, "created", "");
         Ok(created.accessor_id)
     }
 

@@ -32,6 +32,7 @@ pub async fn reveal_token_secret(accessor_id: String) -> Result<String, ApiError
     use crate::api::context::{error_url, nomad, plain_form_post, query, session};
     use leptos::server_fn::ServerFn;
     let page = format!("/tokens/{}", crate::app::format::percent_encode(&accessor_id, false));
+    let (plain, courier) = (plain_form_post(), ssr::Courier::new());
     let outcome = async {
         let s = session()?;
         let (token, _) = nomad().acl_tokens().get(&accessor_id, &query(&s)).await?;
@@ -40,14 +41,14 @@ pub async fn reveal_token_secret(accessor_id: String) -> Result<String, ApiError
     .await;
     match outcome {
         Ok(token) => {
-            if plain_form_post() {
-                ssr::leave_for_next_page(&token.accessor_id, &token.secret_id, "revealed", "");
+            if plain {
+                courier.leave(&token.accessor_id, &token.secret_id, "revealed", "");
                 leptos_axum::redirect(&format!("{page}?revealed=1"));
             }
             Ok(token.secret_id.expose().to_string())
         }
         Err(e) => {
-            if plain_form_post() {
+            if plain {
                 leptos_axum::redirect(&error_url(&page, RevealTokenSecret::PATH, &e, &[]));
             }
             Err(e)
@@ -63,20 +64,34 @@ pub(crate) mod ssr {
     use axum::http::request::Parts;
     use leptos::prelude::*;
 
-    /// Sets the one-shot cookie carrying `secret` to `accessor`'s page.
-    pub fn leave_for_next_page(accessor: &str, secret: &SecretId, why: &str, note: &str) {
-        let (Some(keys), Some(parts), Some(res)) =
-            (use_context::<SessionKeys>(), use_context::<Parts>(), use_context::<leptos_axum::ResponseOptions>())
-        else {
-            return;
-        };
-        let flash = Flash {
-            kind: FlashKind::TokenSecret,
-            message: format!("{accessor}\n{why}\n{note}"),
-            secret: Some(secret.clone()),
-        };
-        let https = is_https(&parts.headers, &parts.uri);
-        res.append_header(axum::http::header::SET_COOKIE, keys.set_flash(&flash, https));
+    /// Carries a secret to the next page. Made before the first `.await`: Leptos'
+    /// context is not always there after one.
+    pub struct Courier {
+        keys: Option<SessionKeys>,
+        https: bool,
+        res: Option<leptos_axum::ResponseOptions>,
+    }
+
+    impl Courier {
+        pub fn new() -> Self {
+            let parts = use_context::<Parts>();
+            Courier {
+                keys: use_context::<SessionKeys>(),
+                https: parts.as_ref().is_some_and(|p| is_https(&p.headers, &p.uri)),
+                res: use_context::<leptos_axum::ResponseOptions>(),
+            }
+        }
+
+        /// Sets the one-shot cookie carrying `secret` to `accessor`'s page.
+        pub fn leave(&self, accessor: &str, secret: &SecretId, why: &str, note: &str) {
+            let (Some(keys), Some(res)) = (&self.keys, &self.res) else { return };
+            let flash = Flash {
+                kind: FlashKind::TokenSecret,
+                message: format!("{accessor}\n{why}\n{note}"),
+                secret: Some(secret.clone()),
+            };
+            res.append_header(axum::http::header::SET_COOKIE, keys.set_flash(&flash, self.https));
+        }
     }
 
     /// The secret left for `accessor`, removing it. A secret left for another token stays.
