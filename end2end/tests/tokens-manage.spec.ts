@@ -358,12 +358,7 @@ test.describe('without JavaScript', () => {
     await page.getByTestId('picker-policies').getByLabel(policy, { exact: true }).check();
     await page.getByLabel('1 hour', { exact: true }).check();
     await page.getByRole('button', { name: 'Create token' }).click();
-    await expect(page).toHaveURL(/\/tokens\/[0-9a-f-]{36}\?created=1$/);
-    const secret = (await page.getByTestId('secret-value').textContent())!.trim();
-    recordSecret(secret);
-    const accessor = page.url().match(/tokens\/([0-9a-f-]{36})/)![1];
-    const token = await nomad('GET', `/v1/acl/token/${accessor}`);
-    expect(token.SecretID).toBe(secret);
+    const token = await submitAndReadCreated(page);
     expect(token.Name).toBe(name);
     expect(seconds(token.ExpirationTime, token.CreateTime)).toBe(3600);
     await context.close();

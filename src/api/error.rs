@@ -50,4 +50,16 @@ impl ApiError {
             other => other.to_string(),
         }
     }
+
+    /// The messages of a refused save, each placed on its form field by `place`: Nomad's
+    /// go-multierror list item by item, without `prefix` (e.g. `policy 0 invalid: `).
+    /// Any other error (permission, Nomad down) comes back whole, on `other`.
+    pub fn by_field<F: Copy>(&self, prefix: &str, other: F, place: impl Fn(&str) -> (F, String)) -> Vec<(F, String)> {
+        let items = match self {
+            ApiError::Invalid(m) => NomadError::InvalidRequest { message: m.clone() }.details(),
+            ApiError::Nomad(n @ NomadError::InvalidRequest { .. }) => n.details(),
+            e => return vec![(other, e.explain())],
+        };
+        items.iter().map(|i| place(i.strip_prefix(prefix).unwrap_or(i))).collect()
+    }
 }

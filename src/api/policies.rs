@@ -206,7 +206,6 @@ pub fn urlencoding_path(name: &str) -> String {
 /// Nomad's policy checks (spec 5.1) with Nomad's texts; compiled for the browser too.
 pub mod validate {
     use crate::api::error::ApiError;
-    use crate::nomad::error::NomadError;
 
     pub const MAX_DESCRIPTION: usize = 256;
 
@@ -279,18 +278,7 @@ pub mod validate {
     /// The messages of a refused save, each with its field. Other errors (permission,
     /// Nomad down) come back whole, as `Other`.
     pub fn by_field(e: &ApiError) -> Vec<(Field, String)> {
-        let items = match e {
-            ApiError::Invalid(m) => NomadError::InvalidRequest { message: m.clone() }.details(),
-            ApiError::Nomad(n @ NomadError::InvalidRequest { .. }) => n.details(),
-            other => return vec![(Field::Other, other.explain())],
-        };
-        items
-            .into_iter()
-            .map(|i| {
-                let i = i.strip_prefix("policy 0 invalid: ").map(str::to_string).unwrap_or(i);
-                (field_of(&i), i)
-            })
-            .collect()
+        e.by_field("policy 0 invalid: ", Field::Other, |i| (field_of(i), i.to_string()))
     }
 }
 

@@ -147,7 +147,6 @@ impl Draft {
 /// Nomad's token checks (spec 5.2) with Nomad's texts, and which field each is about.
 pub mod validate {
     use crate::api::error::ApiError;
-    use crate::nomad::error::NomadError;
 
     pub const MAX_NAME: usize = 256;
 
@@ -206,18 +205,7 @@ pub mod validate {
     /// The messages of a refused save, each with its field. Other errors (permission,
     /// Nomad down) come back whole, as `Other`.
     pub fn by_field(e: &ApiError) -> Vec<(Field, String)> {
-        let items = match e {
-            ApiError::Invalid(m) => NomadError::InvalidRequest { message: m.clone() }.details(),
-            ApiError::Nomad(n @ NomadError::InvalidRequest { .. }) => n.details(),
-            other => return vec![(Field::Other, other.explain())],
-        };
-        items
-            .into_iter()
-            .map(|i| {
-                let i = i.strip_prefix("token 0 invalid: ").map(str::to_string).unwrap_or(i);
-                (field_of(&i), friendly(&i))
-            })
-            .collect()
+        e.by_field("token 0 invalid: ", Field::Other, |i| (field_of(i), friendly(i)))
     }
 }
 

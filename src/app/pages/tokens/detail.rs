@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::fields::{LifetimeFields, LifetimeState};
+use super::fields::{LifetimeFields, LifetimeState, SubmitButton};
 use super::grants::{server_errors, GrantFields, GrantState};
 use crate::api::tokens::detail::{get_token, RenewToken, TokenDetail};
 use crate::api::tokens::form::validate::Field;
@@ -207,20 +207,14 @@ fn EditForm(token: TokenDetail) -> impl IntoView {
             <div class="form">
                 <GrantFields state=grants options show=attempted errors />
                 <div class="form-actions">
-                    <button
-                        type="submit"
-                        class="button"
-                        data-testid="save-token"
-                        disabled=move || update.pending().get()
-                        on:click=move |ev| {
-                            attempted.set(true);
-                            if grants.has_problem() {
-                                ev.prevent_default();
-                            }
-                        }
-                    >
-                        {move || if update.pending().get() { "Saving…" } else { "Save token" }}
-                    </button>
+                    <SubmitButton
+                        pending=update.pending()
+                        attempted
+                        blocked=move || grants.has_problem()
+                        label="Save token"
+                        busy="Saving…"
+                        testid="save-token"
+                    />
                 </div>
             </div>
         </ActionForm>
@@ -256,20 +250,14 @@ fn RenewForm(token: TokenDetail) -> impl IntoView {
                 {is_self.then(|| view! { <p class="help">"The old token is kept: it is the one you are signed in with."</p> })}
             </div>
             <div class="form-actions">
-                <button
-                    type="submit"
-                    class="button"
-                    data-testid="renew"
-                    disabled=move || renew.pending().get()
-                    on:click=move |ev| {
-                        attempted.set(true);
-                        if lifetime.problem(bounds).is_some() {
-                            ev.prevent_default();
-                        }
-                    }
-                >
-                    {move || if renew.pending().get() { "Renewing…" } else { "Renew token" }}
-                </button>
+                <SubmitButton
+                    pending=renew.pending()
+                    attempted
+                    blocked=move || lifetime.problem(bounds).is_some()
+                    label="Renew token"
+                    busy="Renewing…"
+                    testid="renew"
+                />
             </div>
         </ActionForm>
     }

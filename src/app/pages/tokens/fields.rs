@@ -83,22 +83,7 @@ pub fn LifetimeFields(
     let radio = {
         let id = id.clone();
         move |value: &'static str, label: String| {
-            let input_id = format!("{id}-expiry-{value}");
-            let label_for = input_id.clone();
-            view! {
-                <label class="radio" for=label_for>
-                    <input
-                        type="radio"
-                        id=input_id
-                        name="lifetime[expiry]"
-                        value=value
-                        checked=state.expiry.get_untracked() == value
-                        prop:checked=move || state.expiry.get() == value
-                        on:change=move |_| state.expiry.set(value.to_string())
-                    />
-                    " " {label}
-                </label>
-            }
+            view! { <Radio name="lifetime[expiry]" id=format!("{id}-expiry-{value}") value label selected=state.expiry /> }
         }
     };
     let problem = Memo::new(move |_| state.problem(bounds));
@@ -291,4 +276,59 @@ pub fn role_choices(r: &[RoleChoice]) -> Vec<(String, String, String)> {
             (r.id.clone(), r.name.clone(), detail)
         })
         .collect()
+}
+
+/// A form's submit button that, after hydration, stops a submit the page can already
+/// tell is wrong (`blocked`), after `attempted` makes the messages show.
+#[component]
+pub fn SubmitButton(
+    #[prop(into)] pending: Signal<bool>,
+    attempted: RwSignal<bool>,
+    blocked: impl Fn() -> bool + Send + Sync + 'static,
+    label: &'static str,
+    busy: &'static str,
+    testid: &'static str,
+) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class="button"
+            data-testid=testid
+            disabled=move || pending.get()
+            on:click=move |ev| {
+                attempted.set(true);
+                if blocked() {
+                    ev.prevent_default();
+                }
+            }
+        >
+            {move || if pending.get() { busy } else { label }}
+        </button>
+    }
+}
+
+/// One radio button bound to `selected`.
+#[component]
+pub fn Radio(
+    name: &'static str,
+    id: String,
+    value: &'static str,
+    #[prop(into)] label: String,
+    selected: RwSignal<String>,
+) -> impl IntoView {
+    let label_for = id.clone();
+    view! {
+        <label class="radio" for=label_for>
+            <input
+                type="radio"
+                id=id
+                name=name
+                value=value
+                checked=selected.get_untracked() == value
+                prop:checked=move || selected.get() == value
+                on:change=move |_| selected.set(value.to_string())
+            />
+            " " {label}
+        </label>
+    }
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::fields::{policy_choices, role_choices, FieldErrors, Picker};
+use super::fields::{policy_choices, role_choices, FieldErrors, Picker, Radio};
 use crate::api::error::ApiError;
 use crate::api::tokens::form::validate::{self, Field};
 use crate::api::tokens::form::TokenFormOptions;
@@ -79,22 +79,7 @@ pub fn GrantFields(
 ) -> impl IntoView {
     let management = move || state.token_type.get() == "management";
     let type_radio = move |value: &'static str, label: &'static str| {
-        let id = format!("token-type-{value}");
-        let label_for = id.clone();
-        view! {
-            <label class="radio" for=label_for>
-                <input
-                    type="radio"
-                    id=id
-                    name="token_type"
-                    value=value
-                    checked=state.token_type.get_untracked() == value
-                    prop:checked=move || state.token_type.get() == value
-                    on:change=move |_| state.token_type.set(value.to_string())
-                />
-                " " {label}
-            </label>
-        }
+        view! { <Radio name="token_type" id=format!("token-type-{value}") value label selected=state.token_type /> }
     };
     let no_policies = view! {
         <p class="muted" data-testid="no-policies">"No policies exist yet. " <a href="/policies/new">"Create a policy"</a> " first, or make a management token."</p>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::fields::{LifetimeFields, LifetimeState};
+use super::fields::{LifetimeFields, LifetimeState, SubmitButton};
 use super::grants::{server_errors, GrantFields, GrantState};
 use crate::api::tokens::form::validate::Field;
 use crate::api::tokens::form::{get_token_form_options, CreateToken, TokenFormOptions};
@@ -85,20 +85,14 @@ fn CreateForm(options: TokenFormOptions) -> impl IntoView {
                 </div>
                 <LifetimeFields state=lifetime bounds id="create" show=attempted server=errors.on(Field::Expiry) />
                 <div class="form-actions">
-                    <button
-                        type="submit"
-                        class="button"
-                        data-testid="create-token"
-                        disabled=move || create.pending().get()
-                        on:click=move |ev| {
-                            attempted.set(true);
-                            if grants.has_problem() || lifetime.problem(bounds).is_some() {
-                                ev.prevent_default();
-                            }
-                        }
-                    >
-                        {move || if create.pending().get() { "Creating…" } else { "Create token" }}
-                    </button>
+                    <SubmitButton
+                        pending=create.pending()
+                        attempted
+                        blocked=move || grants.has_problem() || lifetime.problem(bounds).is_some()
+                        label="Create token"
+                        busy="Creating…"
+                        testid="create-token"
+                    />
                     <a class="button secondary" href="/tokens">"Cancel"</a>
                 </div>
             </div>
