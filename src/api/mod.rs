@@ -5,8 +5,10 @@
 pub mod context;
 pub mod error;
 pub mod overview;
+pub mod permissions;
 pub mod policies;
 pub mod profile;
 pub mod session;
 pub mod status;
 pub mod tokens;
+pub mod who_can;

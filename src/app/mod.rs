@@ -13,6 +13,7 @@ use components::shell::SignedInLayout;
 use pages::bootstrapped::BootstrappedPage;
 use pages::not_found::NotFoundPage;
 use pages::overview::OverviewPage;
+use pages::permissions::TokenPermissionsPage;
 use pages::placeholder::Placeholder;
 use pages::policies::detail::PolicyDetailPage;
 use pages::policies::edit::{PolicyEditPage, PolicyNewPage};
@@ -23,6 +24,7 @@ use pages::tokens::delete::TokensDeletePage;
 use pages::tokens::detail::TokenDetailPage;
 use pages::tokens::list::TokensListPage;
 use pages::tokens::new::TokenNewPage;
+use pages::who_can::WhoCanPage;
 
 /// The HTML document around the app (server only). The options' `site_pkg_dir`
 /// holds the build hash, so the script, wasm and CSS URLs change with every build.
@@ -86,11 +88,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("tokens/new") view=TokenNewPage />
                     <Route path=path!("tokens/delete") view=TokensDeletePage />
                     <Route path=path!("tokens/:accessor") view=TokenDetailPage />
+                    <Route path=path!("tokens/:accessor/permissions") view=TokenPermissionsPage />
                     <Route path=path!("roles") view=|| view! { <Placeholder title="Roles" holds="Roles and the policies they bundle; who carries each role." /> } />
                     <Route path=path!("policies") view=PoliciesListPage />
                     <Route path=path!("policies/new") view=PolicyNewPage />
                     <Route path=path!("policies/:name") view=PolicyDetailPage />
                     <Route path=path!("policies/:name/edit") view=PolicyEditPage />
+                    <Route path=path!("who-can") view=WhoCanPage />
                     <Route path=path!("auth-methods") view=|| view! { <Placeholder title="Auth methods" holds="OIDC and JWT auth methods: create, edit and delete." /> } />
                     <Route path=path!("binding-rules") view=|| view! { <Placeholder title="Binding rules" holds="Rules that map auth-method claims to roles, policies or management tokens." /> } />
                 </ParentRoute>

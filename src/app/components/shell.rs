@@ -62,6 +62,7 @@ fn Shell(info: SessionInfo) -> impl IntoView {
                     <li><A href="/tokens">"Tokens"</A></li>
                     <li><A href="/roles">"Roles"</A></li>
                     <li><A href="/policies">"Policies"</A></li>
+                    <li><A href="/who-can">"Who can"</A></li>
                     <li><A href="/auth-methods">"Auth methods"</A></li>
                     <li><A href="/binding-rules">"Binding rules"</A></li>
                     <li class="nav-sep"><A href="/profile">"Profile"</A></li>

@@ -3,8 +3,10 @@
 pub mod bootstrapped;
 pub mod not_found;
 pub mod overview;
+pub mod permissions;
 pub mod placeholder;
 pub mod policies;
 pub mod profile;
 pub mod sign_in;
 pub mod tokens;
+pub mod who_can;

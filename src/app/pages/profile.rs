@@ -5,6 +5,7 @@ use crate::api::profile::{get_profile, Profile, RevealMySecret};
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::relative_time::{Expiry, RelativeTime};
+use crate::app::pages::permissions::{permissions_href, ProfilePermissions};
 
 /// The signed-in token and where its permissions come from.
 #[component]
@@ -40,7 +41,10 @@ fn ProfileView(p: Profile) -> impl IntoView {
                 <dt>"Created"</dt><dd><RelativeTime at=p.create_time now /></dd>
                 <dt>"Expires"</dt><dd><Expiry expires_at=p.expires_at now /></dd>
             </dl>
+            <p><a href=permissions_href(&p.accessor_id) data-testid="permissions-link">"Effective permissions of this token"</a></p>
         </section>
+        <h2 id="effective-permissions">"Effective permissions"</h2>
+        <ProfilePermissions />
         {if management {
             view! { <section class="panel"><h2>"Permissions"</h2><p>"A management token has every permission; it carries no policies or roles."</p></section> }.into_any()
         } else {

@@ -15,7 +15,9 @@
 mod decode;
 mod hcl1;
 mod merge;
+pub mod question;
 mod render;
+pub mod resolve;
 mod tables;
 
 #[cfg(test)]
