@@ -151,7 +151,7 @@ pub async fn get_permissions(accessor: String, question: Question) -> Result<Per
         }
         let management = token.token_type == crate::nomad::models::TOKEN_TYPE_MANAGEMENT;
         let rules =
-            if management { Default::default() } else { server::policy_rules(Some(wanted.as_slice()), &q).await? };
+            if management { Default::default() } else { server::policy_rules(&client, Some(wanted.as_slice()), &q).await? };
         let resolution = crate::nomad::policy::resolve::resolve(management, &direct, &role_links, |n| {
             rules.get(n).map(|p| p.as_ref())
         });
@@ -287,9 +287,8 @@ pub mod server {
 
     use futures::StreamExt;
 
-    use crate::api::context::nomad;
     use crate::api::error::ApiError;
-    use crate::nomad::client::QueryOptions;
+    use crate::nomad::client::{NomadClient, QueryOptions};
     use crate::nomad::models::{AclRoleListStub, AclTokenRoleLink};
     use crate::nomad::policy::resolve::{ResolvedRole, RoleLink};
     use crate::nomad::policy::{parse_lenient, Policy};
@@ -304,11 +303,13 @@ pub mod server {
 
     /// Parsed rules of the policies that exist among `names` (all visible ones for
     /// `None`), keyed by name. A policy whose rules no longer parse counts as missing.
+    /// Takes the client rather than reading the context: Leptos' context is gone after
+    /// the caller's first `.await`.
     pub async fn policy_rules(
+        client: &NomadClient,
         names: Option<&[String]>,
         q: &QueryOptions,
     ) -> Result<HashMap<String, Arc<Policy>>, ApiError> {
-        let client = nomad();
         let policies = client.acl_policies();
         let (stubs, _) = policies.list(q).await?;
         let wanted = |n: &str| names.is_none_or(|ns| ns.iter().any(|w| w == n));
