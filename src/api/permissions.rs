@@ -296,8 +296,10 @@ pub mod server {
     /// Parsed rules by policy name, with the ModifyIndex they were read at. Shared by
     /// every request: only names the caller's own policy list shows are ever served
     /// from it, and a changed policy (new ModifyIndex) is read again.
-    fn cache() -> &'static Mutex<HashMap<String, (u64, Arc<Policy>)>> {
-        static CACHE: OnceLock<Mutex<HashMap<String, (u64, Arc<Policy>)>>> = OnceLock::new();
+    type RulesCache = Mutex<HashMap<String, (u64, Arc<Policy>)>>;
+
+    fn cache() -> &'static RulesCache {
+        static CACHE: OnceLock<RulesCache> = OnceLock::new();
         CACHE.get_or_init(Default::default)
     }
 
