@@ -86,7 +86,7 @@ test('benchmark: who-can at 10,000 tokens, 500 policies, 100 roles', async ({ br
     console.log(`\n${summary}\n`);
     writeFileSync(
       join(__dirname, 'who-can-results.json'),
-      JSON.stringify({ date: new Date().toISOString(), scale: SCALE, runs: RUNS, cold, rows, table: summary }, null, 2) + '\n',
+      JSON.stringify({ date: new Date().toISOString(), binary: process.env.NOMAD_ACL_CONSOLE_BIN ?? 'target/release', scale: SCALE, runs: RUNS, cold, rows, table: summary }, null, 2) + '\n',
     );
   } finally {
     await c.stop();

@@ -47,7 +47,9 @@ test.describe('effective permissions', () => {
       Roles: [{ ID: r.ID }],
     });
     await signIn(page, demoSecret());
-    await page.goto(`/tokens/${token.AccessorID}/permissions`);
+    await page.goto(`/tokens/${token.AccessorID}`);
+    await page.getByRole('link', { name: 'Effective permissions' }).click();
+    await expect(page).toHaveURL(new RegExp(`/tokens/${token.AccessorID}/permissions$`));
     await expect(page.getByTestId('permissions-name')).toHaveText(`e2e-perm-${s}`);
     await expect(capRow(page, ns, 'read-job')).toContainText(`policy e2e-direct-${s} directly`);
     await expect(capRow(page, ns, 'alloc-exec')).toContainText(`policy e2e-viarole-${s} via role e2e-ops-${s}`);

@@ -150,8 +150,11 @@ pub async fn get_permissions(accessor: String, question: Question) -> Result<Per
             }
         }
         let management = token.token_type == crate::nomad::models::TOKEN_TYPE_MANAGEMENT;
-        let rules =
-            if management { Default::default() } else { server::policy_rules(&client, Some(wanted.as_slice()), &q).await? };
+        let rules = if management {
+            Default::default()
+        } else {
+            server::policy_rules(&client, Some(wanted.as_slice()), &q).await?
+        };
         let resolution = crate::nomad::policy::resolve::resolve(management, &direct, &role_links, |n| {
             rules.get(n).map(|p| p.as_ref())
         });

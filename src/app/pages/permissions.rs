@@ -38,6 +38,7 @@ pub fn TokenPermissionsPage() -> impl IntoView {
         <Title text="Effective permissions" />
         <nav aria-label="Breadcrumb" class="breadcrumbs">
             <a href="/">"Overview"</a> " / " <a href="/tokens">"Tokens"</a> " / "
+            <a href=move || format!("/tokens/{}", percent_encode(&accessor.get(), false))>"Token"</a> " / "
             <span aria-current="page">"Effective permissions"</span>
         </nav>
         <h1>"Effective permissions"</h1>
