@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use leptos_router::params::ParamsMap;
 
+use crate::api::error::ApiError;
 use crate::api::permissions::{
     get_permissions, AnswerView, BlockRow, PermissionsReport, Question, RuleTable, SourceView,
 };
@@ -54,19 +55,30 @@ pub fn TokenPermissionsPage() -> impl IntoView {
     }
 }
 
-/// The signed-in token's permissions, on the profile page (the form comes back to `/profile`).
-#[component]
-pub fn ProfilePermissions() -> impl IntoView {
+/// The signed-in token's permissions, on the profile page (the form comes back to
+/// `/profile`). The page creates the resource with its own, at the top, so the server's
+/// result hydrates (a resource created inside a resolved Suspense would not).
+pub fn profile_permissions_resource() -> (Memo<Question>, Resource<Result<PermissionsReport, ApiError>>) {
     let query = use_query_map();
     let question = Memo::new(move |_| query.with(question_from_query));
     let report = Resource::new(move || question.get(), |q| get_permissions(String::new(), q));
-    view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Resolving your permissions…"</p> }>
-            {move || report.get().map(|r| match r {
-                Err(e) => view! { <ErrorPanel error=e what="your permissions" /> }.into_any(),
-                Ok(report) => view! { <PermissionsView report action={"/profile".to_string()} question=question.get_untracked() /> }.into_any(),
-            })}
-        </Suspense>
+    (question, report)
+}
+
+/// Renders [`profile_permissions_resource`]'s result; to be placed inside a Suspense.
+#[component]
+pub fn ProfilePermissions(
+    question: Memo<Question>,
+    report: Resource<Result<PermissionsReport, ApiError>>,
+) -> impl IntoView {
+    move || {
+        report.get().map(|r| match r {
+            Err(e) => view! { <ErrorPanel error=e what="your permissions" /> }.into_any(),
+            Ok(report) => {
+                view! { <PermissionsView report action={"/profile".to_string()} question=question.get_untracked() /> }
+                    .into_any()
+            }
+        })
     }
 }
 

@@ -1,16 +1,19 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::api::error::ApiError;
+use crate::api::permissions::{PermissionsReport, Question};
 use crate::api::profile::{get_profile, Profile, RevealMySecret};
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::relative_time::{Expiry, RelativeTime};
-use crate::app::pages::permissions::{permissions_href, ProfilePermissions};
+use crate::app::pages::permissions::{permissions_href, profile_permissions_resource, ProfilePermissions};
 
 /// The signed-in token and where its permissions come from.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let profile = Resource::new(|| (), |_| get_profile());
+    let (question, permissions) = profile_permissions_resource();
     view! {
         <Title text="Your token" />
         <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <span aria-current="page">"Profile"</span></nav>
@@ -18,14 +21,18 @@ pub fn ProfilePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading" role="status">"Loading your token…"</p> }>
             {move || profile.get().map(|r| match r {
                 Err(e) => view! { <ErrorPanel error=e what="your token" /> }.into_any(),
-                Ok(p) => view! { <ProfileView p /> }.into_any(),
+                Ok(p) => view! { <ProfileView p question permissions /> }.into_any(),
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn ProfileView(p: Profile) -> impl IntoView {
+fn ProfileView(
+    p: Profile,
+    question: Memo<Question>,
+    permissions: Resource<Result<PermissionsReport, ApiError>>,
+) -> impl IntoView {
     let now = p.server_now;
     let accessor = p.accessor_id.clone();
     let management = p.token_type == "management";
@@ -44,7 +51,7 @@ fn ProfileView(p: Profile) -> impl IntoView {
             <p><a href=permissions_href(&p.accessor_id) data-testid="permissions-link">"Effective permissions of this token"</a></p>
         </section>
         <h2 id="effective-permissions">"Effective permissions"</h2>
-        <ProfilePermissions />
+        <ProfilePermissions question report=permissions />
         {if management {
             view! { <section class="panel"><h2>"Permissions"</h2><p>"A management token has every permission; it carries no policies or roles."</p></section> }.into_any()
         } else {
