@@ -33,7 +33,7 @@ const capRow = (page: Page, pattern: string, cap: string) =>
 
 test.describe('effective permissions', () => {
   // Each test signs in and loads several server-rendered pages (twice without JavaScript).
-  test.describe.configure({ timeout: 60_000 });
+  test.describe.configure({ timeout: 90_000 });
 
   test('a token with a direct policy and a role shows both sources; a missing policy is listed', async ({ page }) => {
     const s = suffix();
