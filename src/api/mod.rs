@@ -8,6 +8,7 @@ pub mod overview;
 pub mod permissions;
 pub mod policies;
 pub mod profile;
+pub mod roles;
 pub mod session;
 pub mod status;
 pub mod tokens;

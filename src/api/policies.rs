@@ -180,7 +180,7 @@ pub async fn delete_policy(name: String) -> Result<(), ApiError> {
 
 /// A list the token may not be allowed to see: `None` on 403.
 #[cfg(feature = "ssr")]
-fn visible<T>(
+pub(crate) fn visible<T>(
     r: Result<(Vec<T>, crate::nomad::client::QueryMeta), crate::nomad::error::NomadError>,
 ) -> Result<Option<Vec<T>>, ApiError> {
     match r {

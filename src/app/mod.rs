@@ -19,6 +19,9 @@ use pages::policies::detail::PolicyDetailPage;
 use pages::policies::edit::{PolicyEditPage, PolicyNewPage};
 use pages::policies::list::PoliciesListPage;
 use pages::profile::ProfilePage;
+use pages::roles::detail::RoleDetailPage;
+use pages::roles::edit::{RoleEditPage, RoleNewPage};
+use pages::roles::list::RolesListPage;
 use pages::sign_in::SignInPage;
 use pages::tokens::delete::TokensDeletePage;
 use pages::tokens::detail::TokenDetailPage;
@@ -89,7 +92,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("tokens/delete") view=TokensDeletePage />
                     <Route path=path!("tokens/:accessor") view=TokenDetailPage />
                     <Route path=path!("tokens/:accessor/permissions") view=TokenPermissionsPage />
-                    <Route path=path!("roles") view=|| view! { <Placeholder title="Roles" holds="Roles and the policies they bundle; who carries each role." /> } />
+                    <Route path=path!("roles") view=RolesListPage />
+                    <Route path=path!("roles/new") view=RoleNewPage />
+                    <Route path=path!("roles/:id") view=RoleDetailPage />
+                    <Route path=path!("roles/:id/edit") view=RoleEditPage />
                     <Route path=path!("policies") view=PoliciesListPage />
                     <Route path=path!("policies/new") view=PolicyNewPage />
                     <Route path=path!("policies/:name") view=PolicyDetailPage />

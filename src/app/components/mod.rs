@@ -2,6 +2,7 @@
 
 pub mod copy_button;
 pub mod error_panel;
+pub mod policy_preview;
 pub mod relative_time;
 pub mod shell;
 pub mod test_token;

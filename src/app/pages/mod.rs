@@ -7,6 +7,7 @@ pub mod permissions;
 pub mod placeholder;
 pub mod policies;
 pub mod profile;
+pub mod roles;
 pub mod sign_in;
 pub mod tokens;
 pub mod who_can;

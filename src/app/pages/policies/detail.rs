@@ -6,6 +6,7 @@ use super::href;
 use crate::api::policies::{get_policy, urlencoding_path, DeletePolicy, PolicyDetail};
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::policy_preview::PolicyPreview;
 use crate::app::components::toast::{use_toasts, ToastKind};
 
 /// `/policies/:name`: the policy, its rules, who uses it; Edit and Delete.
@@ -52,6 +53,7 @@ fn DetailView(p: PolicyDetail) -> impl IntoView {
                 view! { <pre class="rules" data-testid="policy-rules"><code>{p.rules.clone()}</code></pre> }.into_any()
             }}
         </section>
+        <PolicyPreview rules=Signal::stored(p.rules.clone()) />
         <section class="panel" aria-labelledby="users-title">
             <h2 id="users-title">"Who uses it"</h2>
             <h3>"Roles that include it"</h3>

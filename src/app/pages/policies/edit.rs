@@ -7,6 +7,7 @@ use crate::api::policies::presets::Preset;
 use crate::api::policies::validate::{self, Field};
 use crate::api::policies::{get_policy, SavePolicy};
 use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::policy_preview::PolicyPreview;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::nomad::policy::{parse, Block, PolicyError};
 
@@ -264,6 +265,8 @@ fn PolicyForm(create: bool, name: String, description: String, rules: String) ->
                 </div>
             </ActionForm>
             <aside class="editor-side">
+                // Follows the rules as last checked (debounced), like the error above.
+                <PolicyPreview rules=checked />
                 <section class="panel presets" aria-labelledby="presets-title">
                     <h2 id="presets-title">"Start from a preset"</h2>
                     <p class="help">"Replaces the rules; edit them afterwards."</p>

@@ -1,0 +1,342 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::roles::validate::{self, Field};
+use crate::api::roles::{get_role_form, href, PolicyChoice, RoleForm, SaveRole};
+use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::toast::{use_toasts, ToastKind};
+
+/// The draft a refused no-JavaScript save brings back in the URL.
+#[derive(Clone, Default)]
+struct Draft {
+    name: Option<String>,
+    description: Option<String>,
+    policies: Option<Vec<String>>,
+}
+
+fn draft_from_query() -> Draft {
+    let q = use_query_map();
+    q.with_untracked(|q| Draft {
+        name: q.get("name"),
+        description: q.get("description"),
+        policies: q.get_all("policy"),
+    })
+}
+
+/// `/roles/new`.
+#[component]
+pub fn RoleNewPage() -> impl IntoView {
+    let draft = draft_from_query();
+    let form = Resource::new(|| (), |_| get_role_form(String::new()));
+    view! {
+        <Title text="Create role" />
+        <nav aria-label="Breadcrumb" class="breadcrumbs">
+            <a href="/">"Overview"</a> " / " <a href="/roles">"Roles"</a> " / " <span aria-current="page">"Create"</span>
+        </nav>
+        <h1>"Create role"</h1>
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the policies…"</p> }>
+            {move || form.get().map(|r| match r {
+                Err(e) => view! { <ErrorPanel error=e what="the policies" /> }.into_any(),
+                Ok(f) => editor(f, draft.clone()),
+            })}
+        </Suspense>
+    }
+}
+
+/// `/roles/:id/edit`.
+#[component]
+pub fn RoleEditPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let draft = draft_from_query();
+    let form = Resource::new(move || id.get(), get_role_form);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the role…"</p> }>
+            {move || form.get().map(|r| match r {
+                Err(e) => view! {
+                    <Title text="Edit role" />
+                    <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <a href="/roles">"Roles"</a></nav>
+                    <h1>"Edit role"</h1>
+                    <ErrorPanel error=e what="the role" />
+                }.into_any(),
+                Ok(f) => {
+                    let (name, link) = f.role.as_ref().map(|r| (r.name.clone(), href(&r.id))).unwrap_or_default();
+                    view! {
+                        <Title text=format!("Edit role {name}") />
+                        <nav aria-label="Breadcrumb" class="breadcrumbs">
+                            <a href="/">"Overview"</a> " / " <a href="/roles">"Roles"</a> " / "
+                            <a href=link>{name.clone()}</a> " / " <span aria-current="page">"Edit"</span>
+                        </nav>
+                        <h1>"Edit role " <code>{name.clone()}</code></h1>
+                        {editor(f, draft.clone())}
+                    }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The form with the stored role (if any) under the draft the URL brought back.
+fn editor(f: RoleForm, d: Draft) -> AnyView {
+    let (id, name, description, selected) = match &f.role {
+        Some(r) => {
+            (r.id.clone(), r.name.clone(), r.description.clone(), r.policies.iter().map(|p| p.name.clone()).collect())
+        }
+        None => Default::default(),
+    };
+    view! {
+        <RoleEditor
+            id
+            name=d.name.unwrap_or(name)
+            description=d.description.unwrap_or(description)
+            selected=d.policies.unwrap_or(selected)
+            choices=f.policies
+        />
+    }
+    .into_any()
+}
+
+/// One entry of the picker; `exists` is false for a selected name whose policy was deleted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickerItem {
+    pub name: String,
+    pub description: String,
+    pub exists: bool,
+}
+
+/// The picker's entries: selected names that no longer exist first (so they are
+/// seen and can be unticked), then every policy by name.
+pub fn picker_items(choices: &[PolicyChoice], selected: &[String]) -> Vec<PickerItem> {
+    let mut items: Vec<PickerItem> = Vec::new();
+    for s in selected {
+        if !choices.iter().any(|c| &c.name == s) && !items.iter().any(|i| &i.name == s) {
+            items.push(PickerItem { name: s.clone(), description: String::new(), exists: false });
+        }
+    }
+    items.extend(choices.iter().map(|c| PickerItem {
+        name: c.name.clone(),
+        description: c.description.clone(),
+        exists: true,
+    }));
+    items
+}
+
+/// Whether an entry shows for the picker's search text (name or description).
+pub fn item_matches(item: &PickerItem, search: &str) -> bool {
+    let s = search.trim().to_lowercase();
+    s.is_empty() || item.name.to_lowercase().contains(&s) || item.description.to_lowercase().contains(&s)
+}
+
+/// The editor: a real form posted to `save_role` (works without JavaScript). After
+/// hydration each field is checked as it changes, with Nomad's own texts.
+#[component]
+fn RoleEditor(
+    id: String,
+    name: String,
+    description: String,
+    selected: Vec<String>,
+    choices: Vec<PolicyChoice>,
+) -> impl IntoView {
+    let create = id.is_empty();
+    let save = ServerAction::<SaveRole>::new();
+    let toasts = use_toasts();
+    let name_sig = RwSignal::new(name.clone());
+    let desc = RwSignal::new(description.clone());
+    let picked = RwSignal::new(selected.clone());
+    // "At least one policy" shows once the user has unticked the last one, not on a blank form.
+    let touched = RwSignal::new(false);
+    let search = RwSignal::new(String::new());
+    let items = picker_items(&choices, &selected);
+    let no_policies = items.is_empty();
+    let all_items = StoredValue::new(items.clone());
+
+    let server_errors = move |field: Field| -> Vec<String> {
+        save.value().with(|v| match v {
+            Some(Err(e)) => validate::by_field(e).into_iter().filter(|(f, _)| *f == field).map(|(_, m)| m).collect(),
+            _ => Vec::new(),
+        })
+    };
+    // Nomad's message as soon as the name is wrong (an empty name only once typed in and cleared).
+    let name_touched = RwSignal::new(!name.is_empty());
+    let name_error = move || if name_touched.get() { name_sig.with(|n| validate::name(n.trim())) } else { None };
+    let policies_error = move || if touched.get() { picked.with(|p| validate::policies(p)) } else { None };
+    Effect::new(move |_| {
+        if let (Some(Ok(())), Some(t)) = (save.value().get(), toasts) {
+            t.show(ToastKind::Success, "Role saved");
+        }
+    });
+    let toggle = move |policy: String, on: bool| {
+        touched.set(true);
+        picked.update(|p| {
+            p.retain(|x| x != &policy);
+            if on {
+                p.push(policy);
+            }
+        });
+    };
+    let cancel = if create { "/roles".to_string() } else { href(&id) };
+
+    view! {
+        <ActionForm action=save attr:class="role-editor">
+            <input type="hidden" name="id" value=id.clone() />
+            {move || {
+                let other = server_errors(Field::Other);
+                (!other.is_empty()).then(|| view! {
+                    <div class="error-panel" role="alert" data-testid="save-error">
+                        <strong>"Not saved"</strong>
+                        {other.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
+                    </div>
+                })
+            }}
+            <div class="form">
+                <label for="role-name">"Name"</label>
+                <input
+                    id="role-name"
+                    name="name"
+                    type="text"
+                    required
+                    maxlength="128"
+                    autocomplete="off"
+                    spellcheck="false"
+                    value=name.clone()
+                    prop:value=move || name_sig.get()
+                    on:input=move |ev| {
+                        name_touched.set(true);
+                        name_sig.set(event_target_value(&ev));
+                    }
+                    aria-describedby="role-name-help role-name-error"
+                    aria-invalid=move || (name_error().is_some() || !server_errors(Field::Name).is_empty()).to_string()
+                />
+                <p id="role-name-help" class="help">
+                    {if create { "Letters, digits and dashes, at most 128." } else { "Letters, digits and dashes, at most 128. Renaming keeps the role's ID, so its tokens follow." }}
+                </p>
+                <div id="role-name-error" data-testid="name-error" aria-live="polite">
+                    {move || name_error().map(|m| view! { <p class="field-error" data-testid="name-inline-error">{m}</p> })}
+                    {move || server_errors(Field::Name).into_iter().map(|m| view! { <p class="field-error" role="alert" data-testid="name-server-error">{m}</p> }).collect_view()}
+                </div>
+
+                <label for="role-description">"Description (optional)"</label>
+                <input
+                    id="role-description"
+                    name="description"
+                    type="text"
+                    autocomplete="off"
+                    value=description.clone()
+                    prop:value=move || desc.get()
+                    on:input=move |ev| desc.set(event_target_value(&ev))
+                    aria-describedby="role-description-help role-description-error"
+                    aria-invalid=move || desc.with(|d| validate::description(d).is_some()).to_string()
+                />
+                <p id="role-description-help" class="help">
+                    {move || format!("{} of {} characters", desc.with(|d| d.len()), validate::MAX_DESCRIPTION)}
+                </p>
+                <div id="role-description-error" data-testid="description-error" aria-live="polite">
+                    {move || desc.with(|d| validate::description(d)).map(|m| view! { <p class="field-error">{m}</p> })}
+                    {move || server_errors(Field::Description).into_iter().map(|m| view! { <p class="field-error" role="alert">{m}</p> }).collect_view()}
+                </div>
+
+                <fieldset class="policy-picker" aria-describedby="role-policies-help role-policies-error" data-testid="policy-picker">
+                    <legend>"Policies"</legend>
+                    {if no_policies {
+                        view! {
+                            <p class="warning" data-testid="no-policies">
+                                "No policy exists yet, and a role needs at least one. "
+                                <a href="/policies/new">"Create a policy"</a> " first, then come back."
+                            </p>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <p id="role-policies-help" class="help">
+                                {move || {
+                                    let p = picked.get();
+                                    match p.len() {
+                                        0 => "Choose at least one. A token carrying the role gets all of them.".to_string(),
+                                        n => format!("{n} selected: {}", p.join(", ")),
+                                    }
+                                }}
+                            </p>
+                            <label for="role-policy-search" class="visually-hidden">"Search policies"</label>
+                            <input
+                                id="role-policy-search"
+                                type="search"
+                                placeholder="Search policies"
+                                autocomplete="off"
+                                prop:value=move || search.get()
+                                on:input=move |ev| search.set(event_target_value(&ev))
+                            />
+                            <ul class="picker-list">
+                                {items.into_iter().enumerate().map(|(i, item)| {
+                                    let input_id = format!("role-policy-{i}");
+                                    let checked = selected.contains(&item.name);
+                                    let policy = item.name.clone();
+                                    let shown = item.clone();
+                                    view! {
+                                        <li
+                                            data-policy=item.name.clone()
+                                            style:display=move || if search.with(|s| item_matches(&shown, s)) { "" } else { "none" }
+                                        >
+                                            <input
+                                                type="checkbox"
+                                                id=input_id.clone()
+                                                name=format!("policies[{i}]")
+                                                value=item.name.clone()
+                                                checked=checked
+                                                on:change=move |ev| toggle(policy.clone(), event_target_checked(&ev))
+                                            />
+                                            <label for=input_id>
+                                                <span class="picker-name">{item.name.clone()}</span>
+                                                {(!item.exists).then(|| view! { " " <span class="tag deleted">"deleted: Nomad will refuse it"</span> })}
+                                                {(!item.description.is_empty()).then(|| view! { <span class="help">{item.description.clone()}</span> })}
+                                            </label>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                            <p class="help" style:display=move || {
+                                let any = search.with(|s| all_items.with_value(|all| all.iter().any(|i| item_matches(i, s))));
+                                if any { "none" } else { "" }
+                            }>"No policy matches this search."</p>
+                        }.into_any()
+                    }}
+                    <div id="role-policies-error" data-testid="policies-error" aria-live="polite">
+                        {move || policies_error().map(|m| view! { <p class="field-error">{m}</p> })}
+                        {move || server_errors(Field::Policies).into_iter().map(|m| view! { <p class="field-error" role="alert" data-testid="policies-server-error">{m}</p> }).collect_view()}
+                    </div>
+                </fieldset>
+
+                <div class="form-actions">
+                    <button type="submit" class="button" disabled=move || no_policies || save.pending().get()>
+                        {if create { "Create role" } else { "Save role" }}
+                    </button>
+                    <a class="button secondary" href=cancel>"Cancel"</a>
+                </div>
+            </div>
+        </ActionForm>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn choice(name: &str, description: &str) -> PolicyChoice {
+        PolicyChoice { name: name.into(), description: description.into() }
+    }
+
+    #[test]
+    fn deleted_selected_policies_come_first_and_marked() {
+        let choices = vec![choice("a", "reads"), choice("b", "")];
+        let items = picker_items(&choices, &["b".into(), "gone".into(), "gone".into()]);
+        let names: Vec<(&str, bool)> = items.iter().map(|i| (i.name.as_str(), i.exists)).collect();
+        assert_eq!(names, vec![("gone", false), ("a", true), ("b", true)]);
+    }
+
+    #[test]
+    fn picker_search_by_name_or_description() {
+        let items = picker_items(&[choice("ops-read", "Reads jobs"), choice("dev", "")], &[]);
+        assert!(item_matches(&items[0], " JOBS "));
+        assert!(item_matches(&items[1], ""));
+        assert!(!item_matches(&items[1], "ops"));
+    }
+}
