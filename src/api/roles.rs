@@ -82,9 +82,8 @@ pub async fn list_roles() -> Result<RoleList, ApiError> {
     use super::context::{cached, nomad, query, session};
     use super::policies::visible;
     let s = session()?;
+    let (client, q) = (nomad(), query(&s));
     cached("list_roles".to_string(), async move {
-        let client = nomad();
-        let q = query(&s);
         let (r, t, p) = (client.acl_roles(), client.acl_tokens(), client.acl_policies());
         let (roles, tokens, policies) = futures::join!(r.list(&q), t.list(&q), p.list(&q));
         let (roles, _) = roles?;
@@ -100,7 +99,9 @@ pub async fn list_roles() -> Result<RoleList, ApiError> {
 pub async fn get_role(id: String) -> Result<RoleDetail, ApiError> {
     use super::context::{cached, session};
     let s = session()?;
-    cached(format!("get_role:{id}"), async move { load_role(&s, &id).await }).await
+    // Contexts are read before the first await: they are gone after it.
+    let (client, q) = (super::context::nomad(), super::context::query(&s));
+    cached(format!("get_role:{id}"), async move { load_role(&client, &q, &id).await }).await
 }
 
 /// The editor's data; `id` empty for a new role.
@@ -108,9 +109,11 @@ pub async fn get_role(id: String) -> Result<RoleDetail, ApiError> {
 pub async fn get_role_form(id: String) -> Result<RoleForm, ApiError> {
     use super::context::{cached, nomad, query, session};
     let s = session()?;
+    // Contexts are read before the first await: they are gone after it.
+    let (client, q) = (nomad(), query(&s));
     cached(format!("get_role_form:{id}"), async move {
-        let (policies, _) = nomad().acl_policies().list(&query(&s)).await?;
-        let role = if id.is_empty() { None } else { Some(load_role(&s, &id).await?) };
+        let (policies, _) = client.acl_policies().list(&q).await?;
+        let role = if id.is_empty() { None } else { Some(load_role(&client, &q, &id).await?) };
         let mut policies: Vec<PolicyChoice> =
             policies.into_iter().map(|p| PolicyChoice { name: p.name, description: p.description }).collect();
         policies.sort_by(|a, b| a.name.cmp(&b.name));
@@ -120,13 +123,14 @@ pub async fn get_role_form(id: String) -> Result<RoleForm, ApiError> {
 }
 
 #[cfg(feature = "ssr")]
-async fn load_role(s: &crate::server::session::Session, id: &str) -> Result<RoleDetail, ApiError> {
-    use super::context::{nomad, query};
+async fn load_role(
+    client: &crate::nomad::client::NomadClient,
+    q: &crate::nomad::client::QueryOptions,
+    id: &str,
+) -> Result<RoleDetail, ApiError> {
     use super::policies::visible;
-    let client = nomad();
-    let q = query(s);
     let (r, t, p) = (client.acl_roles(), client.acl_tokens(), client.acl_policies());
-    let (role, tokens, policies) = futures::join!(r.get(id, &q), t.list(&q), p.list(&q));
+    let (role, tokens, policies) = futures::join!(r.get(id, q), t.list(q), p.list(q));
     let (role, _) = role?;
     let tokens = visible(tokens)?;
     let (policies, _) = policies?;
