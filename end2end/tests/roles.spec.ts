@@ -1,4 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
+import { startConsole, startDevNomad } from '../support/console';
 import { createToken, demoSecret, nomad, recordSecret, signIn, suffix } from '../support/nomad';
 
 // Other specs run at the same time against the same demo: every assertion is
@@ -305,5 +306,25 @@ test.describe('roles', () => {
     await expect(page.getByTestId('role-cli')).toContainText(`-description='${description}'`);
     await nomad('DELETE', `/v1/acl/role/${role.ID}`);
     await nomad('DELETE', `/v1/acl/policy/${policy}`);
+  });
+
+  test('on a cluster without policies, the editor says a policy is needed and links to creating one', async ({ page }) => {
+    const devNomad = await startDevNomad();
+    const console_ = await startConsole(['serve', '--address', devNomad.addr]);
+    try {
+      const res = await fetch(`${devNomad.addr}/v1/acl/bootstrap`, { method: 'PUT' });
+      // Not recorded for the log check: that reads the shared demo console's logs, not this one's.
+      const token = await res.json();
+      await signIn(page, token.SecretID, `${console_.url}/sign-in`);
+      await page.goto(`${console_.url}/roles`);
+      await expect(page.getByTestId('roles-empty')).toContainText('No roles yet');
+      await page.goto(`${console_.url}/roles/new`);
+      await expect(page.getByTestId('no-policies')).toContainText('No policy exists yet');
+      await expect(page.getByTestId('no-policies').getByRole('link', { name: 'Create a policy' })).toHaveAttribute('href', '/policies/new');
+      await expect(page.getByRole('button', { name: 'Create role' })).toBeDisabled();
+    } finally {
+      await console_.stop();
+      await devNomad.stop();
+    }
   });
 });
