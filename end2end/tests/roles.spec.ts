@@ -1,4 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { startConsole, startDevNomad } from '../support/console';
 import { createToken, demoSecret, nomad, recordSecret, signIn, suffix } from '../support/nomad';
 
@@ -121,6 +122,8 @@ test.describe('roles', () => {
     await expect(page.getByTestId('description-error')).toHaveText('');
 
     await expect(page.getByTestId('policies-error')).toHaveText('');
+    // Hidden until a search finds nothing (a `hidden` attribute: the CSP blocks inline styles).
+    await expect(page.getByText('No policy matches this search.')).toBeHidden();
     await pick(page, policy);
     await page.locator(`li[data-policy="${policy}"] input`).uncheck();
     await expect(page.getByTestId('policies-error')).toHaveText('at least one policy should be specified');
@@ -327,4 +330,20 @@ test.describe('roles', () => {
       await devNomad.stop();
     }
   });
+
+  for (const path of ['/roles', '/roles/new', '/roles/ID', '/roles/ID/edit']) {
+    test(`${path} has no serious or critical axe violation`, async ({ page }) => {
+      const s = suffix();
+      await createPolicy(`e2e-axe-${s}`);
+      const role = await createRole(`e2e-axe-${s}`, [`e2e-axe-${s}`], 'axe');
+      await signIn(page, demoSecret());
+      await page.goto(path.replace('ID', role.ID));
+      await hydrated(page);
+      const results = await new AxeBuilder({ page }).analyze();
+      const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      await nomad('DELETE', `/v1/acl/role/${role.ID}`);
+      await nomad('DELETE', `/v1/acl/policy/${`e2e-axe-${s}`}`);
+    });
+  }
 });

@@ -106,7 +106,8 @@ pub struct PickerItem {
 }
 
 /// The picker's entries: selected names that no longer exist first (so they are
-/// seen and can be unticked), then every policy by name.
+/// seen and can be unticked), then the selected policies, then the others, each
+/// group by name; the list scrolls, and what the role holds stays in view.
 pub fn picker_items(choices: &[PolicyChoice], selected: &[String]) -> Vec<PickerItem> {
     let mut items: Vec<PickerItem> = Vec::new();
     for s in selected {
@@ -114,11 +115,9 @@ pub fn picker_items(choices: &[PolicyChoice], selected: &[String]) -> Vec<Picker
             items.push(PickerItem { name: s.clone(), description: String::new(), exists: false });
         }
     }
-    items.extend(choices.iter().map(|c| PickerItem {
-        name: c.name.clone(),
-        description: c.description.clone(),
-        exists: true,
-    }));
+    let item = |c: &PolicyChoice| PickerItem { name: c.name.clone(), description: c.description.clone(), exists: true };
+    items.extend(choices.iter().filter(|c| selected.contains(&c.name)).map(item));
+    items.extend(choices.iter().filter(|c| !selected.contains(&c.name)).map(item));
     items
 }
 
@@ -274,7 +273,8 @@ fn RoleEditor(
                                     view! {
                                         <li
                                             data-policy=item.name.clone()
-                                            style:display=move || if search.with(|s| item_matches(&shown, s)) { "" } else { "none" }
+                                            // `hidden`, not an inline style: the page's CSP blocks style attributes.
+                                            hidden=move || !search.with(|s| item_matches(&shown, s))
                                         >
                                             <input
                                                 type="checkbox"
@@ -293,10 +293,9 @@ fn RoleEditor(
                                     }
                                 }).collect_view()}
                             </ul>
-                            <p class="help" style:display=move || {
-                                let any = search.with(|s| all_items.with_value(|all| all.iter().any(|i| item_matches(i, s))));
-                                if any { "none" } else { "" }
-                            }>"No policy matches this search."</p>
+                            <p class="help" hidden=move || search.with(|s| all_items.with_value(|all| all.iter().any(|i| item_matches(i, s))))>
+                                "No policy matches this search."
+                            </p>
                         }.into_any()
                     }}
                     <div id="role-policies-error" data-testid="policies-error" aria-live="polite">
@@ -325,11 +324,11 @@ mod tests {
     }
 
     #[test]
-    fn deleted_selected_policies_come_first_and_marked() {
-        let choices = vec![choice("a", "reads"), choice("b", "")];
-        let items = picker_items(&choices, &["b".into(), "gone".into(), "gone".into()]);
+    fn deleted_then_selected_policies_come_first() {
+        let choices = vec![choice("a", "reads"), choice("b", ""), choice("c", "")];
+        let items = picker_items(&choices, &["c".into(), "gone".into(), "gone".into()]);
         let names: Vec<(&str, bool)> = items.iter().map(|i| (i.name.as_str(), i.exists)).collect();
-        assert_eq!(names, vec![("gone", false), ("a", true), ("b", true)]);
+        assert_eq!(names, vec![("gone", false), ("c", true), ("a", true), ("b", true)]);
     }
 
     #[test]
