@@ -159,8 +159,7 @@ pub async fn save_role(
     // Checkboxes named `policies[<i>]`; none checked sends nothing at all.
     #[server(default)] policies: Vec<String>,
 ) -> Result<(), ApiError> {
-    use super::context::{nomad, session, write};
-    use super::context::{error_url, plain_form_post};
+    use super::context::{error_url, nomad, plain_form_post, session, write};
     use crate::app::format::percent_encode;
     use crate::nomad::models::{AclRole, AclRolePolicyLink};
     use leptos::server_fn::ServerFn;
@@ -211,8 +210,7 @@ pub async fn save_role(
 /// Deletes a role. Tokens keep their link to it, which then grants nothing.
 #[server]
 pub async fn delete_role(id: String, name: String) -> Result<(), ApiError> {
-    use super::context::{nomad, session, write};
-    use super::context::{error_url, plain_form_post};
+    use super::context::{error_url, nomad, plain_form_post, session, write};
     use crate::app::format::percent_encode;
     use leptos::server_fn::ServerFn;
     let outcome = async {
