@@ -90,7 +90,8 @@ fn DetailView(r: RoleDetail, confirm: bool) -> impl IntoView {
 }
 
 /// Reserved for "Create a test token" (a short-lived token carrying this role),
-/// which another change adds here; it renders nothing until then.
+/// which another change adds here (`components::test_token::TestTokenButton` with
+/// `TestGrant::Role(id, name)` fits); it renders nothing until then.
 #[component]
 fn TestTokenSpot(role_id: String, role_name: String) -> impl IntoView {
     let _ = (role_id, role_name);
