@@ -1,7 +1,8 @@
 import { test, expect, Page } from '@playwright/test';
 import { demoSecret, nomad, signIn, suffix } from '../support/nomad';
 
-const hydrated = (page: Page) => expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+// Loading and starting the wasm can take a while on a busy machine (a debug build is large).
+const hydrated = (page: Page) => expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 30_000 });
 const grant = (page: Page, kind: string, label?: string) =>
   page.getByTestId('policy-preview').locator(label === undefined ? `tr[data-grant="${kind}"]` : `tr[data-grant="${kind}"][data-label="${label}"]`);
 

@@ -6,7 +6,8 @@ import { createToken, demoSecret, nomad, recordSecret, signIn, suffix } from '..
 // Other specs run at the same time against the same demo: every assertion is
 // about objects this spec created, found through unique names.
 
-const hydrated = (page: Page) => expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+// Loading and starting the wasm can take a while on a busy machine (a debug build is large).
+const hydrated = (page: Page) => expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 30_000 });
 
 async function createPolicy(name: string) {
   await nomad('PUT', `/v1/acl/policy/${name}`, { Name: name, Description: `about ${name}`, Rules: 'node { policy = "read" }' });
