@@ -181,6 +181,29 @@ test.describe('test tokens', () => {
   });
 });
 
+test.describe('test tokens, roles', () => {
+  test("a role's page creates a test token that signs in and sees what the role allows", async ({ page, browser }) => {
+    const { policy, role } = await policyAndRole();
+    await signIn(page, demoSecret());
+    await page.goto(`/roles/${role.ID}`);
+    await hydrated(page);
+    await page.getByTestId('create-test-token').click();
+    const token = await submitAndReadCreated(page);
+    expect(token.Roles.map((r: any) => r.ID)).toEqual([role.ID]);
+    expect(seconds(token.ExpirationTime, token.CreateTime)).toBe(600);
+    // Signed in as the test token: the role's read rights on "default", and no write.
+    const context = await browser.newContext({ baseURL: process.env.E2E_BASE_URL });
+    const as = await context.newPage();
+    await signIn(as, token.SecretID);
+    await as.goto('/profile?right=read-job&namespace=default');
+    await expect(as.getByTestId('answer-verdict')).toHaveText('Yes');
+    await expect(as.getByTestId('answer-sources')).toContainText(`${policy} via role ${role.Name}`);
+    await as.goto('/profile?right=submit-job&namespace=default');
+    await expect(as.getByTestId('answer-verdict')).toHaveText('No');
+    await context.close();
+  });
+});
+
 test.describe('one token', () => {
   test('the secret is not in the page until revealed; reveal and copy', async ({ page, context }) => {
     const { policy } = await policyAndRole();

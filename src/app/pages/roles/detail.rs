@@ -89,12 +89,17 @@ fn DetailView(r: RoleDetail, confirm: bool) -> impl IntoView {
     }
 }
 
-/// Reserved for "Create a test token" (a short-lived token carrying this role),
-/// which another change adds here (`components::test_token::TestTokenButton` with
-/// `TestGrant::Role(id, name)` fits); it renders nothing until then.
+/// "Create a test token": ten minutes, only this role; its page shows the secret once.
 #[component]
 fn TestTokenSpot(role_id: String, role_name: String) -> impl IntoView {
-    let _ = (role_id, role_name);
+    use crate::app::components::test_token::{TestGrant, TestTokenButton};
+    view! {
+        <section class="panel" aria-labelledby="test-token-title">
+            <h2 id="test-token-title">"Try it"</h2>
+            <p>"A short-lived token carrying only this role: sign in with it to see what the role allows."</p>
+            <TestTokenButton grant=TestGrant::Role(role_id, role_name) />
+        </section>
+    }
 }
 
 #[component]
