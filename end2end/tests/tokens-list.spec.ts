@@ -1,6 +1,7 @@
 import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { createToken, demoSecret, nomad, recordSecret, signIn, suffix } from '../support/nomad';
+import { startConsole } from '../support/console';
 
 // Other specs create tokens at the same time: every assertion is about tokens
 // this spec created, found through unique names.
@@ -266,5 +267,45 @@ test.describe('tokens list', () => {
     const results = await new AxeBuilder({ page }).analyze();
     const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  });
+});
+
+test.describe('tokens list at 300 tokens', () => {
+  test('search, filters, sort and paging over 300 generated tokens, with the URL round trip', async ({ page }) => {
+    // Its own console: `--extra-tokens 300` adds `<team>-svc-000000` … `-000299`
+    // (every 50th a management token, every 10th expired, teams in a cycle of 8).
+    const c = await startConsole(['demo', '--extra-tokens', '300']);
+    try {
+      const at = (path: string) => `${c.url}${path}`;
+      await signIn(page, c.secret!, at('/sign-in'));
+      await page.goto(at('/tokens?search=-svc-&per_page=100'));
+      await expect(page.getByTestId('token-count')).toContainText('300 of');
+      await expect(page.getByTestId('page-of')).toHaveText('page 1 of 3');
+      await expect(rows(page)).toHaveCount(100);
+      await page.getByRole('link', { name: 'Next →' }).click();
+      await page.getByRole('link', { name: 'Next →' }).click();
+      await expect(page).toHaveURL(/page=3/);
+      await expect(page.getByTestId('page-of')).toHaveText('page 3 of 3');
+      await expect(rows(page)).toHaveCount(100);
+      await page.reload();
+      await expect(page.getByTestId('page-of')).toHaveText('page 3 of 3');
+      await page.goBack();
+      await expect(page.getByTestId('page-of')).toHaveText('page 2 of 3');
+
+      await page.goto(at('/tokens?search=-svc-&type=management'));
+      await expect(page.getByTestId('token-count')).toContainText('6 of');
+      await page.goto(at('/tokens?search=-svc-&expiry=expired&per_page=50'));
+      await expect(page.getByTestId('token-count')).toContainText('30 of');
+      await expect(rows(page)).toHaveCount(30);
+
+      await page.goto(at('/tokens?search=payments-svc&sort=name&dir=desc'));
+      await expect(page.getByTestId('token-count')).toContainText('38 of');
+      await expect(page.locator('[data-testid="token-row"] .token-name').first()).toHaveText('payments-svc-000296');
+      await page.getByTestId('sort-name').click();
+      await expect(page).toHaveURL(/sort=name&dir=asc/);
+      await expect(page.locator('[data-testid="token-row"] .token-name').first()).toHaveText('payments-svc-000000');
+    } finally {
+      await c.stop();
+    }
   });
 });
