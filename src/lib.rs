@@ -3,6 +3,10 @@
 //! Data path: browser (hydrated Leptos) -> server functions (`api`) -> typed
 //! Nomad client (`nomad::client`) -> Nomad or the embedded server (`devnomad`).
 
+// The permissions view nests deep enough that the release wasm build (opt-level z,
+// LTO) overflows the default depth of 128 when computing its view types.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod nomad;
