@@ -132,12 +132,28 @@ fn decide_namespace(acl: &EffectivePermissions, cap: &str, namespace: &str) -> D
         format!("the most specific matching pattern \"{pattern}\"")
     };
     let rule = Some(format!("namespace \"{pattern}\""));
+    by_rule(
+        set,
+        cap,
+        rule,
+        [
+            format!("Denied: {how} denies namespace \"{namespace}\", and deny wins."),
+            format!("Allowed by {how}, which grants {cap}."),
+            format!("Not allowed: {how} applies and does not grant {cap}."),
+        ],
+    )
+}
+
+/// The decision of the rule that applies: deny wins, then the capability is granted or not.
+/// `texts` explain each outcome: denied, allowed, not granted.
+fn by_rule(set: &super::merge::CapabilitySet, cap: &str, rule: Option<String>, texts: [String; 3]) -> Decision {
+    let [denied, allowed, missing] = texts;
     if set.is_denied() {
         return Decision {
             denied: true,
             rule,
             policies: set.granted_by(POLICY_DENY).to_vec(),
-            explanation: format!("Denied: {how} denies namespace \"{namespace}\", and deny wins."),
+            explanation: denied,
             ..Default::default()
         };
     }
@@ -146,16 +162,11 @@ fn decide_namespace(acl: &EffectivePermissions, cap: &str, namespace: &str) -> D
             allowed: true,
             rule,
             policies: set.granted_by(cap).to_vec(),
-            explanation: format!("Allowed by {how}, which grants {cap}."),
+            explanation: allowed,
             ..Default::default()
         }
     } else {
-        Decision {
-            rule,
-            policies: set.sources.clone(),
-            explanation: format!("Not allowed: {how} applies and does not grant {cap}."),
-            ..Default::default()
-        }
+        Decision { rule, policies: set.sources.clone(), explanation: missing, ..Default::default() }
     }
 }
 
@@ -167,31 +178,16 @@ fn decide_variables(acl: &EffectivePermissions, cap: &str, namespace: &str, path
         };
     };
     let rule = Some(format!("namespace \"{}\" variables path \"{}\"", key.namespace, key.path));
-    if set.is_denied() {
-        return Decision {
-            denied: true,
-            rule,
-            policies: set.granted_by(POLICY_DENY).to_vec(),
-            explanation: "Denied: the most specific variables rule denies this path.".to_string(),
-            ..Default::default()
-        };
-    }
-    if set.contains(cap) {
-        Decision {
-            allowed: true,
-            rule,
-            policies: set.granted_by(cap).to_vec(),
-            explanation: format!("Allowed: the most specific variables rule grants {cap}."),
-            ..Default::default()
-        }
-    } else {
-        Decision {
-            rule,
-            policies: set.sources.clone(),
-            explanation: format!("Not allowed: the most specific variables rule does not grant {cap}."),
-            ..Default::default()
-        }
-    }
+    by_rule(
+        set,
+        cap,
+        rule,
+        [
+            "Denied: the most specific variables rule denies this path.".to_string(),
+            format!("Allowed: the most specific variables rule grants {cap}."),
+            format!("Not allowed: the most specific variables rule does not grant {cap}."),
+        ],
+    )
 }
 
 fn decide_block(acl: &EffectivePermissions, block: &str, level: &str) -> Decision {
