@@ -4,6 +4,7 @@
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod error;
+pub mod live;
 pub mod overview;
 pub mod permissions;
 pub mod policies;

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod csrf;
 pub mod headers;
 pub mod health;
+pub mod live;
 pub mod logging;
 pub mod metrics;
 pub mod session;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub nomad: NomadClient,
     pub sessions: session::SessionKeys,
     pub ttl: crate::api::tokens::lifetime::TtlBounds,
+    /// Upstream watches of the live-update streams, shared by all pages.
+    pub live: live::LiveHub,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -61,7 +64,7 @@ impl AppState {
             .site_addr(listen)
             .env(leptos::config::Env::PROD)
             .build();
-        Ok(Self { leptos_options, nomad, sessions, ttl })
+        Ok(Self { leptos_options, nomad, sessions, ttl, live: live::LiveHub::default() })
     }
 
     /// Context every page render and server function gets.
@@ -87,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
+        .route("/live", get(live::stream))
         .route("/sign-in", post(auth::sign_in))
         .route("/sign-in/bootstrap", post(auth::bootstrap))
         .route("/sign-out", post(auth::sign_out))
