@@ -48,6 +48,9 @@ pub struct PolicyDetail {
     pub name: String,
     pub description: String,
     pub rules: String,
+    /// For the edit page's check that nobody changed it meanwhile.
+    #[serde(default)]
+    pub modify_index: u64,
     pub roles: Option<Vec<RoleRef>>,
     pub tokens: Option<Vec<TokenRef>>,
 }
@@ -90,6 +93,7 @@ pub async fn get_policy(name: String) -> Result<PolicyDetail, ApiError> {
         name: policy.name,
         description: policy.description,
         rules: policy.rules,
+        modify_index: policy.modify_index,
     })
 }
 

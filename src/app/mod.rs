@@ -2,6 +2,7 @@
 
 pub mod components;
 pub mod format;
+pub mod live;
 pub mod pages;
 
 use leptos::prelude::*;

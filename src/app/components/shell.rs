@@ -7,6 +7,7 @@ use leptos_router::hooks::use_location;
 use crate::api::session::{get_session_info, SessionInfo};
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::format::{absolute, now_unix, percent_encode, time_left};
+use crate::app::live::{provide_live, LiveIndicator};
 
 /// Signed-in pages render inside this; without a session it sends the user to
 /// the sign-in page, remembering where they were going.
@@ -43,6 +44,7 @@ pub fn SignedInLayout() -> impl IntoView {
 #[component]
 fn Shell(info: SessionInfo) -> impl IntoView {
     provide_context(info.clone());
+    provide_live();
     let region = info.region.clone().unwrap_or_else(|| "agent's region".to_string());
     view! {
         <header class="app-header">
@@ -53,6 +55,7 @@ fn Shell(info: SessionInfo) -> impl IntoView {
             <span class="cluster" data-testid="cluster">
                 "Nomad " <code>{info.nomad_address.clone()}</code> " · region " {region}
             </span>
+            <LiveIndicator />
             <ProfileMenu info=info.clone() />
         </header>
         <div class="app-body">

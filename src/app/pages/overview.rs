@@ -4,14 +4,17 @@ use leptos_router::components::A;
 
 use crate::api::overview::{get_overview, Count, Health};
 use crate::app::components::error_panel::ErrorPanel;
+use crate::api::live::Kind;
+use crate::app::live::use_live;
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| get_overview());
+    let live = use_live(&Kind::ALL);
+    let overview = Resource::new(move || live.get(), |_| get_overview());
     view! {
         <Title text="Overview" />
         <h1>"Access Control"</h1>
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the overview…"</p> }>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the overview…"</p> }>
             {move || overview.get().map(|r| match r {
                 Err(e) => view! { <ErrorPanel error=e what="the overview" /> }.into_any(),
                 Ok(o) => view! {
@@ -30,7 +33,7 @@ pub fn OverviewPage() -> impl IntoView {
                     }}
                 }.into_any(),
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

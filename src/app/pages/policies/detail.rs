@@ -3,6 +3,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::href;
+use crate::api::live::Kind;
+use crate::app::live::use_live;
 use crate::api::policies::{get_policy, urlencoding_path, DeletePolicy, PolicyDetail};
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::ErrorPanel;
@@ -16,7 +18,8 @@ pub fn PolicyDetailPage() -> impl IntoView {
     let query = use_query_map();
     let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
     let saved = Memo::new(move |_| query.with(|q| q.get("saved").is_some()));
-    let policy = Resource::new(move || name.get(), get_policy);
+    let live = use_live(&[Kind::Policies, Kind::Roles, Kind::Tokens]);
+    let policy = Resource::new(move || (name.get(), live.get()), |(name, _)| get_policy(name));
     view! {
         <Title text=move || format!("Policy {}", name.get()) />
         <nav aria-label="Breadcrumb" class="breadcrumbs">
@@ -24,12 +27,12 @@ pub fn PolicyDetailPage() -> impl IntoView {
         </nav>
         <h1>"Policy " <code>{move || name.get()}</code></h1>
         {move || saved.get().then(|| view! { <p class="notice" role="status" data-testid="policy-saved">"The policy was saved."</p> })}
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the policy…"</p> }>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the policy…"</p> }>
             {move || policy.get().map(|r| match r {
                 Err(e) => view! { <ErrorPanel error=e what="the policy" /> }.into_any(),
                 Ok(p) => view! { <DetailView p /> }.into_any(),
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

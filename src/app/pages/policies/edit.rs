@@ -3,6 +3,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::href;
+use crate::api::live::Kind;
+use crate::app::live::EditGuard;
 use crate::api::policies::presets::Preset;
 use crate::api::policies::validate::{self, Field};
 use crate::api::policies::{get_policy, SavePolicy};
@@ -54,6 +56,7 @@ pub fn PolicyEditPage() -> impl IntoView {
             {move || policy.get().map(|r| match r {
                 Err(e) => view! { <ErrorPanel error=e what="the policy" /> }.into_any(),
                 Ok(p) => view! {
+                    <EditGuard kind=&[Kind::Policies] id=p.name.clone() modify_index=p.modify_index what="policy" />
                     <PolicyForm
                         create=false
                         name=p.name

@@ -6,6 +6,8 @@ use super::href;
 use crate::api::overview::MissingPolicy;
 use crate::api::policies::{list_policies, urlencoding_path, PolicyList, PolicyRow};
 use crate::app::components::error_panel::ErrorPanel;
+use crate::api::live::Kind;
+use crate::app::live::use_live;
 
 /// Every policy with who uses it; a GET search form; `?missing=1` lists the names
 /// that tokens and roles refer to but that do not exist.
@@ -15,7 +17,8 @@ pub fn PoliciesListPage() -> impl IntoView {
     let search = Memo::new(move |_| query.with(|q| q.get("search").unwrap_or_default().trim().to_string()));
     let missing_only = Memo::new(move |_| query.with(|q| q.get("missing").is_some_and(|v| v == "1")));
     let deleted = Memo::new(move |_| query.with(|q| q.get("deleted").is_some()));
-    let list = Resource::new(|| (), |_| list_policies());
+    let live = use_live(&[Kind::Policies, Kind::Roles, Kind::Tokens]);
+    let list = Resource::new(move || live.get(), |_| list_policies());
     view! {
         <Title text="Policies" />
         <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <span aria-current="page">"Policies"</span></nav>
@@ -38,7 +41,7 @@ pub fn PoliciesListPage() -> impl IntoView {
                 {move || (!search.get().is_empty()).then(|| view! { <a href="/policies" class="button secondary">"Clear"</a> })}
             </div>
         </form>
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the policies…"</p> }>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the policies…"</p> }>
             {move || list.get().map(|r| match r {
                 Err(e) => view! { <ErrorPanel error=e what="the policies" /> }.into_any(),
                 Ok(l) => if missing_only.get() {
@@ -47,7 +50,7 @@ pub fn PoliciesListPage() -> impl IntoView {
                     view! { <PolicyTable list=l search=search.get() /> }.into_any()
                 },
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

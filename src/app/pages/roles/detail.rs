@@ -3,6 +3,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::PolicyTags;
+use crate::api::live::Kind;
+use crate::app::live::use_live;
 use crate::api::roles::{cli_create, get_role, href, shell_quote, DeleteRole, RoleDetail, RoleToken};
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::ErrorPanel;
@@ -19,9 +21,10 @@ pub fn RoleDetailPage() -> impl IntoView {
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let saved = Memo::new(move |_| query.with(|q| q.get("saved").is_some()));
     let confirm = query.with_untracked(|q| q.get("delete").is_some());
-    let role = Resource::new(move || id.get(), get_role);
+    let live = use_live(&[Kind::Roles, Kind::Policies, Kind::Tokens]);
+    let role = Resource::new(move || (id.get(), live.get()), |(id, _)| get_role(id));
     view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the role…"</p> }>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the role…"</p> }>
             {move || role.get().map(|r| match r {
                 Err(e) => view! {
                     <Title text="Role" />
@@ -37,7 +40,7 @@ pub fn RoleDetailPage() -> impl IntoView {
                     <DetailView r confirm />
                 }.into_any(),
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

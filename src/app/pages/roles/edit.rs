@@ -2,6 +2,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::api::live::Kind;
+use crate::app::live::EditGuard;
 use crate::api::roles::validate::{self, Field};
 use crate::api::roles::{get_role_form, href, PolicyChoice, RoleForm, SaveRole};
 use crate::app::components::error_panel::ErrorPanel;
@@ -69,6 +71,7 @@ pub fn RoleEditPage() -> impl IntoView {
                             <a href=link>{name.clone()}</a> " / " <span aria-current="page">"Edit"</span>
                         </nav>
                         <h1>"Edit role " <code>{name.clone()}</code></h1>
+                        {f.role.as_ref().map(|r| view! { <EditGuard kind=&[Kind::Roles] id=r.id.clone() modify_index=r.modify_index what="role" /> })}
                         {editor(f, draft.clone())}
                     }.into_any()
                 }

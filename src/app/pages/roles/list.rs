@@ -5,7 +5,9 @@ use leptos_router::hooks::use_query_map;
 use super::PolicyTags;
 use crate::api::roles::{href, list_roles, RoleList, RoleRow};
 use crate::app::components::error_panel::ErrorPanel;
+use crate::api::live::Kind;
 use crate::app::format::percent_encode;
+use crate::app::live::use_live;
 
 /// Every role with its policies and who carries it. The search and the
 /// `?unused=1` filter live in the URL (a GET form), so they work without
@@ -16,7 +18,8 @@ pub fn RolesListPage() -> impl IntoView {
     let search = Memo::new(move |_| query.with(|q| q.get("search").unwrap_or_default().trim().to_string()));
     let unused = Memo::new(move |_| query.with(|q| q.get("unused").is_some_and(|v| v == "1")));
     let deleted = Memo::new(move |_| query.with(|q| q.get("deleted")));
-    let list = Resource::new(|| (), |_| list_roles());
+    let live = use_live(&[Kind::Roles, Kind::Policies, Kind::Tokens]);
+    let list = Resource::new(move || live.get(), |_| list_roles());
     view! {
         <Title text="Roles" />
         <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <span aria-current="page">"Roles"</span></nav>
@@ -45,12 +48,12 @@ pub fn RolesListPage() -> impl IntoView {
                 {move || (!search.get().is_empty() || unused.get()).then(|| view! { <a href="/roles" class="button secondary">"Clear"</a> })}
             </div>
         </form>
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the roles…"</p> }>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the roles…"</p> }>
             {move || list.get().map(|r| match r {
                 Err(e) => view! { <ErrorPanel error=e what="the roles" /> }.into_any(),
                 Ok(l) => view! { <RoleTable list=l search=search.get() unused=unused.get() /> }.into_any(),
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -7,6 +7,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::fields::{LifetimeFields, LifetimeState, SubmitButton};
 use super::grants::{server_errors, GrantFields, GrantState};
+use crate::api::live::Kind;
+use crate::app::live::EditGuard;
 use crate::api::tokens::detail::{get_token, RenewToken, TokenDetail};
 use crate::api::tokens::form::validate::Field;
 use crate::api::tokens::form::UpdateToken;
@@ -71,6 +73,7 @@ fn TokenView(token: TokenDetail, shown: Option<ShownSecret>, saved: bool) -> imp
             <a class="button secondary" href=format!("{href_self}/permissions")>"Effective permissions"</a>
         </div>
         {saved.then(|| view! { <p class="notice" role="status" data-testid="saved">"Token saved."</p> })}
+        <EditGuard kind=&[Kind::Tokens] id=token.accessor_id.clone() modify_index=token.modify_index what="token" />
         {shown.map(|s| view! { <NewSecret shown=s /> })}
         <Facts token=token.clone() now />
         <section class="panel" aria-labelledby="edit-title">

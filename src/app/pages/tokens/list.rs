@@ -8,12 +8,16 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 
+use std::collections::HashMap;
+
 use crate::api::error::ApiError;
+use crate::api::live::Kind;
 use crate::api::tokens::{get_token_page, TokenListParams, TokenPage, TokenRow, PER_PAGE_CHOICES};
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::relative_time::{Expiry, RelativeTime};
 use crate::app::format::percent_encode;
+use crate::app::live::use_live;
 use crate::nomad::error::NomadError;
 
 /// Reads the list state from the URL's query parameters.
@@ -68,7 +72,20 @@ pub fn href(p: &TokenListParams) -> String {
 pub fn TokensListPage() -> impl IntoView {
     let query = use_query_map();
     let params = Memo::new(move |_| query.with(params_from_query));
-    let page = Resource::new(move || params.get(), get_token_page);
+    let live = use_live(&[Kind::Tokens, Kind::Roles, Kind::Policies]);
+    let page = Resource::new(move || (params.get(), live.get()), |(p, _)| get_token_page(p));
+    // Kept here, not in the table: a live update re-renders the table and the
+    // filter form, and must not lose ticked rows or a half-typed search.
+    let selected = RwSignal::new(Vec::<String>::new());
+    let drafts = RwSignal::new(Drafts::new());
+    Effect::new(move |prev: Option<TokenListParams>| {
+        let now = params.get();
+        if prev.is_some_and(|p| p != now) {
+            selected.set(Vec::new());
+            drafts.set(Drafts::new());
+        }
+        now
+    });
     let deleted = move || query.with(|q| q.get("deleted").and_then(|n| n.parse::<usize>().ok()));
     view! {
         <Title text="Tokens" />
@@ -93,14 +110,22 @@ pub fn TokensListPage() -> impl IntoView {
                     </p>
                 }.into_any(),
                 Err(e) => view! { <ErrorPanel error=e what="the tokens" /> }.into_any(),
-                Ok(data) => view! { <TokensView data params=params.get_untracked() /> }.into_any(),
+                Ok(data) => view! { <TokensView data params=params.get_untracked() selected drafts /> }.into_any(),
             })}
         </Transition>
     }
 }
 
+/// Filter values changed in the form but not applied yet, by field name.
+type Drafts = HashMap<&'static str, String>;
+
 #[component]
-fn TokensView(data: TokenPage, params: TokenListParams) -> impl IntoView {
+fn TokensView(
+    data: TokenPage,
+    params: TokenListParams,
+    selected: RwSignal<Vec<String>>,
+    drafts: RwSignal<Drafts>,
+) -> impl IntoView {
     let now = data.server_now;
     let filtered = data.total != data.all;
     let count = match (data.total, filtered) {
@@ -109,15 +134,18 @@ fn TokensView(data: TokenPage, params: TokenListParams) -> impl IntoView {
         (n, true) => format!("{n} of {} tokens", data.all),
     };
     let empty = data.rows.is_empty();
-    let selected = RwSignal::new(Vec::<String>::new());
     let selectable: Vec<String> = data.rows.iter().filter(|r| !r.is_self).map(|r| r.accessor_id.clone()).collect();
+    // Rows deleted elsewhere leave the selection.
+    if selected.with_untracked(|s| s.iter().any(|a| !selectable.contains(a))) {
+        selected.update(|s| s.retain(|a| selectable.contains(a)));
+    }
     let all_on_page = {
         let selectable = selectable.clone();
         move || !selectable.is_empty() && selected.with(|s| selectable.iter().all(|a| s.contains(a)))
     };
     let toggle_all = move |on: bool| selected.set(if on { selectable.clone() } else { Vec::new() });
     view! {
-        <FilterForm params=params.clone() roles=data.role_names.clone() policies=data.policy_names.clone() per_page=data.per_page />
+        <FilterForm params=params.clone() roles=data.role_names.clone() policies=data.policy_names.clone() per_page=data.per_page drafts />
         <p class="list-count" role="status" data-testid="token-count">{count}</p>
         {if empty {
             view! {
@@ -173,7 +201,32 @@ fn TokensView(data: TokenPage, params: TokenListParams) -> impl IntoView {
 }
 
 #[component]
-fn FilterForm(params: TokenListParams, roles: Vec<String>, policies: Vec<String>, per_page: usize) -> impl IntoView {
+fn FilterForm(
+    params: TokenListParams,
+    roles: Vec<String>,
+    policies: Vec<String>,
+    per_page: usize,
+    drafts: RwSignal<Drafts>,
+) -> impl IntoView {
+    // What the user changed but did not apply yet wins over the URL.
+    let draft = |field: &'static str, url: String| drafts.with_untracked(|d| d.get(field).cloned()).unwrap_or(url);
+    let keep = move |field: &'static str| {
+        move |ev: leptos::ev::Event| {
+            let value = event_target_value(&ev);
+            drafts.update(|d| {
+                d.insert(field, value);
+            });
+        }
+    };
+    let per_page = draft("per_page", per_page.to_string()).parse().unwrap_or(per_page);
+    let params = TokenListParams {
+        search: draft("search", params.search.clone()),
+        kind: draft("type", params.kind.clone()),
+        expiry: draft("expiry", params.expiry.clone()),
+        role: draft("role", params.role.clone()),
+        policy: draft("policy", params.policy.clone()),
+        ..params
+    };
     let opt = |value: &'static str, label: &'static str, current: &str| {
         let selected = value == current;
         view! { <option value=value selected=selected>{label}</option> }
@@ -202,11 +255,11 @@ fn FilterForm(params: TokenListParams, roles: Vec<String>, policies: Vec<String>
                 <div class="field grow">
                     <label for="token-search">"Search"</label>
                     <input id="token-search" type="search" name="search" value=params.search.clone()
-                        placeholder="Name or accessor ID" autocomplete="off" />
+                        placeholder="Name or accessor ID" autocomplete="off" on:input=keep("search") />
                 </div>
                 <div class="field">
                     <label for="token-type">"Type"</label>
-                    <select id="token-type" name="type">
+                    <select id="token-type" name="type" on:change=keep("type")>
                         {opt("", "All", &params.kind)}
                         {opt("client", "Client", &params.kind)}
                         {opt("management", "Management", &params.kind)}
@@ -214,7 +267,7 @@ fn FilterForm(params: TokenListParams, roles: Vec<String>, policies: Vec<String>
                 </div>
                 <div class="field">
                     <label for="token-expiry">"Expiry"</label>
-                    <select id="token-expiry" name="expiry">
+                    <select id="token-expiry" name="expiry" on:change=keep("expiry")>
                         {opt("", "All", &params.expiry)}
                         {opt("expired", "Expired", &params.expiry)}
                         {opt("24h", "Expires within 24 hours", &params.expiry)}
@@ -223,21 +276,21 @@ fn FilterForm(params: TokenListParams, roles: Vec<String>, policies: Vec<String>
                 </div>
                 <div class="field">
                     <label for="token-role">"Role"</label>
-                    <select id="token-role" name="role">
+                    <select id="token-role" name="role" on:change=keep("role")>
                         <option value="" selected=params.role.is_empty()>"Any"</option>
                         {names(roles, params.role.clone())}
                     </select>
                 </div>
                 <div class="field">
                     <label for="token-policy">"Policy"</label>
-                    <select id="token-policy" name="policy">
+                    <select id="token-policy" name="policy" on:change=keep("policy")>
                         <option value="" selected=params.policy.is_empty()>"Any"</option>
                         {names(policies, params.policy.clone())}
                     </select>
                 </div>
                 <div class="field">
                     <label for="token-per-page">"Per page"</label>
-                    <select id="token-per-page" name="per_page">
+                    <select id="token-per-page" name="per_page" on:change=keep("per_page")>
                         {PER_PAGE_CHOICES.iter().map(|n| {
                             let n = *n;
                             view! { <option value=n.to_string() selected=n == per_page>{n.to_string()}</option> }
