@@ -2,9 +2,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use crate::api::live::Kind;
 use crate::api::overview::{get_overview, Count, Health};
 use crate::app::components::error_panel::ErrorPanel;
-use crate::api::live::Kind;
 use crate::app::live::use_live;
 
 #[component]

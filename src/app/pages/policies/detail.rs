@@ -4,12 +4,12 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::href;
 use crate::api::live::Kind;
-use crate::app::live::use_live;
 use crate::api::policies::{get_policy, urlencoding_path, DeletePolicy, PolicyDetail};
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::policy_preview::PolicyPreview;
 use crate::app::components::toast::{use_toasts, ToastKind};
+use crate::app::live::use_live;
 
 /// `/policies/:name`: the policy, its rules, who uses it; Edit and Delete.
 #[component]

@@ -4,13 +4,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::href;
 use crate::api::live::Kind;
-use crate::app::live::EditGuard;
 use crate::api::policies::presets::Preset;
 use crate::api::policies::validate::{self, Field};
 use crate::api::policies::{get_policy, SavePolicy};
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::policy_preview::PolicyPreview;
 use crate::app::components::toast::{use_toasts, ToastKind};
+use crate::app::live::EditGuard;
 use crate::nomad::policy::{parse, Block, PolicyError};
 
 /// The draft a refused no-JavaScript save brings back in the URL.

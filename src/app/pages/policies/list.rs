@@ -3,10 +3,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::href;
+use crate::api::live::Kind;
 use crate::api::overview::MissingPolicy;
 use crate::api::policies::{list_policies, urlencoding_path, PolicyList, PolicyRow};
 use crate::app::components::error_panel::ErrorPanel;
-use crate::api::live::Kind;
 use crate::app::live::use_live;
 
 /// Every policy with who uses it; a GET search form; `?missing=1` lists the names

@@ -4,13 +4,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::PolicyTags;
 use crate::api::live::Kind;
-use crate::app::live::use_live;
 use crate::api::roles::{cli_create, get_role, href, shell_quote, DeleteRole, RoleDetail, RoleToken};
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::relative_time::{Expiry, RelativeTime};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::format::percent_encode;
+use crate::app::live::use_live;
 
 /// `/roles/:id`: every field, the policies, the tokens that carry the role, the CLI
 /// commands; Edit and Delete (`?delete=1` opens the confirmation, as the list links).

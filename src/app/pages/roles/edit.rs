@@ -3,11 +3,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::live::Kind;
-use crate::app::live::EditGuard;
 use crate::api::roles::validate::{self, Field};
 use crate::api::roles::{get_role_form, href, PolicyChoice, RoleForm, SaveRole};
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::toast::{use_toasts, ToastKind};
+use crate::app::live::EditGuard;
 
 /// The draft a refused no-JavaScript save brings back in the URL.
 #[derive(Clone, Default)]

@@ -3,9 +3,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::PolicyTags;
+use crate::api::live::Kind;
 use crate::api::roles::{href, list_roles, RoleList, RoleRow};
 use crate::app::components::error_panel::ErrorPanel;
-use crate::api::live::Kind;
 use crate::app::format::percent_encode;
 use crate::app::live::use_live;
 

@@ -8,7 +8,6 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::fields::{LifetimeFields, LifetimeState, SubmitButton};
 use super::grants::{server_errors, GrantFields, GrantState};
 use crate::api::live::Kind;
-use crate::app::live::EditGuard;
 use crate::api::tokens::detail::{get_token, RenewToken, TokenDetail};
 use crate::api::tokens::form::validate::Field;
 use crate::api::tokens::form::UpdateToken;
@@ -18,6 +17,7 @@ use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::relative_time::{Expiry, RelativeTime};
 use crate::app::format::{absolute, percent_encode};
+use crate::app::live::EditGuard;
 
 #[component]
 pub fn TokenDetailPage() -> impl IntoView {
