@@ -42,7 +42,7 @@ pub fn is_uuid(s: &str) -> bool {
         })
 }
 
-fn see_other(location: &str, cookies: Vec<HeaderValue>) -> Response {
+pub(crate) fn see_other(location: &str, cookies: Vec<HeaderValue>) -> Response {
     let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_string())]).into_response();
     for c in cookies {
         res.headers_mut().append(header::SET_COOKIE, c);
@@ -50,7 +50,7 @@ fn see_other(location: &str, cookies: Vec<HeaderValue>) -> Response {
     res
 }
 
-fn sign_in_url(return_to: &str) -> String {
+pub(crate) fn sign_in_url(return_to: &str) -> String {
     if return_to == "/" {
         "/sign-in".to_string()
     } else {
@@ -58,7 +58,7 @@ fn sign_in_url(return_to: &str) -> String {
     }
 }
 
-fn session_for(token: &AclToken, secret: SecretId) -> Session {
+pub(crate) fn session_for(token: &AclToken, secret: SecretId) -> Session {
     Session {
         secret,
         accessor_id: token.accessor_id.clone(),
