@@ -303,9 +303,154 @@ mod tests {
         assert!(explain(&bad, "x", &client).contains("not found"));
     }
 
+    /// A Nomad that implements the OIDC endpoints: it checks that complete-auth carries
+    /// the nonce and redirect URI auth-url got, and answers a token.
+    async fn mock_nomad(implemented: bool) -> String {
+        use axum::routing::put;
+        use std::sync::{Arc, Mutex};
+        let seen: Arc<Mutex<Option<serde_json::Value>>> = Arc::default();
+        let (a, b) = (seen.clone(), seen);
+        let app = axum::Router::new()
+            .route(
+                "/v1/acl/oidc/auth-url",
+                put(move |body: axum::Json<serde_json::Value>| async move {
+                    if !implemented {
+                        return (StatusCode::NOT_IMPLEMENTED, "devnomad does not implement OIDC/JWT login")
+                            .into_response();
+                    }
+                    *a.lock().unwrap() = Some(body.0);
+                    axum::Json(
+                        serde_json::json!({"AuthURL": "https://idp.example/authorize?client_id=x&state=ST-1&nonce=n"}),
+                    )
+                    .into_response()
+                }),
+            )
+            .route(
+                "/v1/acl/oidc/complete-auth",
+                put(move |body: axum::Json<serde_json::Value>| async move {
+                    let started = b.lock().unwrap().clone().unwrap_or_default();
+                    let ok = body["ClientNonce"] == started["ClientNonce"]
+                        && body["RedirectURI"] == started["RedirectURI"]
+                        && body["AuthMethodName"] == "okta"
+                        && body["State"] == "ST-1"
+                        && body["Code"] == "c0de";
+                    if !ok {
+                        return (StatusCode::BAD_REQUEST, format!("unexpected complete-auth {body:?}")).into_response();
+                    }
+                    axum::Json(serde_json::json!({
+                        "AccessorID": "aaaaaaaa-1111-2222-3333-444444444444",
+                        "SecretID": "bbbbbbbb-1111-2222-3333-444444444444",
+                        "Name": "OIDC-alice@example.com",
+                        "Type": "client",
+                        "Policies": ["ops"],
+                    }))
+                    .into_response()
+                }),
+            );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        format!("http://{addr}")
+    }
+
+    fn console(nomad: String) -> (axum::Router, crate::server::session::SessionKeys) {
+        use crate::server::session::{CookieSecure, SessionKeys};
+        let keys = SessionKeys::random(CookieSecure::Auto);
+        let config = crate::nomad::client::NomadConfig { address: nomad, ..Default::default() };
+        let state = AppState::new(config, "127.0.0.1:0".parse().unwrap(), keys.clone()).unwrap();
+        let app = axum::Router::new()
+            .route("/sign-in/oidc", axum::routing::post(start))
+            .route("/sign-in/oidc/callback", axum::routing::get(callback))
+            .with_state(state);
+        (app, keys)
+    }
+
+    fn set_cookies(res: &Response) -> Vec<String> {
+        res.headers().get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect()
+    }
+
+    /// The `Cookie` header a browser would send back for `name`.
+    fn cookie_pair(cookies: &[String], name: &str) -> HeaderValue {
+        let c = cookies.iter().find(|c| c.starts_with(&format!("{name}="))).expect(name);
+        HeaderValue::from_str(c.split(';').next().unwrap()).unwrap()
+    }
+
+    async fn post_start(app: &axum::Router) -> Response {
+        use tower::ServiceExt;
+        let req = axum::http::Request::post("/sign-in/oidc")
+            .header(header::HOST, "console.test")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from("method=okta&return_to=%2Froles"))
+            .unwrap();
+        app.clone().oneshot(req).await.unwrap()
+    }
+
+    async fn get_callback(app: &axum::Router, query: &str, cookie: Option<HeaderValue>) -> Response {
+        use tower::ServiceExt;
+        let mut req = axum::http::Request::get(format!("/sign-in/oidc/callback?{query}"));
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        app.clone().oneshot(req.body(axum::body::Body::empty()).unwrap()).await.unwrap()
+    }
+
+    async fn body_text(res: Response) -> String {
+        String::from_utf8(axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_whole_flow_signs_in_with_the_token_nomad_answers() {
+        let (app, keys) = console(mock_nomad(true).await);
+        let res = post_start(&app).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(res.headers()[header::LOCATION], "https://idp.example/authorize?client_id=x&state=ST-1&nonce=n");
+        let cookies = set_cookies(&res);
+        let pending = cookies.iter().find(|c| c.starts_with("nac_oidc=")).unwrap();
+        assert!(pending.contains("HttpOnly") && pending.contains("SameSite=Lax"), "{pending}");
+        assert!(pending.contains("Path=/sign-in/oidc/callback") && pending.contains("Max-Age=600"), "{pending}");
+        let cookie = cookie_pair(&cookies, "nac_oidc");
+
+        // A forged state is refused before Nomad is asked.
+        let res = get_callback(&app, "code=c0de&state=FORGED", Some(cookie.clone())).await;
+        let flash = keys.read_flash(&flash_headers(&res)).unwrap();
+        assert!(flash.message.contains("state differs"));
+        assert!(!set_cookies(&res).iter().any(|c| c.starts_with("nac_session=")));
+
+        let res = get_callback(&app, "code=c0de&state=ST-1&iss=https%3A%2F%2Fidp.example", Some(cookie)).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let cookies = set_cookies(&res);
+        assert!(cookies.iter().any(|c| c.starts_with("nac_oidc=;") && c.contains("Max-Age=0")), "{cookies:?}");
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, cookie_pair(&cookies, "nac_session"));
+        let session = keys.read(&h).expect("signed in");
+        assert_eq!(session.secret.expose(), "bbbbbbbb-1111-2222-3333-444444444444");
+        assert_eq!(session.name, "OIDC-alice@example.com");
+        let body = body_text(res).await;
+        assert!(body.contains("url=/roles") && !body.contains("bbbbbbbb"), "{body}");
+    }
+
+    fn flash_headers(res: &Response) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, cookie_pair(&set_cookies(res), "nac_flash"));
+        h
+    }
+
+    #[tokio::test]
+    async fn a_nomad_without_oidc_login_is_said_to_be_sso_unavailable() {
+        let (app, keys) = console(mock_nomad(false).await);
+        let res = post_start(&app).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(res.headers()[header::LOCATION], "/sign-in?return_to=%2Froles");
+        let flash = keys.read_flash(&flash_headers(&res)).unwrap();
+        assert_eq!(flash.kind, FlashKind::SsoError);
+        assert!(flash.message.starts_with("SSO is unavailable"), "{}", flash.message);
+        assert!(!set_cookies(&res).iter().any(|c| c.starts_with("nac_oidc=")));
+    }
+
     #[test]
     fn the_continue_page_escapes_its_target() {
         let res = continue_page("/a\"<b>", vec![]);
         assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()[header::CACHE_CONTROL], "no-store");
     }
 }
