@@ -71,6 +71,9 @@ test.describe('auth methods', () => {
     await expect(page.getByTestId('method-locality')).toHaveText('global');
     await expect(page.getByTestId('method-scopes')).toContainText('groups');
     await expect(page.getByTestId('method-no-rules')).toBeVisible();
+    // This console's callback is not allowed yet: the page says which URL to add.
+    const callback = `${process.env.E2E_BASE_URL}/sign-in/oidc/callback`;
+    await expect(page.getByTestId('method-callback')).toContainText(`Add ${callback}`);
 
     const stored = await methodByName(name);
     expect(stored.Type).toBe('OIDC');
@@ -94,6 +97,7 @@ test.describe('auth methods', () => {
     await expect(page.getByLabel('Client secret')).toHaveValue('');
     await expect(page.getByTestId('secret-state')).toContainText('Set — leave empty to keep it');
     await expect(page.getByLabel('Name', { exact: true })).toHaveAttribute('readonly', '');
+    await expect(page.getByTestId('console-callback')).toContainText(callback);
     await page.getByLabel('Max token TTL').fill('2h');
     await page.getByRole('button', { name: 'Save auth method' }).click();
     await expect(page).toHaveURL(new RegExp(`/auth-methods/${name}\\?saved=1$`));
@@ -108,6 +112,7 @@ test.describe('auth methods', () => {
     await page.goto(`/auth-methods/${name}/edit`);
     await hydrated(page);
     await page.getByLabel('Scopes').fill('email');
+    await page.getByLabel('Allowed redirect URIs').fill(`https://console.example/sign-in/oidc/callback\n${callback}`);
     await page.getByRole('button', { name: 'Save auth method' }).click();
     await expect(page.getByTestId('method-client-secret-error')).toContainText('Nomad never returns the stored client secret');
     expect((await methodByName(name)).Config.OIDCScopes).toEqual(['email', 'groups']);
@@ -117,6 +122,7 @@ test.describe('auth methods', () => {
     await page.getByRole('button', { name: 'Save auth method' }).click();
     await expect(page).toHaveURL(new RegExp(`/auth-methods/${name}\\?saved=1$`));
     expect((await methodByName(name)).Config.OIDCScopes).toEqual(['email']);
+    await expect(page.getByTestId('method-callback')).toContainText(`Ready: ${callback} is an allowed redirect URI.`);
     expect(await html(page, `/auth-methods/${name}/edit`)).not.toContain(rotated);
 
     // The list shows what decides its tokens.
@@ -125,6 +131,7 @@ test.describe('auth methods', () => {
     await expect(row).toContainText('OIDC');
     await expect(row).toContainText('global');
     await expect(row).toContainText('2h0m0s');
+    await expect(row).toContainText('0 (sign-ins refused)');
 
     // A binding rule names it: the delete confirmation says so.
     const rule = await nomad('PUT', '/v1/acl/binding-rule', { AuthMethod: name, BindType: 'management', Description: 'e2e' });
@@ -284,6 +291,20 @@ test.describe('SSO sign-in', () => {
     await expect(page.getByTestId('sso-error')).toContainText('demo mode');
     // The token sign-in still works below it.
     await expect(page.getByLabel('Secret ID')).toBeVisible();
+    await nomad('DELETE', `/v1/acl/auth-method/${jwt}`);
+  });
+
+  test('a pasted JWT is traded with the chosen JWT method; demo mode says JWT sign-in is unavailable', async ({ page }) => {
+    const jwt = `e2e-jwtlogin-${suffix()}`;
+    await createJwt(jwt);
+    await page.goto('/sign-in');
+    const choice = page.getByTestId('jwt-method');
+    if (await choice.count()) await choice.selectOption(jwt);
+    else await expect(page.getByTestId('jwt-hint')).toContainText(jwt);
+    // A JWT's shape (three base64url parts); its signature does not matter here.
+    await page.getByLabel('Secret ID').fill('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJlMmUifQ.c2lnbmF0dXJlLWJ5dGVzLWhlcmU');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByTestId('sign-in-error')).toContainText('JWT sign-in is unavailable');
     await nomad('DELETE', `/v1/acl/auth-method/${jwt}`);
   });
 

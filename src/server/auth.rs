@@ -21,6 +21,9 @@ pub struct SignInForm {
     secret: String,
     #[serde(default)]
     return_to: String,
+    /// The JWT auth method to log in with when `secret` is a JWT (empty: the default one).
+    #[serde(default)]
+    jwt_method: String,
 }
 
 /// Only a local path may be a redirect target (no `//host` or `/\host`).
@@ -112,6 +115,15 @@ pub async fn sign_in(
     };
     if secret.is_empty() {
         return fail("Paste the Secret ID of your Nomad token.".to_string());
+    }
+    if super::sso::is_jwt(secret) {
+        return match super::sso::jwt_login(&state, secret, &form.jwt_method).await {
+            Ok(token) => {
+                let session = session_for(&token, token.secret_id.clone());
+                see_other(&return_to, vec![state.sessions.set_cookie(&session, https)])
+            }
+            Err(message) => fail(message),
+        };
     }
     if !is_uuid(secret) {
         return fail(

@@ -238,6 +238,63 @@ pub async fn callback(
     }
 }
 
+/// Whether a pasted sign-in text is a JWT rather than a Secret ID (Nomad's UI rule:
+/// longer than a UUID, three base64url parts).
+pub fn is_jwt(s: &str) -> bool {
+    let part = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let parts: Vec<&str> = s.split('.').collect();
+    s.len() > 36 && parts.len() == 3 && parts.iter().all(|p| part(p))
+}
+
+/// The JWT method to log in with: the one chosen, else the default JWT method, else
+/// the only one.
+pub fn pick_jwt_method(
+    chosen: &str,
+    methods: &[crate::nomad::models::AclAuthMethodListStub],
+) -> Result<String, String> {
+    let jwt: Vec<_> = methods.iter().filter(|m| m.method_type == "JWT").collect();
+    if !chosen.is_empty() {
+        return Ok(chosen.to_string());
+    }
+    match (jwt.iter().find(|m| m.default), jwt.as_slice()) {
+        (Some(m), _) => Ok(m.name.clone()),
+        (None, [only]) => Ok(only.name.clone()),
+        (None, []) => {
+            Err("You pasted a JWT, but this cluster has no JWT auth method. Paste a token's Secret ID.".into())
+        }
+        (None, _) => Err("Several JWT auth methods exist: choose the one to sign in with.".into()),
+    }
+}
+
+/// Trades a JWT for a token (`/v1/acl/login`), or says why not.
+pub async fn jwt_login(state: &AppState, jwt: &str, chosen: &str) -> Result<crate::nomad::models::AclToken, String> {
+    let (methods, _) = state
+        .nomad
+        .acl_auth_methods()
+        .list(&crate::nomad::client::QueryOptions::new())
+        .await
+        .map_err(|e| explain_refusal(&e, &state.nomad, None))?;
+    let method = pick_jwt_method(chosen.trim(), &methods)?;
+    let req = crate::nomad::client::LoginRequest {
+        auth_method_name: method.clone(),
+        login_token: SecretId::new(jwt.to_string()),
+    };
+    match state.nomad.acl_auth_methods().login(&req, &WriteOptions::new()).await {
+        Ok((token, _)) => {
+            tracing::info!(accessor = %token.accessor_id, method = %method, "signed in with a JWT");
+            Ok(token)
+        }
+        Err(NomadError::Server { status: 501, message }) => Err(format!(
+            "JWT sign-in is unavailable: this Nomad server does not implement login. The console's demo mode runs an \
+             embedded Nomad without it; sign in with a token instead. (Nomad said: {message})"
+        )),
+        Err(NomadError::Server { status: 401, message }) => {
+            Err(format!("Nomad could not validate this JWT with {method}: {message}"))
+        }
+        Err(e) => Err(explain(&e, &method, &state.nomad)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -445,6 +502,27 @@ mod tests {
         assert_eq!(flash.kind, FlashKind::SsoError);
         assert!(flash.message.starts_with("SSO is unavailable"), "{}", flash.message);
         assert!(!set_cookies(&res).iter().any(|c| c.starts_with("nac_oidc=")));
+    }
+
+    #[test]
+    fn jwts_and_their_method() {
+        use crate::nomad::models::AclAuthMethodListStub;
+        let jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjaSJ9.c2lnbmF0dXJlLWJ5dGVz";
+        assert!(is_jwt(jwt));
+        assert!(!is_jwt("6bd5f3a8-7c43-4d53-a0ab-9b1f5e4b3c21"));
+        assert!(!is_jwt("not-a-token"));
+        assert!(!is_jwt("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.b"));
+        let m = |n: &str, t: &str, d: bool| AclAuthMethodListStub {
+            name: n.into(),
+            method_type: t.into(),
+            default: d,
+            ..Default::default()
+        };
+        assert!(pick_jwt_method("", &[m("okta", "OIDC", true)]).unwrap_err().contains("no JWT auth method"));
+        assert_eq!(pick_jwt_method("", &[m("okta", "OIDC", true), m("ci", "JWT", false)]).unwrap(), "ci");
+        assert!(pick_jwt_method("", &[m("a", "JWT", false), m("b", "JWT", false)]).unwrap_err().contains("choose"));
+        assert_eq!(pick_jwt_method("", &[m("a", "JWT", false), m("b", "JWT", true)]).unwrap(), "b");
+        assert_eq!(pick_jwt_method("a", &[m("a", "JWT", false), m("b", "JWT", true)]).unwrap(), "a");
     }
 
     #[test]

@@ -61,6 +61,9 @@ pub struct MethodDetail {
     pub modify_index: u64,
     /// `None` when the binding rules cannot be listed.
     pub rules: Option<Vec<RuleRef>>,
+    /// This console's OIDC callback URL as the browser reaches it: an OIDC method must
+    /// allow it as a redirect URI for the sign-in page to use it.
+    pub console_callback: String,
 }
 
 /// What the editor needs: the method (when editing) and the cluster's TTL bounds.
@@ -68,6 +71,8 @@ pub struct MethodDetail {
 pub struct MethodForm {
     pub method: Option<MethodDetail>,
     pub bounds: TtlBounds,
+    /// See [`MethodDetail::console_callback`].
+    pub console_callback: String,
 }
 
 /// An auth method the sign-in page offers.
@@ -119,8 +124,8 @@ pub async fn get_auth_method(name: String) -> Result<MethodDetail, ApiError> {
     use super::context::{cached, nomad, query, session};
     let s = session()?;
     // Contexts are read before the first await: they are gone after it.
-    let (client, q) = (nomad(), query(&s));
-    cached(format!("get_auth_method:{name}"), async move { ssr::load(&client, &q, &name).await }).await
+    let (client, q, cb) = (nomad(), query(&s), ssr::console_callback());
+    cached(format!("get_auth_method:{name}"), async move { ssr::load(&client, &q, &name, cb).await }).await
 }
 
 /// The editor's data; `name` empty for a new method.
@@ -128,11 +133,11 @@ pub async fn get_auth_method(name: String) -> Result<MethodDetail, ApiError> {
 pub async fn get_auth_method_form(name: String) -> Result<MethodForm, ApiError> {
     use super::context::{cached, nomad, query, session};
     let s = session()?;
-    let (client, q) = (nomad(), query(&s));
+    let (client, q, cb) = (nomad(), query(&s), ssr::console_callback());
     let bounds = crate::api::tokens::form::ssr::bounds();
     cached(format!("get_auth_method_form:{name}"), async move {
-        let method = if name.is_empty() { None } else { Some(ssr::load(&client, &q, &name).await?) };
-        Ok(MethodForm { method, bounds })
+        let method = if name.is_empty() { None } else { Some(ssr::load(&client, &q, &name, cb.clone()).await?) };
+        Ok(MethodForm { method, bounds, console_callback: cb })
     })
     .await
 }
@@ -236,7 +241,18 @@ pub(crate) mod ssr {
     use crate::nomad::models::{AclAuthMethod, AclAuthMethodConfig, REDACTED};
 
     /// A stored method as pages see it: the secret becomes "set or not".
-    pub fn detail(m: &AclAuthMethod, rules: Option<Vec<RuleRef>>) -> MethodDetail {
+    /// This console's OIDC callback URL, from the request (read before any await).
+    pub fn console_callback() -> String {
+        use leptos::prelude::use_context;
+        use_context::<axum::http::request::Parts>()
+            .map(|p| {
+                let https = crate::server::session::is_https(&p.headers, &p.uri);
+                crate::server::sso::callback_url(&p.headers, https)
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn detail(m: &AclAuthMethod, rules: Option<Vec<RuleRef>>, console_callback: String) -> MethodDetail {
         let c = m.config.clone().unwrap_or_default();
         let mut settings = MethodInput::from_method(m);
         settings.client_secret = String::new();
@@ -250,10 +266,16 @@ pub(crate) mod ssr {
             create_index: m.create_index,
             modify_index: m.modify_index,
             rules,
+            console_callback,
         }
     }
 
-    pub async fn load(client: &NomadClient, q: &QueryOptions, name: &str) -> Result<MethodDetail, ApiError> {
+    pub async fn load(
+        client: &NomadClient,
+        q: &QueryOptions,
+        name: &str,
+        console_callback: String,
+    ) -> Result<MethodDetail, ApiError> {
         let (a, b) = (client.acl_auth_methods(), client.acl_binding_rules());
         let (m, rules) = futures::join!(a.get(name, q), b.list(q));
         let (m, _) = m?;
@@ -264,7 +286,7 @@ pub(crate) mod ssr {
                 .map(|r| RuleRef { id: r.id, description: r.description })
                 .collect()
         });
-        Ok(detail(&m, rules))
+        Ok(detail(&m, rules, console_callback))
     }
 
     fn invalid(items: Vec<String>) -> ApiError {
@@ -412,7 +434,7 @@ pub(crate) mod ssr {
         fn pages_never_get_the_secret() {
             let mut s = stored();
             s.config.as_mut().unwrap().oidc_client_secret = "s3cret".into();
-            let d = detail(&s, None);
+            let d = detail(&s, None, String::new());
             assert!(d.secret_set);
             assert!(!serde_json::to_string(&d).unwrap().contains("s3cret"));
         }

@@ -83,6 +83,9 @@ pub fn SignInPage() -> impl IntoView {
                         " shows the Accessor ID too: paste the Secret ID."
                     </p>
                     <Suspense fallback=|| ()>
+                        {move || jwt_choice(methods.get().and_then(|m| m.ok()).unwrap_or_default())}
+                    </Suspense>
+                    <Suspense fallback=|| ()>
                         {move || flash.get().and_then(|f| f.ok().flatten()).and_then(|f| (f.kind == FlashView::Error).then(|| view! {
                             <p id="secret-error" class="field-error" role="alert" data-testid="sign-in-error">{f.message}</p>
                         }))}
@@ -138,4 +141,27 @@ fn sso_section(methods: Vec<SignInMethod>, error: Option<FlashMessage>, return_t
         </section>
     }
     .into_any()
+}
+
+/// With JWT auth methods, a pasted JWT is traded for a token: say so, and let the user
+/// choose the method when there are several (the default first).
+fn jwt_choice(methods: Vec<SignInMethod>) -> AnyView {
+    let jwt: Vec<SignInMethod> = methods.into_iter().filter(|m| m.method_type == "JWT").collect();
+    match jwt.as_slice() {
+        [] => ().into_any(),
+        [only] => view! {
+            <p class="help" data-testid="jwt-hint">"A JWT works too: it is traded for a token with the auth method " <code>{only.name.clone()}</code> "."</p>
+        }
+        .into_any(),
+        _ => view! {
+            <label for="jwt-method">"JWT auth method (when pasting a JWT)"</label>
+            <select id="jwt-method" name="jwt_method" data-testid="jwt-method">
+                {jwt.into_iter().map(|m| {
+                    let label = if m.default { format!("{} (default)", m.name) } else { m.name.clone() };
+                    view! { <option value=m.name.clone() selected=m.default>{label}</option> }
+                }).collect_view()}
+            </select>
+        }
+        .into_any(),
+    }
 }

@@ -70,6 +70,7 @@ fn facts(m: MethodDetail) -> AnyView {
             </dd>
             <dt>"Scopes"</dt>{lines_view(&s.scopes, "method-scopes")}
             <dt>"Allowed redirect URIs"</dt>{lines_view(&s.allowed_redirect_uris, "method-redirect-uris")}
+            <dt>"Sign-in here"</dt>{callback_view(&s.allowed_redirect_uris, &m.console_callback)}
             <dt>"Discovery CA PEMs"</dt>{lines_view(&s.discovery_ca_pem, "method-ca-pem")}
             <dt>"User info"</dt><dd>{if s.disable_user_info { "Not fetched (disabled)" } else { "Fetched from the provider" }}</dd>
             <dt>"PKCE"</dt><dd>{if s.enable_pkce { "On" } else { "Off" }}</dd>
@@ -124,6 +125,24 @@ fn facts(m: MethodDetail) -> AnyView {
         </section>
     }
     .into_any()
+}
+
+/// Whether the sign-in page of this console can use the method: its callback must be
+/// an allowed redirect URI.
+fn callback_view(allowed: &str, callback: &str) -> AnyView {
+    if callback.is_empty() {
+        return view! { <dd class="muted">"(unknown)"</dd> }.into_any();
+    }
+    if allowed.lines().any(|l| l.trim() == callback) {
+        view! { <dd data-testid="method-callback">"Ready: " <code>{callback.to_string()}</code> " is an allowed redirect URI."</dd> }.into_any()
+    } else {
+        view! {
+            <dd data-testid="method-callback" class="warning">
+                "Add " <code>{callback.to_string()}</code> " to the allowed redirect URIs: until then Nomad refuses this console's sign-in with it."
+            </dd>
+        }
+        .into_any()
+    }
 }
 
 fn rules_view(m: &MethodDetail) -> AnyView {

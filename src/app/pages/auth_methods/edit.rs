@@ -52,7 +52,7 @@ pub fn AuthMethodNewPage() -> impl IntoView {
                 Err(e) => view! { <ErrorPanel error=e what="the editor" /> }.into_any(),
                 Ok(f) => {
                     let initial = with_draft(MethodInput::new_of_type(&method_type.get()));
-                    view! { <MethodEditor initial bounds=f.bounds secret_set=false /> }.into_any()
+                    view! { <MethodEditor initial bounds=f.bounds secret_set=false callback=f.console_callback /> }.into_any()
                 }
             })}
         </Suspense>
@@ -68,7 +68,7 @@ pub fn AuthMethodEditPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the auth method…"</p> }>
             {move || form.get().map(|r| match r {
-                Ok(MethodForm { method: Some(m), bounds }) => {
+                Ok(MethodForm { method: Some(m), bounds, console_callback }) => {
                     let name = m.settings.name.clone();
                     let initial = with_draft(m.settings.clone());
                     view! {
@@ -78,7 +78,7 @@ pub fn AuthMethodEditPage() -> impl IntoView {
                             <a href=href(&name)>{name.clone()}</a> " / " <span aria-current="page">"Edit"</span>
                         </nav>
                         <h1>"Edit auth method " <code>{name.clone()}</code></h1>
-                        <MethodEditor initial bounds secret_set=m.secret_set />
+                        <MethodEditor initial bounds secret_set=m.secret_set callback=console_callback />
                     }.into_any()
                 }
                 other => {
@@ -221,7 +221,7 @@ fn checkbox(ctx: Ctx, key: &'static str, label: &'static str, help: &'static str
 /// The editor: a real form posted to `save_auth_method` (works without JavaScript).
 /// After hydration each field is checked as it changes, with Nomad's own texts.
 #[component]
-fn MethodEditor(initial: MethodInput, bounds: TtlBounds, secret_set: bool) -> impl IntoView {
+fn MethodEditor(initial: MethodInput, bounds: TtlBounds, secret_set: bool, callback: String) -> impl IntoView {
     let create = initial.original.is_empty();
     let oidc = initial.is_oidc();
     let save = ServerAction::<SaveAuthMethod>::new();
@@ -292,7 +292,7 @@ fn MethodEditor(initial: MethodInput, bounds: TtlBounds, secret_set: bool) -> im
                 {checkbox(ctx, "default", "Default method", "The sign-in page offers it first, and nomad login uses it without -method. One method at most.", Some(Field::Default))}
             </fieldset>
 
-            {if oidc { oidc_fields(ctx, create, secret_set) } else { jwt_fields(ctx) }}
+            {if oidc { oidc_fields(ctx, create, secret_set, callback) } else { jwt_fields(ctx) }}
 
             <fieldset class="form">
                 <legend>"Claims and checks"</legend>
@@ -315,7 +315,7 @@ fn MethodEditor(initial: MethodInput, bounds: TtlBounds, secret_set: bool) -> im
     }
 }
 
-fn oidc_fields(ctx: Ctx, create: bool, secret_set: bool) -> AnyView {
+fn oidc_fields(ctx: Ctx, create: bool, secret_set: bool, callback: String) -> AnyView {
     let secret_help = if secret_set {
         "Set — leave empty to keep it. Nomad never returns it, so a change to the other provider settings needs it typed again."
     } else if create {
@@ -339,7 +339,10 @@ fn oidc_fields(ctx: Ctx, create: bool, secret_set: bool) -> AnyView {
             <p id="method-client-secret-help" class="help" data-testid="secret-state">{secret_help}</p>
             {errors_view(ctx, "method-client-secret-error".into(), Some(Field::ClientSecret))}
             {text(ctx, Text { key: "scopes", label: "Scopes", help: "One per line, besides openid (e.g. email, groups).", field: None, rows: 2, placeholder: "email" })}
-            {text(ctx, Text { key: "allowed_redirect_uris", label: "Allowed redirect URIs", help: "One per line. Add this console's /sign-in/oidc/callback to sign in here; the Nomad CLI uses http://localhost:4649/oidc/callback.", field: None, rows: 3, placeholder: "https://console.example/sign-in/oidc/callback" })}
+            {text(ctx, Text { key: "allowed_redirect_uris", label: "Allowed redirect URIs", help: "One per line. The Nomad CLI uses http://localhost:4649/oidc/callback; Nomad's UI its /ui/settings/tokens.", field: None, rows: 3, placeholder: "https://console.example/sign-in/oidc/callback" })}
+            <p class="help" data-testid="console-callback">
+                "To sign in with it on this console, allow " <code>{callback}</code> "."
+            </p>
             {checkbox(ctx, "disable_user_info", "Disable user info", "Do not call the provider's userinfo endpoint; claims come from the ID token only.", None)}
             {checkbox(ctx, "enable_pkce", "Use PKCE", "Proof Key for Code Exchange, for providers that require it or public clients.", None)}
         </fieldset>

@@ -69,6 +69,7 @@ fn methods_table(list: MethodList) -> AnyView {
                                 <td data-label="Token locality">{m.token_locality.clone()}</td>
                                 <td data-label="Max token TTL"><code>{m.max_token_ttl.clone()}</code></td>
                                 <td data-label="Binding rules">{match m.binding_rules {
+                                    Some(0) => view! { <span class="expired" title="No binding rule names it: Nomad refuses every sign-in with it">"0 (sign-ins refused)"</span> }.into_any(),
                                     Some(n) => view! { {n} }.into_any(),
                                     None => view! { <span class="muted" title="Listing binding rules needs a management token">"—"</span> }.into_any(),
                                 }}</td>
