@@ -56,7 +56,7 @@ pub fn SignInPage() -> impl IntoView {
                     }}
                 </Suspense>
                 <form method="post" action="/sign-in" class="form">
-                    <input type="hidden" name="return_to" prop:value=return_to />
+                    <input type="hidden" name="return_to" value=return_to() prop:value=return_to />
                     <label for="secret">"Secret ID"</label>
                     <div class="input-row">
                         <input
