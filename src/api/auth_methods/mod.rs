@@ -430,6 +430,86 @@ pub(crate) mod ssr {
             assert_eq!(update_body(&input, &s).unwrap().config.unwrap().oidc_client_secret, "rotated");
         }
 
+        #[tokio::test]
+        async fn create_edit_delete_both_types_against_the_embedded_nomad() {
+            use crate::devnomad::{DevNomad, DevNomadConfig};
+            use crate::nomad::client::NomadConfig;
+            let dn = DevNomad::new(DevNomadConfig::default()).unwrap();
+            let token = dn.seed_demo().unwrap();
+            let client = NomadClient::new(&NomadConfig {
+                address: dn.clone().spawn_local().await.unwrap(),
+                ..Default::default()
+            })
+            .unwrap();
+            let (q, w) = (QueryOptions::new().with_token(token.clone()), WriteOptions::new().with_token(token));
+            let bounds = TtlBounds::default();
+            let secret_of = |n: &str| dn.stored_auth_method(n).unwrap().config.unwrap().oidc_client_secret;
+
+            // OIDC: created with its secret, which no page data carries.
+            let input = MethodInput {
+                name: "unit-oidc".into(),
+                discovery_url: "https://idp.example".into(),
+                client_id: "cid".into(),
+                client_secret: "unit-s3cret".into(),
+                scopes: "email".into(),
+                ..MethodInput::new_of_type("OIDC")
+            };
+            assert_eq!(save(&client, &q, &w, &input, bounds).await.unwrap(), "unit-oidc");
+            assert_eq!(secret_of("unit-oidc"), "unit-s3cret");
+            let d = load(&client, &q, "unit-oidc", String::new()).await.unwrap();
+            assert!(d.secret_set);
+            assert!(!serde_json::to_string(&d).unwrap().contains("unit-s3cret"));
+
+            // The same name again is refused, not merged into the stored method.
+            let again = MethodInput { client_secret: "other".into(), ..input.clone() };
+            let e = save(&client, &q, &w, &again, bounds).await.unwrap_err();
+            assert_eq!(by_field(&e)[0].0, Field::Name);
+            assert_eq!(secret_of("unit-oidc"), "unit-s3cret");
+
+            // An edit that leaves the secret empty keeps it.
+            let mut edit = d.settings.clone();
+            edit.max_token_ttl = "2h".into();
+            edit.default = false;
+            save(&client, &q, &w, &edit, bounds).await.unwrap();
+            let stored = dn.stored_auth_method("unit-oidc").unwrap();
+            assert_eq!(stored.max_token_ttl.to_go_string(), "2h0m0s");
+            assert_eq!(secret_of("unit-oidc"), "unit-s3cret");
+
+            // A provider change needs the secret typed again; then it is replaced.
+            edit.scopes = "email\ngroups".into();
+            let e = save(&client, &q, &w, &edit, bounds).await.unwrap_err();
+            assert_eq!(by_field(&e)[0].0, Field::ClientSecret);
+            assert_eq!(secret_of("unit-oidc"), "unit-s3cret");
+            edit.client_secret = "rotated".into();
+            save(&client, &q, &w, &edit, bounds).await.unwrap();
+            assert_eq!(secret_of("unit-oidc"), "rotated");
+            assert_eq!(
+                dn.stored_auth_method("unit-oidc").unwrap().config.unwrap().oidc_scopes,
+                Some(vec!["email".to_string(), "groups".to_string()])
+            );
+
+            // JWT: created, edited, deleted; Nomad's own refusal comes back at its field.
+            let jwt = MethodInput { name: "unit-jwt".into(), ..MethodInput::new_of_type("JWT") };
+            let e = save(&client, &q, &w, &jwt, bounds).await.unwrap_err();
+            assert_eq!(by_field(&e)[0].0, Field::KeySource);
+            let jwt = MethodInput { jwks_url: "https://ci.example/jwks".into(), default: true, ..jwt };
+            let e = save(&client, &q, &w, &jwt, bounds).await.unwrap_err();
+            assert_eq!(by_field(&e), vec![(Field::Default, "default method already exists: okta".to_string())]);
+            let jwt = MethodInput { default: false, ..jwt };
+            save(&client, &q, &w, &jwt, bounds).await.unwrap();
+            let mut jedit = load(&client, &q, "unit-jwt", String::new()).await.unwrap().settings;
+            jedit.bound_audiences = "nomad".into();
+            save(&client, &q, &w, &jedit, bounds).await.unwrap();
+            let stored = dn.stored_auth_method("unit-jwt").unwrap().config.unwrap();
+            assert_eq!(stored.bound_audiences, Some(vec!["nomad".to_string()]));
+            assert_eq!(stored.jwks_url, "https://ci.example/jwks");
+
+            for name in ["unit-oidc", "unit-jwt"] {
+                client.acl_auth_methods().delete(name, &w).await.unwrap();
+                assert!(dn.stored_auth_method(name).is_none());
+            }
+        }
+
         #[test]
         fn pages_never_get_the_secret() {
             let mut s = stored();
