@@ -32,6 +32,8 @@ pub enum FlashView {
     Error,
     Info,
     Bootstrapped,
+    /// A single sign-on that did not work.
+    SsoError,
 }
 
 /// A message left by the previous request (e.g. a refused sign-in).
@@ -81,6 +83,7 @@ pub async fn take_flash() -> Result<Option<FlashMessage>, ApiError> {
         kind: match flash.kind {
             FlashKind::Error => FlashView::Error,
             FlashKind::Info => FlashView::Info,
+            FlashKind::SsoError => FlashView::SsoError,
             FlashKind::Bootstrapped | FlashKind::TokenSecret => FlashView::Bootstrapped,
         },
         message: flash.message,

@@ -11,6 +11,9 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use components::shell::SignedInLayout;
+use pages::auth_methods::detail::AuthMethodDetailPage;
+use pages::auth_methods::edit::{AuthMethodEditPage, AuthMethodNewPage};
+use pages::auth_methods::list::AuthMethodsListPage;
 use pages::bootstrapped::BootstrappedPage;
 use pages::not_found::NotFoundPage;
 use pages::overview::OverviewPage;
@@ -102,7 +105,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("policies/:name") view=PolicyDetailPage />
                     <Route path=path!("policies/:name/edit") view=PolicyEditPage />
                     <Route path=path!("who-can") view=WhoCanPage />
-                    <Route path=path!("auth-methods") view=|| view! { <Placeholder title="Auth methods" holds="OIDC and JWT auth methods: create, edit and delete." /> } />
+                    <Route path=path!("auth-methods") view=AuthMethodsListPage />
+                    <Route path=path!("auth-methods/new") view=AuthMethodNewPage />
+                    <Route path=path!("auth-methods/:name") view=AuthMethodDetailPage />
+                    <Route path=path!("auth-methods/:name/edit") view=AuthMethodEditPage />
                     <Route path=path!("binding-rules") view=|| view! { <Placeholder title="Binding rules" holds="Rules that map auth-method claims to roles, policies or management tokens." /> } />
                 </ParentRoute>
             </Routes>

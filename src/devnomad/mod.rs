@@ -226,6 +226,12 @@ impl DevNomad {
         Ok(format!("http://{addr}"))
     }
 
+    /// Test helper: a stored auth method as stored (its secrets unredacted).
+    #[cfg(test)]
+    pub(crate) fn stored_auth_method(&self, name: &str) -> Option<crate::nomad::models::AclAuthMethod> {
+        self.inner.read(|s| s.auth_methods.get(name).cloned())
+    }
+
     /// Demo mode: bootstrap plus realistic sample data. Returns the management SecretID.
     pub fn seed_demo(&self) -> anyhow::Result<SecretId> {
         seed::seed_demo(&self.inner)

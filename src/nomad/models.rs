@@ -424,7 +424,7 @@ pub const TOKEN_LOCALITY_GLOBAL: &str = "global";
 /// What Nomad returns in place of a set OIDC client secret.
 pub const REDACTED: &str = "redacted";
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct OidcClientAssertionKey {
     pub pem_key: String,
@@ -437,7 +437,7 @@ pub struct OidcClientAssertionKey {
     pub key_id: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct OidcClientAssertion {
     pub key_source: String,
@@ -448,7 +448,7 @@ pub struct OidcClientAssertion {
     pub client_secret: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AclAuthMethodConfig {
     #[serde(rename = "ExpirationLeeway")]
@@ -494,6 +494,67 @@ pub struct AclAuthMethodConfig {
     pub list_claim_mappings: Option<BTreeMap<String, String>>,
     #[serde(rename = "VerboseLogging")]
     pub verbose_logging: bool,
+}
+
+/// `Debug` for a secret field: whether it is set, never its value.
+struct SecretState<'a>(&'a str);
+
+impl fmt::Debug for SecretState<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "<redacted>" })
+    }
+}
+
+impl fmt::Debug for OidcClientAssertionKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OidcClientAssertionKey")
+            .field("pem_key", &SecretState(&self.pem_key))
+            .field("pem_key_file", &self.pem_key_file)
+            .field("key_id_header", &self.key_id_header)
+            .field("pem_cert_file", &self.pem_cert_file)
+            .field("key_id", &self.key_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for OidcClientAssertion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OidcClientAssertion")
+            .field("key_source", &self.key_source)
+            .field("audience", &self.audience)
+            .field("private_key", &self.private_key)
+            .field("extra_headers", &self.extra_headers)
+            .field("key_algorithm", &self.key_algorithm)
+            .field("client_secret", &SecretState(&self.client_secret))
+            .finish()
+    }
+}
+
+/// The client secret (and the client assertion's secrets) print as `<redacted>`.
+impl fmt::Debug for AclAuthMethodConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AclAuthMethodConfig")
+            .field("oidc_discovery_url", &self.oidc_discovery_url)
+            .field("oidc_client_id", &self.oidc_client_id)
+            .field("oidc_client_secret", &SecretState(&self.oidc_client_secret))
+            .field("oidc_client_assertion", &self.oidc_client_assertion)
+            .field("oidc_enable_pkce", &self.oidc_enable_pkce)
+            .field("oidc_disable_user_info", &self.oidc_disable_user_info)
+            .field("oidc_scopes", &self.oidc_scopes)
+            .field("jwks_url", &self.jwks_url)
+            .field("jwt_validation_pub_keys", &self.jwt_validation_pub_keys)
+            .field("bound_audiences", &self.bound_audiences)
+            .field("bound_issuer", &self.bound_issuer)
+            .field("allowed_redirect_uris", &self.allowed_redirect_uris)
+            .field("signing_algs", &self.signing_algs)
+            .field("claim_mappings", &self.claim_mappings)
+            .field("list_claim_mappings", &self.list_claim_mappings)
+            .field("expiration_leeway", &self.expiration_leeway)
+            .field("not_before_leeway", &self.not_before_leeway)
+            .field("clock_skew_leeway", &self.clock_skew_leeway)
+            .field("verbose_logging", &self.verbose_logging)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -781,6 +842,23 @@ mod tests {
         let v = serde_json::to_value(&s).unwrap();
         assert!(v.get("Rules").is_none());
         assert!(v.get("RulesJSON").is_none());
+    }
+
+    #[test]
+    fn auth_method_debug_hides_secrets() {
+        let c = AclAuthMethodConfig {
+            oidc_client_secret: "s3cr3t-value".into(),
+            oidc_client_assertion: Some(OidcClientAssertion {
+                client_secret: "assert-s3cr3t".into(),
+                private_key: Some(OidcClientAssertionKey { pem_key: "PEM-KEY-BODY".into(), ..Default::default() }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let m = AclAuthMethod { config: Some(c), ..Default::default() };
+        let text = format!("{m:?}");
+        assert!(!text.contains("s3cr3t") && !text.contains("PEM-KEY-BODY"), "{text}");
+        assert!(text.contains("<redacted>"));
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub struct SignInForm {
     secret: String,
     #[serde(default)]
     return_to: String,
+    /// The JWT auth method to log in with when `secret` is a JWT (empty: the default one).
+    #[serde(default)]
+    jwt_method: String,
 }
 
 /// Only a local path may be a redirect target (no `//host` or `/\host`).
@@ -42,7 +45,7 @@ pub fn is_uuid(s: &str) -> bool {
         })
 }
 
-fn see_other(location: &str, cookies: Vec<HeaderValue>) -> Response {
+pub(crate) fn see_other(location: &str, cookies: Vec<HeaderValue>) -> Response {
     let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_string())]).into_response();
     for c in cookies {
         res.headers_mut().append(header::SET_COOKIE, c);
@@ -50,7 +53,7 @@ fn see_other(location: &str, cookies: Vec<HeaderValue>) -> Response {
     res
 }
 
-fn sign_in_url(return_to: &str) -> String {
+pub(crate) fn sign_in_url(return_to: &str) -> String {
     if return_to == "/" {
         "/sign-in".to_string()
     } else {
@@ -58,7 +61,7 @@ fn sign_in_url(return_to: &str) -> String {
     }
 }
 
-fn session_for(token: &AclToken, secret: SecretId) -> Session {
+pub(crate) fn session_for(token: &AclToken, secret: SecretId) -> Session {
     Session {
         secret,
         accessor_id: token.accessor_id.clone(),
@@ -112,6 +115,15 @@ pub async fn sign_in(
     };
     if secret.is_empty() {
         return fail("Paste the Secret ID of your Nomad token.".to_string());
+    }
+    if super::sso::is_jwt(secret) {
+        return match super::sso::jwt_login(&state, secret, &form.jwt_method).await {
+            Ok(token) => {
+                let session = session_for(&token, token.secret_id.clone());
+                see_other(&return_to, vec![state.sessions.set_cookie(&session, https)])
+            }
+            Err(message) => fail(message),
+        };
     }
     if !is_uuid(secret) {
         return fail(

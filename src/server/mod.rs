@@ -11,6 +11,7 @@ pub mod live;
 pub mod logging;
 pub mod metrics;
 pub mod session;
+pub mod sso;
 
 use std::net::SocketAddr;
 
@@ -94,6 +95,8 @@ pub fn router(state: AppState) -> Router {
         .route("/sign-in", post(auth::sign_in))
         .route("/sign-in/bootstrap", post(auth::bootstrap))
         .route("/sign-out", post(auth::sign_out))
+        .route("/sign-in/oidc", post(sso::start))
+        .route("/sign-in/oidc/callback", get(sso::callback))
         .leptos_routes_with_context(&state, routes, context, app)
         .fallback(fallback)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::one_time_token_layer))

@@ -25,6 +25,8 @@ pub enum FlashKind {
     /// A token secret for the token page to show once (after create, renew or a
     /// no-JavaScript reveal); `message` says which token and why.
     TokenSecret,
+    /// Why a single sign-on did not work (shown next to the SSO buttons).
+    SsoError,
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -194,6 +196,48 @@ impl SessionKeys {
         cookie.set_path("/");
         cookie.set_http_only(true);
         cookie.set_same_site(SameSite::Strict);
+        cookie.set_secure(self.secure_for(https));
+        cookie.make_removal();
+        HeaderValue::from_str(&cookie.to_string()).expect("ASCII")
+    }
+}
+
+impl SessionKeys {
+    /// `Set-Cookie` value sealing `value` (encrypted like the session) under `name`, sent
+    /// back only to `path` and for `max_age`. `SameSite=Lax`, unlike the session: an
+    /// identity provider's redirect back to the console is a cross-site navigation,
+    /// which a `Strict` cookie would not come with.
+    pub fn set_sealed_lax(
+        &self,
+        name: &'static str,
+        path: &'static str,
+        value: String,
+        max_age: time::Duration,
+        https: bool,
+    ) -> HeaderValue {
+        let mut cookie = Cookie::new(name, value);
+        cookie.set_http_only(true);
+        cookie.set_same_site(SameSite::Lax);
+        cookie.set_secure(self.secure_for(https));
+        cookie.set_path(path);
+        cookie.set_max_age(max_age);
+        let mut jar = CookieJar::new();
+        jar.private_mut(&self.key).add(cookie);
+        HeaderValue::from_str(&jar.get(name).expect("just added").to_string()).expect("ASCII")
+    }
+
+    /// The value sealed under `name`, if the request has one that decrypts.
+    pub fn read_sealed(&self, headers: &HeaderMap, name: &'static str) -> Option<String> {
+        let jar = request_jar(headers, &[name]);
+        jar.private(&self.key).get(name).map(|c| c.value().to_string())
+    }
+
+    /// `Set-Cookie` value removing a sealed cookie.
+    pub fn clear_sealed(&self, name: &'static str, path: &'static str, https: bool) -> HeaderValue {
+        let mut cookie = Cookie::new(name, "");
+        cookie.set_path(path);
+        cookie.set_http_only(true);
+        cookie.set_same_site(SameSite::Lax);
         cookie.set_secure(self.secure_for(https));
         cookie.make_removal();
         HeaderValue::from_str(&cookie.to_string()).expect("ASCII")

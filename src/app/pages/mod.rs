@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod auth_methods;
 pub mod bootstrapped;
 pub mod not_found;
 pub mod overview;
