@@ -10,6 +10,9 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use components::shell::SignedInLayout;
+use pages::binding_rules::detail::BindingRuleDetailPage;
+use pages::binding_rules::edit::{BindingRuleEditPage, BindingRuleNewPage};
+use pages::binding_rules::list::BindingRulesListPage;
 use pages::bootstrapped::BootstrappedPage;
 use pages::not_found::NotFoundPage;
 use pages::overview::OverviewPage;
@@ -102,7 +105,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("policies/:name/edit") view=PolicyEditPage />
                     <Route path=path!("who-can") view=WhoCanPage />
                     <Route path=path!("auth-methods") view=|| view! { <Placeholder title="Auth methods" holds="OIDC and JWT auth methods: create, edit and delete." /> } />
-                    <Route path=path!("binding-rules") view=|| view! { <Placeholder title="Binding rules" holds="Rules that map auth-method claims to roles, policies or management tokens." /> } />
+                    <Route path=path!("binding-rules") view=BindingRulesListPage />
+                    <Route path=path!("binding-rules/new") view=BindingRuleNewPage />
+                    <Route path=path!("binding-rules/:id") view=BindingRuleDetailPage />
+                    <Route path=path!("binding-rules/:id/edit") view=BindingRuleEditPage />
                 </ParentRoute>
             </Routes>
             <components::toast::ToastRegion />

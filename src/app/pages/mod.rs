@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod binding_rules;
 pub mod bootstrapped;
 pub mod not_found;
 pub mod overview;
