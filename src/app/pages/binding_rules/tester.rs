@@ -128,7 +128,7 @@ pub fn SelectorTester(
             })}
         </div>
     };
-    let wrapped = if in_form {
+    if in_form {
         view! { <div class="panel selector-tester" id="tester" role="group" aria-labelledby="tester-title">
             <h2 id="tester-title">"Test the selector"</h2>
             {body}
@@ -140,8 +140,7 @@ pub fn SelectorTester(
             <form method="get" action=form_action>{body}</form>
         </section> }
         .into_any()
-    };
-    wrapped
+    }
 }
 
 /// The verdict, then the variables the claims became.
