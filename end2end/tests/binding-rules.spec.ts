@@ -101,6 +101,9 @@ test.describe('binding rules', () => {
     await expect(page).toHaveURL(new RegExp(`/binding-rules/${id}/edit$`));
     await hydrated(page);
     await expect(page.getByTestId('rule-method-fixed')).toHaveText(method);
+    // Nomad would keep the stored bind name: a role rule cannot become a management rule.
+    await page.locator('#rule-bind-type-management').check();
+    await expect(page.getByTestId('to-management-note')).toContainText('Create a new management rule instead');
     await page.locator('#rule-bind-type-policy').check();
     await page.getByLabel('Bind name').fill(policy);
     await page.getByLabel('Selector (optional)').fill('value.email == "jane@acme.com"');

@@ -220,6 +220,10 @@ fn RuleEditor(
     });
     let cancel = if create { "/binding-rules".to_string() } else { href(&id) };
     let stored_method = auth_method.clone();
+    // Nomad keeps the stored bind name when an update leaves it empty (spec 3.5.2), so a
+    // role or policy rule cannot become a management rule: say so before Nomad refuses.
+    let stored_name = form.rule.as_ref().map(|r| r.bind_name.clone()).unwrap_or_default();
+    let to_management = move || !stored_name.is_empty() && btype.get() == "management";
 
     view! {
         <ActionForm action=save attr:class="rule-editor">
@@ -381,6 +385,11 @@ fn RuleEditor(
                 <div id="rule-bind-name-error" data-testid="bind-name-error" aria-live="polite">
                     {move || bind_error().filter(|m| validate::field_of(m) == Field::BindName).map(|m| view! { <p class="field-error" data-testid="bind-name-inline-error">{m}</p> })}
                     {move || server_errors(Field::BindName).into_iter().map(|m| view! { <p class="field-error" role="alert" data-testid="bind-name-server-error">{m}</p> }).collect_view()}
+                    {move || to_management().then(|| view! {
+                        <p class="warning" data-testid="to-management-note">
+                            "Nomad keeps a rule's stored bind name when an update leaves it empty, so it refuses to turn this rule into a management rule (bind name should be empty). Create a new management rule instead, then delete this one."
+                        </p>
+                    })}
                     {move || {
                         let note = roles.with_value(|r| policies.with_value(|p| bind_name_note(&btype.get(), &bname.get(), r, p)));
                         note.map(|n| view! { <p class="help" data-testid="bind-name-note">{n}</p> })
