@@ -2,6 +2,7 @@
 //! token, call the typed client, map errors to something a page can show.
 
 pub mod auth_methods;
+pub mod binding_rules;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod error;

@@ -14,11 +14,13 @@ use components::shell::SignedInLayout;
 use pages::auth_methods::detail::AuthMethodDetailPage;
 use pages::auth_methods::edit::{AuthMethodEditPage, AuthMethodNewPage};
 use pages::auth_methods::list::AuthMethodsListPage;
+use pages::binding_rules::detail::BindingRuleDetailPage;
+use pages::binding_rules::edit::{BindingRuleEditPage, BindingRuleNewPage};
+use pages::binding_rules::list::BindingRulesListPage;
 use pages::bootstrapped::BootstrappedPage;
 use pages::not_found::NotFoundPage;
 use pages::overview::OverviewPage;
 use pages::permissions::TokenPermissionsPage;
-use pages::placeholder::Placeholder;
 use pages::policies::detail::PolicyDetailPage;
 use pages::policies::edit::{PolicyEditPage, PolicyNewPage};
 use pages::policies::list::PoliciesListPage;
@@ -109,7 +111,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("auth-methods/new") view=AuthMethodNewPage />
                     <Route path=path!("auth-methods/:name") view=AuthMethodDetailPage />
                     <Route path=path!("auth-methods/:name/edit") view=AuthMethodEditPage />
-                    <Route path=path!("binding-rules") view=|| view! { <Placeholder title="Binding rules" holds="Rules that map auth-method claims to roles, policies or management tokens." /> } />
+                    <Route path=path!("binding-rules") view=BindingRulesListPage />
+                    <Route path=path!("binding-rules/new") view=BindingRuleNewPage />
+                    <Route path=path!("binding-rules/:id") view=BindingRuleDetailPage />
+                    <Route path=path!("binding-rules/:id/edit") view=BindingRuleEditPage />
                 </ParentRoute>
             </Routes>
             <components::toast::ToastRegion />

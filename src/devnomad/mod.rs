@@ -14,7 +14,8 @@
 //! # let _ = (secret, base); Ok(()) }
 //! ```
 
-pub mod bexpr;
+/// The selector language, shared with the console's selector tester.
+pub use crate::nomad::bexpr;
 pub mod body;
 pub mod persist;
 pub mod state;

@@ -1,11 +1,11 @@
 //! One module per page.
 
 pub mod auth_methods;
+pub mod binding_rules;
 pub mod bootstrapped;
 pub mod not_found;
 pub mod overview;
 pub mod permissions;
-pub mod placeholder;
 pub mod policies;
 pub mod profile;
 pub mod roles;
