@@ -105,6 +105,9 @@ pub struct RuleDetail {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleForm {
     pub rule: Option<RuleRow>,
+    /// The rule's ModifyIndex (0 for a new one), for the edit page's check that nobody changed it meanwhile.
+    #[serde(default)]
+    pub modify_index: u64,
     /// By name.
     pub methods: Vec<MethodInfo>,
     pub roles: Vec<String>,
@@ -211,11 +214,11 @@ pub async fn get_binding_rule_form(id: String) -> Result<RuleForm, ApiError> {
     let (client, q) = (nomad(), query(&s));
     cached(format!("get_binding_rule_form:{id}"), async move {
         let refs = load_refs(&client, &q).await?;
-        let rule = if id.is_empty() {
-            None
+        let (rule, modify_index) = if id.is_empty() {
+            (None, 0)
         } else {
             let (r, _) = client.acl_binding_rules().get(&id, &q).await?;
-            Some(rows::row(&r, &refs))
+            (Some(rows::row(&r, &refs)), r.modify_index)
         };
         let a = client.acl_auth_methods();
         let full = futures::future::join_all(refs.methods.iter().map(|m| a.get(m, &q))).await;
@@ -232,7 +235,7 @@ pub async fn get_binding_rule_form(id: String) -> Result<RuleForm, ApiError> {
         let mut policies: Vec<String> = refs.policies.into_iter().collect();
         roles.sort();
         policies.sort();
-        Ok(RuleForm { rule, methods, roles, policies })
+        Ok(RuleForm { rule, modify_index, methods, roles, policies })
     })
     .await
 }

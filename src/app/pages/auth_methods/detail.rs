@@ -4,9 +4,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::type_label;
 use crate::api::auth_methods::{get_auth_method, href, DeleteAuthMethod, MethodDetail};
+use crate::api::live::Kind;
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::format::absolute;
+use crate::app::live::use_live;
 
 /// `/auth-methods/:name`: every setting (the client secret only as "set"), the binding
 /// rules that name it; Edit and Delete (`?delete=1` opens the confirmation).
@@ -17,9 +19,10 @@ pub fn AuthMethodDetailPage() -> impl IntoView {
     let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
     let saved = Memo::new(move |_| query.with(|q| q.get("saved").is_some()));
     let confirm = query.with_untracked(|q| q.get("delete").is_some());
-    let method = Resource::new(move || name.get(), get_auth_method);
+    let live = use_live(&[Kind::AuthMethods, Kind::BindingRules]);
+    let method = Resource::new(move || (name.get(), live.get()), |(name, _)| get_auth_method(name));
     view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the auth method…"</p> }>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the auth method…"</p> }>
             {move || method.get().map(|r| match r {
                 Err(e) => view! {
                     <Title text="Auth method" />
@@ -36,7 +39,7 @@ pub fn AuthMethodDetailPage() -> impl IntoView {
                     <DeletePanel m confirm />
                 }.into_any(),
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -5,9 +5,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::type_label;
 use crate::api::auth_methods::form::{self, field_of, Field, MethodInput, DEFAULT_NAME_FORMAT, DRAFT_KEYS};
 use crate::api::auth_methods::{get_auth_method_form, href, MethodForm, SaveAuthMethod};
+use crate::api::live::Kind;
 use crate::api::tokens::lifetime::TtlBounds;
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::toast::{use_toasts, ToastKind};
+use crate::app::live::EditGuard;
 
 /// The stored (or new) settings under the draft a refused no-JavaScript save brought
 /// back in the URL (the draft never holds the secret).
@@ -78,6 +80,7 @@ pub fn AuthMethodEditPage() -> impl IntoView {
                             <a href=href(&name)>{name.clone()}</a> " / " <span aria-current="page">"Edit"</span>
                         </nav>
                         <h1>"Edit auth method " <code>{name.clone()}</code></h1>
+                        <EditGuard kind=&[Kind::AuthMethods] id=name.clone() modify_index=m.modify_index what="auth method" />
                         <MethodEditor initial bounds secret_set=m.secret_set callback=console_callback />
                     }.into_any()
                 }

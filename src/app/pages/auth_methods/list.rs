@@ -3,14 +3,17 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth_methods::{href, list_auth_methods, MethodList};
+use crate::api::live::Kind;
 use crate::app::components::error_panel::ErrorPanel;
+use crate::app::live::use_live;
 
 /// Every auth method with the settings that decide what its tokens are.
 #[component]
 pub fn AuthMethodsListPage() -> impl IntoView {
     let query = use_query_map();
     let deleted = Memo::new(move |_| query.with(|q| q.get("deleted")));
-    let list = Resource::new(|| (), |_| list_auth_methods());
+    let live = use_live(&[Kind::AuthMethods, Kind::BindingRules]);
+    let list = Resource::new(move || live.get(), |_| list_auth_methods());
     view! {
         <Title text="Auth methods" />
         <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <span aria-current="page">"Auth methods"</span></nav>
@@ -23,12 +26,12 @@ pub fn AuthMethodsListPage() -> impl IntoView {
             "OIDC for people signing in with a browser, JWT for workloads. Binding rules decide what the token gets."
         </p>
         {move || deleted.get().map(|n| view! { <p class="notice" role="status" data-testid="method-deleted">{format!("The auth method {n} was deleted.")}</p> })}
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the auth methods…"</p> }>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the auth methods…"</p> }>
             {move || list.get().map(|r| match r {
                 Err(e) => view! { <ErrorPanel error=e what="the auth methods" /> }.into_any(),
                 Ok(l) => methods_table(l),
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

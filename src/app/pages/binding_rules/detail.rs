@@ -8,11 +8,13 @@ use crate::api::binding_rules::{
     get_binding_rule, href, test_binding_rule, DeleteBindingRule, RuleDetail, SelectorTest, Target,
 };
 use crate::api::error::ApiError;
+use crate::api::live::Kind;
 use crate::api::roles::shell_quote;
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::relative_time::RelativeTime;
 use crate::app::components::toast::{use_toasts, ToastKind};
+use crate::app::live::use_live;
 
 /// The `nomad acl binding-rule create` command that makes this rule, every value shell-quoted.
 pub fn cli_create(r: &crate::api::binding_rules::RuleRow) -> String {
@@ -44,7 +46,8 @@ pub fn BindingRuleDetailPage() -> impl IntoView {
     let saved = Memo::new(move |_| query.with(|q| q.get("saved").is_some()));
     let confirm = query.with_untracked(|q| q.get("delete").is_some());
     let claims = query.with_untracked(|q| q.get("claims").filter(|_| q.get("test").is_some()));
-    let rule = Resource::new(move || id.get(), get_binding_rule);
+    let live = use_live(&[Kind::BindingRules, Kind::AuthMethods, Kind::Roles, Kind::Policies]);
+    let rule = Resource::new(move || (id.get(), live.get()), |(id, _)| get_binding_rule(id));
     let tested = Resource::new(
         move || (id.get(), claims.clone()),
         |(id, claims)| async move {
@@ -56,7 +59,7 @@ pub fn BindingRuleDetailPage() -> impl IntoView {
     );
     let claims = query.with_untracked(|q| q.get("claims").unwrap_or_default());
     view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the rule…"</p> }>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the rule…"</p> }>
             {move || match (rule.get(), tested.get()) {
                 (Some(Err(e)), _) => Some(view! {
                     <Title text="Binding rule" />
@@ -78,7 +81,7 @@ pub fn BindingRuleDetailPage() -> impl IntoView {
                 }
                 _ => None,
             }}
-        </Suspense>
+        </Transition>
     }
 }
 

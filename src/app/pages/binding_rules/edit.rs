@@ -6,8 +6,10 @@ use super::tester::{Placement, SelectorTester};
 use crate::api::binding_rules::validate::{self, Field};
 use crate::api::binding_rules::{get_binding_rule_form, href, test_selector, RuleForm, SaveBindingRule, SelectorTest};
 use crate::api::error::ApiError;
+use crate::api::live::Kind;
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::toast::{use_toasts, ToastKind};
+use crate::app::live::EditGuard;
 
 /// The draft a refused no-JavaScript save, or a no-JavaScript selector test, brings
 /// back in the URL.
@@ -108,6 +110,7 @@ pub fn BindingRuleEditPage() -> impl IntoView {
                         <Title text=format!("Edit binding rule {label}") />
                         {crumbs(view! { <a href=link.clone()>{label.clone()}</a> " / " <span aria-current="page">"Edit"</span> }.into_any())}
                         <h1>"Edit binding rule " <q>{label.clone()}</q></h1>
+                        {f.rule.as_ref().map(|r| view! { <EditGuard kind=&[Kind::BindingRules] id=r.id.clone() modify_index=f.modify_index what="binding rule" /> })}
                         {editor(f, draft.clone(), t, action)}
                     }.into_any())
                 }

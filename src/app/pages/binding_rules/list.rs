@@ -4,8 +4,10 @@ use leptos_router::hooks::use_query_map;
 
 use super::{BindRef, MethodRef};
 use crate::api::binding_rules::{href, list_binding_rules, RuleList, RuleRow};
+use crate::api::live::Kind;
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::format::percent_encode;
+use crate::app::live::use_live;
 
 /// Every binding rule with what it binds; rules whose auth method or role/policy is
 /// gone are marked. `?method=` keeps one auth method's rules and `?dangling=1` the
@@ -16,7 +18,8 @@ pub fn BindingRulesListPage() -> impl IntoView {
     let method = Memo::new(move |_| query.with(|q| q.get("method").unwrap_or_default()));
     let dangling = Memo::new(move |_| query.with(|q| q.get("dangling").is_some_and(|v| v == "1")));
     let deleted = Memo::new(move |_| query.with(|q| q.get("deleted")));
-    let list = Resource::new(|| (), |_| list_binding_rules());
+    let live = use_live(&[Kind::BindingRules, Kind::AuthMethods, Kind::Roles, Kind::Policies]);
+    let list = Resource::new(move || live.get(), |_| list_binding_rules());
     view! {
         <Title text="Binding rules" />
         <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <span aria-current="page">"Binding rules"</span></nav>
@@ -29,12 +32,12 @@ pub fn BindingRulesListPage() -> impl IntoView {
             "the new token a role, a policy, or management rights. A login that matches no rule is refused."
         </p>
         {move || deleted.get().map(|n| view! { <p class="notice" role="status" data-testid="rule-deleted">{format!("The binding rule {n} was deleted.")}</p> })}
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the binding rules…"</p> }>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the binding rules…"</p> }>
             {move || list.get().map(|r| match r {
                 Err(e) => view! { <ErrorPanel error=e what="the binding rules" /> }.into_any(),
                 Ok(l) => view! { <Filters list=l.clone() method=method.get() dangling=dangling.get() /> <RuleTable list=l method=method.get() dangling=dangling.get() /> }.into_any(),
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
