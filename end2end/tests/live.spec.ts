@@ -195,3 +195,22 @@ test('one upstream watch per kind, shared by a token\'s pages, ended when the la
     await running.stop();
   }
 });
+
+test('the console stops promptly on SIGTERM while a page holds a live stream open', async ({ browser }) => {
+  const running = await startConsole(['demo']);
+  const context = await browser.newContext({ baseURL: running.url });
+  try {
+    const page = await context.newPage();
+    await signIn(page, running.secret!);
+    await page.goto('/roles');
+    await hydrated(page);
+    await live(page);
+    // Graceful shutdown waits for open responses; the stream must end, not hold it.
+    const stopped = running.stop().then(() => 'stopped');
+    const hung = new Promise((r) => setTimeout(() => r('still running after 10 s'), 10_000));
+    expect(await Promise.race([stopped, hung])).toBe('stopped');
+  } finally {
+    await context.close();
+    await running.stop();
+  }
+});

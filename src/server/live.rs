@@ -77,10 +77,18 @@ pub struct LiveHub {
     inner: Arc<HubInner>,
 }
 
-#[derive(Default)]
 struct HubInner {
     watches: Mutex<HashMap<(String, Kind), Weak<Watch>>>,
     config: LiveConfig,
+    /// Set at shutdown: streams end, so the server's graceful shutdown does not
+    /// wait for pages that would never close them.
+    closing: watch::Sender<bool>,
+}
+
+impl Default for HubInner {
+    fn default() -> Self {
+        Self { watches: Mutex::default(), config: LiveConfig::default(), closing: watch::channel(false).0 }
+    }
 }
 
 /// One upstream watch; the task stops when the last holder drops it.
@@ -113,7 +121,12 @@ impl Watch {
 
 impl LiveHub {
     pub fn new(config: LiveConfig) -> Self {
-        Self { inner: Arc::new(HubInner { watches: Mutex::default(), config }) }
+        Self { inner: Arc::new(HubInner { config, ..HubInner::default() }) }
+    }
+
+    /// Ends every open stream (at shutdown); new ones end at once.
+    pub fn close(&self) {
+        self.inner.closing.send_replace(true);
     }
 
     /// The running watch of `kind` for this token, or a new one.
@@ -269,7 +282,7 @@ pub async fn stream(State(state): State<AppState>, headers: HeaderMap, Query(q):
         .map(|&k| (k, state.live.watch(&state.nomad, &session.accessor_id, &session.secret, session.expires_at, k)))
         .collect();
     let (tx, rx) = mpsc::channel::<Event>(16);
-    tokio::spawn(forward(kinds, watches, tx));
+    tokio::spawn(forward(state.live.clone(), kinds, watches, tx));
     let events =
         futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|e| (Ok::<_, Infallible>(e), rx)) });
     let mut res = Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response();
@@ -300,15 +313,33 @@ fn event<T: serde::Serialize>(name: &str, data: &T) -> Event {
 
 /// Turns the watches' states into events until the browser goes away (the
 /// watches are released with this task) or the token stops working.
-async fn forward(kinds: Vec<Kind>, watches: Vec<(Kind, Arc<Watch>)>, tx: mpsc::Sender<Event>) {
+async fn forward(hub: LiveHub, kinds: Vec<Kind>, watches: Vec<(Kind, Arc<Watch>)>, tx: mpsc::Sender<Event>) {
     let _open = StreamGauge::open();
+    let mut closing = hub.inner.closing.subscribe();
+    if *closing.borrow_and_update() {
+        return;
+    }
+    // `ready` only once each watch knows its kind's index (or after a few seconds):
+    // the page then says "Live", and a change made from then on is an event.
+    let mut subscribed: Vec<(Kind, watch::Receiver<WatchState>)> =
+        watches.iter().map(|(k, w)| (*k, w.subscribe())).collect();
+    let known = async {
+        for (_, rx) in subscribed.iter_mut() {
+            let _ = rx.wait_for(|s| *s != WatchState::Starting).await;
+        }
+    };
+    tokio::select! {
+        _ = known => {}
+        _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+        _ = tx.closed() => return,
+    }
     if tx.send(Event::default().event("ready").data(Kind::join(&kinds))).await.is_err() {
         return;
     }
     let mut baseline: HashMap<Kind, u64> = HashMap::new();
     let mut receivers = Vec::new();
-    for (kind, w) in &watches {
-        let mut rx = w.subscribe();
+    for (kind, mut rx) in subscribed {
+        let kind = &kind;
         let now = rx.borrow_and_update().clone();
         if let Some(e) = apply(*kind, now, &mut baseline) {
             let last = e.1;
@@ -326,14 +357,20 @@ async fn forward(kinds: Vec<Kind>, watches: Vec<(Kind, Arc<Watch>)>, tx: mpsc::S
         );
     }
     let mut changes = futures::stream::select_all(receivers);
+    let mut idle = false;
+    let closed = async move {
+        let _ = closing.wait_for(|c| *c).await;
+    };
+    tokio::pin!(closed);
     loop {
         tokio::select! {
             _ = tx.closed() => return,
-            next = changes.next() => {
+            _ = &mut closed => return,
+            // Once every watch has stopped (unavailable kinds), only the two above can end it.
+            next = changes.next(), if !idle => {
                 let Some((kind, s)) = next else {
-                    // Every watch has stopped (unavailable kinds): nothing more will come.
-                    tx.closed().await;
-                    return;
+                    idle = true;
+                    continue;
                 };
                 if let Some((e, last)) = apply(kind, s, &mut baseline) {
                     if tx.send(e).await.is_err() || last {
@@ -372,6 +409,22 @@ mod tests {
             assert!(d >= full / 2 && d <= full, "failure {failures}: {d:?} outside {:?}..={full:?}", full / 2);
         }
         assert!(backoff(30, &c) <= c.backoff_max);
+    }
+
+    #[tokio::test]
+    async fn closing_the_hub_ends_open_streams() {
+        let hub = LiveHub::default();
+        let (tx, mut rx) = mpsc::channel(4);
+        let task = tokio::spawn(forward(hub.clone(), vec![Kind::Roles], Vec::new(), tx));
+        assert!(rx.recv().await.is_some(), "the ready event");
+        hub.close();
+        let end = tokio::time::timeout(Duration::from_secs(2), rx.recv()).await.expect("the stream ended");
+        assert!(end.is_none());
+        task.await.unwrap();
+        // A stream opened after the close ends at once.
+        let (tx, mut rx) = mpsc::channel(4);
+        forward(hub, vec![Kind::Roles], Vec::new(), tx).await;
+        assert!(rx.recv().await.is_none());
     }
 
     #[test]

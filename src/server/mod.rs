@@ -176,6 +176,19 @@ pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'stat
     }
 }
 
+/// `shutdown`, then the end of every live-update stream: an open page never
+/// closes its stream, and the graceful shutdown would wait for it forever.
+fn ending_live_streams(
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    state: &AppState,
+) -> impl std::future::Future<Output = ()> + Send + 'static {
+    let live = state.live.clone();
+    async move {
+        shutdown.await;
+        live.close();
+    }
+}
+
 fn warn_if_no_frontend() {
     if !assets::has_frontend() {
         tracing::warn!(
@@ -190,7 +203,7 @@ pub async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
     let state = AppState::with_ttl(args.nomad.to_config(), args.listen, args.session.keys()?, args.ttl.bounds())?;
     metrics::start();
     let listener = bind(args.listen).await?;
-    let shutdown = shutdown_signal();
+    let shutdown = ending_live_streams(shutdown_signal(), &state);
     let addr = listener.local_addr()?;
     tracing::info!(listen = %addr, nomad = %args.nomad.address, "console starting");
     println!("Nomad ACL Console: http://{addr} (Nomad at {})", args.nomad.address);
@@ -214,7 +227,7 @@ pub async fn run_demo(args: DemoArgs) -> anyhow::Result<()> {
         AppState::with_ttl(NomadArgs::local(nomad_addr.clone()), args.listen, args.session.keys()?, args.ttl.bounds())?;
     metrics::start();
     let listener = bind(args.listen).await?;
-    let shutdown = shutdown_signal();
+    let shutdown = ending_live_streams(shutdown_signal(), &state);
     let addr = listener.local_addr()?;
     println!("Nomad ACL Console (demo mode): http://{addr}");
     println!("Embedded Nomad API:            {nomad_addr}");
