@@ -404,7 +404,7 @@ pub async fn save_binding_rule(
 /// Deletes a rule; `label` names it in the list's notice.
 #[server]
 pub async fn delete_binding_rule(id: String, label: String) -> Result<(), ApiError> {
-    use super::context::{error_url, nomad, plain_form_post, session, write};
+    use super::context::{after_delete, nomad, plain_form_post, session, write};
     use crate::app::format::percent_encode;
     use leptos::server_fn::ServerFn;
     let (plain, client) = (plain_form_post(), nomad());
@@ -414,19 +414,8 @@ pub async fn delete_binding_rule(id: String, label: String) -> Result<(), ApiErr
         Ok::<_, ApiError>(())
     }
     .await;
-    match outcome {
-        Ok(()) => {
-            leptos_axum::redirect(&format!("/binding-rules?deleted={}", percent_encode(&label, false)));
-            Ok(())
-        }
-        Err(e) => {
-            if plain {
-                let base = format!("{}?delete=1", href(&id));
-                leptos_axum::redirect(&error_url(&base, DeleteBindingRule::PATH, &e, &[]));
-            }
-            Err(e)
-        }
-    }
+    let done = format!("/binding-rules?deleted={}", percent_encode(&label, false));
+    after_delete(outcome, plain, &done, &format!("{}?delete=1", href(&id)), DeleteBindingRule::PATH)
 }
 
 /// `/binding-rules/<id>` with the ID escaped for a path.

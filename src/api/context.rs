@@ -72,6 +72,31 @@ pub fn plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
+/// How a delete server function ends: on success at `done` (the list, which says
+/// what was deleted); on failure a plain form post goes back to the confirmation
+/// page `confirm` with the error (the server fn client gets the error itself).
+/// `plain` is read before the call's first `.await` (see [`plain_form_post`]).
+pub fn after_delete(
+    outcome: Result<(), ApiError>,
+    plain: bool,
+    done: &str,
+    confirm: &str,
+    path: &str,
+) -> Result<(), ApiError> {
+    match outcome {
+        Ok(()) => {
+            leptos_axum::redirect(done);
+            Ok(())
+        }
+        Err(e) => {
+            if plain {
+                leptos_axum::redirect(&error_url(confirm, path, &e, &[]));
+            }
+            Err(e)
+        }
+    }
+}
+
 /// `base` with the draft fields and the error the way Leptos reads it back into the
 /// page's `ServerAction` (`__path`, `__err`). The draft is left out when it is large.
 pub fn error_url(base: &str, path: &str, e: &ApiError, draft: &[(&str, &str)]) -> String {

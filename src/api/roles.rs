@@ -210,28 +210,19 @@ pub async fn save_role(
 /// Deletes a role. Tokens keep their link to it, which then grants nothing.
 #[server]
 pub async fn delete_role(id: String, name: String) -> Result<(), ApiError> {
-    use super::context::{error_url, nomad, plain_form_post, session, write};
+    use super::context::{after_delete, nomad, plain_form_post, session, write};
     use crate::app::format::percent_encode;
     use leptos::server_fn::ServerFn;
+    let (plain, client) = (plain_form_post(), nomad());
     let outcome = async {
         let s = session()?;
-        nomad().acl_roles().delete(&id, &write(&s)).await?;
+        client.acl_roles().delete(&id, &write(&s)).await?;
         Ok::<_, ApiError>(())
     }
     .await;
-    match outcome {
-        Ok(()) => {
-            leptos_axum::redirect(&format!("/roles?deleted={}", percent_encode(&name, false)));
-            Ok(())
-        }
-        Err(e) => {
-            if plain_form_post() {
-                let base = format!("/roles/{}?delete=1", percent_encode(&id, false));
-                leptos_axum::redirect(&error_url(&base, DeleteRole::PATH, &e, &[]));
-            }
-            Err(e)
-        }
-    }
+    let done = format!("/roles?deleted={}", percent_encode(&name, false));
+    let confirm = format!("/roles/{}?delete=1", percent_encode(&id, false));
+    after_delete(outcome, plain, &done, &confirm, DeleteRole::PATH)
 }
 
 /// `/roles/<id>` with the ID escaped for a path.

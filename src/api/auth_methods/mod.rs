@@ -205,7 +205,7 @@ pub async fn save_auth_method(input: MethodInput) -> Result<(), ApiError> {
 /// Deletes a method. Nomad keeps its binding rules, which then match nothing.
 #[server]
 pub async fn delete_auth_method(name: String) -> Result<(), ApiError> {
-    use super::context::{error_url, nomad, plain_form_post, session, write};
+    use super::context::{after_delete, nomad, plain_form_post, session, write};
     use crate::app::format::percent_encode;
     use leptos::server_fn::ServerFn;
     let (plain, client, s) = (plain_form_post(), nomad(), session());
@@ -215,19 +215,8 @@ pub async fn delete_auth_method(name: String) -> Result<(), ApiError> {
         Ok::<_, ApiError>(())
     }
     .await;
-    match outcome {
-        Ok(()) => {
-            leptos_axum::redirect(&format!("/auth-methods?deleted={}", percent_encode(&name, false)));
-            Ok(())
-        }
-        Err(e) => {
-            if plain {
-                let base = format!("{}?delete=1", href(&name));
-                leptos_axum::redirect(&error_url(&base, DeleteAuthMethod::PATH, &e, &[]));
-            }
-            Err(e)
-        }
-    }
+    let done = format!("/auth-methods?deleted={}", percent_encode(&name, false));
+    after_delete(outcome, plain, &done, &format!("{}?delete=1", href(&name)), DeleteAuthMethod::PATH)
 }
 
 #[cfg(feature = "ssr")]
