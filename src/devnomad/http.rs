@@ -322,6 +322,9 @@ pub(crate) async fn blocking<T>(
             Ok((_, idx)) if *idx > 0 && *idx <= q.min_index => {}
             _ => return res,
         }
+        if inner.closing.load(Ordering::SeqCst) {
+            return res;
+        }
         inner.blocked.fetch_add(1, Ordering::SeqCst);
         let guard = BlockedGuard(inner);
         let waited = tokio::time::timeout_at(deadline, rx.changed()).await;

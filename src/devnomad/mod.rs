@@ -30,7 +30,7 @@ mod seed;
 mod tokens;
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -74,6 +74,9 @@ pub(crate) struct Inner {
     state: Mutex<State>,
     tx: tokio::sync::watch::Sender<u64>,
     pub(crate) blocked: AtomicUsize,
+    /// Set at shutdown: blocking queries answer at once, so the graceful
+    /// shutdown does not wait out their `wait` (up to ten minutes).
+    pub(crate) closing: AtomicBool,
     last_gc: Mutex<Instant>,
 }
 
@@ -179,6 +182,7 @@ impl DevNomad {
             state: Mutex::new(state),
             tx,
             blocked: AtomicUsize::new(0),
+            closing: AtomicBool::new(false),
             last_gc: Mutex::new(Instant::now()),
         };
         // Collect anything that expired while we were down.
@@ -209,6 +213,13 @@ impl DevNomad {
                 }
             }
         });
+        let inner = self.inner.clone();
+        let shutdown = async move {
+            shutdown.await;
+            inner.closing.store(true, Ordering::SeqCst);
+            // Wakes every blocked query, which then sees `closing`.
+            inner.tx.send_modify(|_| {});
+        };
         let res = axum::serve(listener, self.router()).with_graceful_shutdown(shutdown).await;
         gc_task.abort();
         res

@@ -940,6 +940,33 @@ async fn spawn_local_serves_http() {
     assert_eq!(resp.text().await.unwrap(), "\"127.0.0.1:4647\"");
 }
 
+#[tokio::test]
+async fn shutdown_answers_blocked_queries_instead_of_waiting_them_out() {
+    let dn = DevNomad::new(DevNomadConfig::default()).unwrap();
+    let m = dn.seed_demo().unwrap();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(dn.clone().serve(listener, async move {
+        let _ = stopped.await;
+    }));
+    let index = dn.current_index();
+    let url = format!("{base}/v1/acl/policies?index={index}&wait=5m");
+    let client = reqwest::Client::new();
+    let query = tokio::spawn(client.get(url).header("X-Nomad-Token", m.expose()).send());
+    while dn.blocked_queries() == 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    stop.send(()).unwrap();
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(5), server).await;
+    assert!(ended.is_ok(), "the server still waited for its blocked query");
+    let answer = query.await.unwrap().unwrap();
+    assert_eq!(answer.status(), 200);
+    // Nothing changed: the answer is the current list, as a timed-out query's would be.
+    let answered: u64 = answer.headers()["X-Nomad-Index"].to_str().unwrap().parse().unwrap();
+    assert!(answered <= index);
+}
+
 /// Rough timing at benchmark scale: `cargo test --release --lib devnomad::tests::scale_timing -- --ignored --nocapture`.
 #[tokio::test]
 #[ignore]
