@@ -565,3 +565,44 @@ async fn blocking_query_longer_than_the_request_timeout_succeeds() {
         assert!(start.elapsed() >= Duration::from_millis(1400), "returned early: {:?}", start.elapsed());
     }
 }
+
+#[tokio::test]
+async fn token_list_all_reuses_an_unchanged_list_and_follows_changes_made_elsewhere() {
+    use std::sync::Arc;
+    let b = Backend::start().await;
+    let tokens = b.client.acl_tokens();
+    let (first, _) = tokens.list_all(&b.q()).await.unwrap();
+    let (again, _) = tokens.list_all(&b.q()).await.unwrap();
+    assert!(Arc::ptr_eq(&first, &again), "an unchanged list is reused, not fetched and parsed again");
+
+    // A token made behind the client's back (another console, the CLI) shows at once.
+    let body = format!(r#"{{"Name":"{}","Type":"management"}}"#, unique("elsewhere"));
+    let made = b.raw_m("PUT", "/v1/acl/token", Some(&body)).await.json();
+    let accessor = made["AccessorID"].as_str().unwrap().to_string();
+    let (after_create, meta) = tokens.list_all(&b.q()).await.unwrap();
+    assert!(!Arc::ptr_eq(&first, &after_create));
+    assert!(after_create.iter().any(|t| t.accessor_id == accessor));
+    assert_eq!(after_create.len(), first.len() + 1);
+    assert!(meta.next_token.is_none());
+
+    b.raw_m("DELETE", &format!("/v1/acl/token/{accessor}"), None).await.expect_status(200);
+    let (after_delete, _) = tokens.list_all(&b.q()).await.unwrap();
+    assert!(!after_delete.iter().any(|t| t.accessor_id == accessor));
+
+    // Each token has its own list, and a token that may not list tokens is refused every time.
+    let policy = b.policy("lister", r#"namespace "default" { policy = "read" }"#).await;
+    let client = b.client_token(&[&policy.name]).await;
+    let q = QueryOptions::new().with_token(client.secret_id.clone());
+    for _ in 0..2 {
+        let err = tokens.list_all(&q).await.unwrap_err();
+        assert!(err.is_permission_denied(), "{err:?}");
+    }
+
+    // Asked many times at once by a token with nothing kept: fetched once, the others check it.
+    let body = format!(r#"{{"Name":"{}","Type":"management"}}"#, unique("second-admin"));
+    let second = b.raw_m("PUT", "/v1/acl/token", Some(&body)).await.json();
+    let q = QueryOptions::new().with_token(SecretId::from(second["SecretID"].as_str().unwrap().to_string()));
+    let answers = futures::future::join_all((0..8).map(|_| tokens.list_all(&q))).await;
+    let lists: Vec<_> = answers.into_iter().map(|r| r.unwrap().0).collect();
+    assert!(lists.windows(2).all(|w| Arc::ptr_eq(&w[0], &w[1])), "one fetch for concurrent requests");
+}

@@ -62,22 +62,21 @@ async fn load_overview(s: crate::server::session::Session) -> Result<Overview, A
         client.acl_binding_rules(),
     );
     let (tokens, roles, policies, methods, rules) =
-        futures::join!(t.list(&q), r.list(&q), p.list(&q), m.list(&q), b.list(&q));
-    fn count<T>(
-        r: &Result<(Vec<T>, crate::nomad::client::QueryMeta), crate::nomad::error::NomadError>,
-    ) -> Result<Count, ApiError> {
+        futures::join!(t.list_all(&q), r.list(&q), p.list(&q), m.list(&q), b.list(&q));
+    /// A list's length, or that this token may not list it.
+    fn count(r: Result<usize, &crate::nomad::error::NomadError>) -> Result<Count, ApiError> {
         match r {
-            Ok((v, _)) => Ok(Count::Known(v.len())),
+            Ok(n) => Ok(Count::Known(n)),
             Err(e) if e.is_permission_denied() => Ok(Count::NotAllowed),
             Err(e) => Err(ApiError::Nomad(e.clone())),
         }
     }
     let overview = Overview {
-        tokens: count(&tokens)?,
-        roles: count(&roles)?,
-        policies: count(&policies)?,
-        auth_methods: count(&methods)?,
-        binding_rules: count(&rules)?,
+        tokens: count(tokens.as_ref().map(|(v, _)| v.len()))?,
+        roles: count(roles.as_ref().map(|(v, _)| v.len()))?,
+        policies: count(policies.as_ref().map(|(v, _)| v.len()))?,
+        auth_methods: count(methods.as_ref().map(|(v, _)| v.len()))?,
+        binding_rules: count(rules.as_ref().map(|(v, _)| v.len()))?,
         health: match (&tokens, &roles, &policies) {
             (Ok((t, _)), Ok((r, _)), Ok((p, _))) => Some(health::compute(t, r, p, time::OffsetDateTime::now_utc())),
             _ => None,

@@ -62,12 +62,12 @@ pub async fn list_policies() -> Result<PolicyList, ApiError> {
     let client = nomad();
     let q = query(&s);
     let (p, t, r) = (client.acl_policies(), client.acl_tokens(), client.acl_roles());
-    let (policies, tokens, roles) = futures::join!(p.list(&q), t.list(&q), r.list(&q));
+    let (policies, tokens, roles) = futures::join!(p.list(&q), t.list_all(&q), r.list(&q));
     let (policies, _) = policies?;
     let tokens = visible(tokens)?;
     let roles = visible(roles)?;
     let now = time::OffsetDateTime::now_utc();
-    let rows = usage::rows(&policies, tokens.as_deref(), roles.as_deref(), now);
+    let rows = usage::rows(&policies, tokens.as_deref().map(Vec::as_slice), roles.as_deref(), now);
     let missing = match (&tokens, &roles) {
         (Some(t), Some(r)) => Some(super::overview::health::compute(t, r, &policies, now).missing_policies),
         _ => None,
@@ -82,7 +82,7 @@ pub async fn get_policy(name: String) -> Result<PolicyDetail, ApiError> {
     let client = nomad();
     let q = query(&s);
     let (p, t, r) = (client.acl_policies(), client.acl_tokens(), client.acl_roles());
-    let (policy, tokens, roles) = futures::join!(p.get(&name, &q), t.list(&q), r.list(&q));
+    let (policy, tokens, roles) = futures::join!(p.get(&name, &q), t.list_all(&q), r.list(&q));
     let (policy, _) = policy?;
     let tokens = visible(tokens)?;
     let roles = visible(roles)?;
@@ -184,9 +184,9 @@ pub async fn delete_policy(name: String) -> Result<(), ApiError> {
 
 /// A list the token may not be allowed to see: `None` on 403.
 #[cfg(feature = "ssr")]
-pub(crate) fn visible<T>(
-    r: Result<(Vec<T>, crate::nomad::client::QueryMeta), crate::nomad::error::NomadError>,
-) -> Result<Option<Vec<T>>, ApiError> {
+pub(crate) fn visible<V>(
+    r: Result<(V, crate::nomad::client::QueryMeta), crate::nomad::error::NomadError>,
+) -> Result<Option<V>, ApiError> {
     match r {
         Ok((v, _)) => Ok(Some(v)),
         Err(e) if e.is_permission_denied() => Ok(None),

@@ -63,7 +63,7 @@ pub async fn who_can(question: Question) -> Result<Option<WhoCanReport>, ApiErro
         let q = query(&s);
         let (t, r) = (client.acl_tokens(), client.acl_roles());
         let (tokens, roles, rules) =
-            futures::join!(t.list(&q), r.list(&q), super::permissions::server::policy_rules(&client, None, &q));
+            futures::join!(t.list_all(&q), r.list(&q), super::permissions::server::policy_rules(&client, None, &q));
         let (tokens, _) = tokens?;
         let (roles, _) = roles?;
         let rules = rules?;

@@ -20,6 +20,7 @@
 
 mod acl;
 mod tls;
+mod token_list_cache;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -271,6 +272,7 @@ struct Inner {
     address: String,
     region: Option<String>,
     request_timeout: Duration,
+    token_lists: token_list_cache::TokenListCache,
 }
 
 impl std::fmt::Debug for NomadClient {
@@ -335,7 +337,14 @@ impl NomadClient {
 
         let region = config.region.clone().filter(|r| !r.is_empty());
         Ok(NomadClient {
-            inner: Arc::new(Inner { http, base, address, region, request_timeout: config.request_timeout }),
+            inner: Arc::new(Inner {
+                http,
+                base,
+                address,
+                region,
+                request_timeout: config.request_timeout,
+                token_lists: Default::default(),
+            }),
         })
     }
 

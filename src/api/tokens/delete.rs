@@ -43,7 +43,7 @@ pub async fn get_delete_plan(
     let s = session()?;
     let key = format!("get_delete_plan:{expired}:{}", accessors.join(","));
     cached(key, async move {
-        let (tokens, _) = nomad().acl_tokens().list(&query(&s)).await?;
+        let (tokens, _) = nomad().acl_tokens().list_all(&query(&s)).await?;
         let now = time::OffsetDateTime::now_utc();
         Ok(plan(&tokens, &accessors, expired, &s.accessor_id, now))
     })

@@ -99,13 +99,14 @@ pub async fn get_token_page(params: TokenListParams) -> Result<TokenPage, ApiErr
         let client = nomad();
         let q = query(&s);
         let (t, r, p) = (client.acl_tokens(), client.acl_roles(), client.acl_policies());
-        let (tokens, roles, policies) = futures::join!(t.list(&q), r.list(&q), p.list(&q));
+        let (tokens, roles, policies) = futures::join!(t.list_all(&q), r.list(&q), p.list(&q));
         // Listing tokens needs a management token: say so plainly.
-        let (tokens, _) = tokens?;
-        let (roles, _) = roles?;
-        let (policies, _) = policies?;
-        let now = time::OffsetDateTime::now_utc();
-        Ok(list::page(&tokens, &roles, &policies, &params, &s.accessor_id, now))
+        let (tokens, tm) = tokens?;
+        let (roles, rm) = roles?;
+        let (policies, pm) = policies?;
+        let key = (s.accessor_id.clone(), tm.last_index, rm.last_index, pm.last_index);
+        let rows = list::rows_for(key, || list::Rows::new(&tokens, &roles, &policies, &s.accessor_id));
+        Ok(list::page_of(&rows, &params, time::OffsetDateTime::now_utc()))
     })
     .await
 }
@@ -130,28 +131,79 @@ pub mod list {
         self_accessor: &str,
         now: OffsetDateTime,
     ) -> TokenPage {
-        let rows = rows(tokens, roles, policies, self_accessor);
+        page_of(&Rows::new(tokens, roles, policies, self_accessor), params, now)
+    }
+
+    /// Every token's row and the filter choices: what a page is cut from. Kept
+    /// between requests while the lists it came from are unchanged (`rows_for`).
+    pub struct Rows {
+        pub rows: Vec<TokenRow>,
+        pub role_names: Vec<String>,
+        pub policy_names: Vec<String>,
+    }
+
+    impl Rows {
+        pub fn new(
+            tokens: &[AclTokenListStub],
+            roles: &[AclRoleListStub],
+            policies: &[AclPolicyListStub],
+            self_accessor: &str,
+        ) -> Self {
+            let mut role_names: Vec<String> = roles.iter().map(|r| r.name.clone()).collect();
+            role_names.sort();
+            let mut policy_names: Vec<String> = policies.iter().map(|p| p.name.clone()).collect();
+            policy_names.sort();
+            Rows { rows: rows(tokens, roles, policies, self_accessor), role_names, policy_names }
+        }
+    }
+
+    /// Whose rows, at which indexes of the token, role and policy tables.
+    pub type RowsKey = (String, u64, u64, u64);
+
+    /// The rows for `key`, built by `build` unless the last build for it is kept.
+    /// Nomad bumps a table's index on every change to it, so equal indexes mean
+    /// equal lists; one entry per signed-in token, a few tokens at most.
+    pub fn rows_for(key: RowsKey, build: impl FnOnce() -> Rows) -> std::sync::Arc<Rows> {
+        use std::sync::{Arc, Mutex, OnceLock};
+        static KEPT: OnceLock<Mutex<Vec<(RowsKey, Arc<Rows>)>>> = OnceLock::new();
+        const KEEP: usize = 8;
+        let kept = KEPT.get_or_init(Mutex::default);
+        let found = {
+            let list = kept.lock().unwrap_or_else(|e| e.into_inner());
+            list.iter().find(|(k, _)| *k == key).map(|(_, r)| r.clone())
+        };
+        if let Some(rows) = found {
+            return rows;
+        }
+        let rows = Arc::new(build());
+        let mut list = kept.lock().unwrap_or_else(|e| e.into_inner());
+        list.retain(|(k, _)| k.0 != key.0);
+        if list.len() >= KEEP {
+            list.remove(0);
+        }
+        list.push((key, rows.clone()));
+        rows
+    }
+
+    /// One page of `all`'s rows for `params`: only that page's rows are copied.
+    pub fn page_of(all: &Rows, params: &TokenListParams, now: OffsetDateTime) -> TokenPage {
         let now_unix = now.unix_timestamp();
-        let mut matching: Vec<TokenRow> = rows.into_iter().filter(|r| matches(r, params, now_unix)).collect();
+        let mut matching: Vec<&TokenRow> = all.rows.iter().filter(|r| matches(r, params, now_unix)).collect();
         sort(&mut matching, &params.sort, &params.dir);
         let per_page = per_page(params.per_page);
         let total = matching.len();
         let (page, pages) = bounds(params.page, per_page, total);
-        let rows: Vec<TokenRow> = matching.into_iter().skip((page - 1) * per_page).take(per_page).collect();
-        let mut role_names: Vec<String> = roles.iter().map(|r| r.name.clone()).collect();
-        role_names.sort();
-        let mut policy_names: Vec<String> = policies.iter().map(|p| p.name.clone()).collect();
-        policy_names.sort();
+        let rows: Vec<TokenRow> = matching.into_iter().skip((page - 1) * per_page).take(per_page).cloned().collect();
         TokenPage {
             rows,
             total,
-            all: tokens.len(),
+            all: all.rows.len(),
             page,
             pages,
             per_page,
             server_now: now_unix,
-            role_names,
-            policy_names,
+            role_names: all.role_names.clone(),
+            policy_names: all.policy_names.clone(),
         }
     }
 
@@ -250,14 +302,25 @@ pub mod list {
 
     /// Sorts by the named column; ties (and no sort) fall back to newest first
     /// (creation time, then creation index), then accessor.
-    pub fn sort(rows: &mut [TokenRow], by: &str, dir: &str) {
+    pub fn sort(rows: &mut [&TokenRow], by: &str, dir: &str) {
         let desc = dir == "desc";
         let newest_first =
             |a: &TokenRow, b: &TokenRow| b.create_time.cmp(&a.create_time).then(b.create_index.cmp(&a.create_index));
         let tie = |a: &TokenRow, b: &TokenRow| newest_first(a, b).then(a.accessor_id.cmp(&b.accessor_id));
+        if by == "name" {
+            // Lowercased once per row, not once per comparison.
+            let mut keyed: Vec<(String, &TokenRow)> = rows.iter().map(|r| (r.name.to_lowercase(), *r)).collect();
+            keyed.sort_by(|(x, a), (y, b)| {
+                let primary = if desc { y.cmp(x) } else { x.cmp(y) };
+                primary.then_with(|| tie(a, b))
+            });
+            for (slot, (_, r)) in rows.iter_mut().zip(keyed) {
+                *slot = r;
+            }
+            return;
+        }
         rows.sort_by(|a, b| {
             let primary = match by {
-                "name" => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
                 "type" => a.token_type.cmp(&b.token_type),
                 "created" => newest_first(b, a),
                 // Never-expiring tokens sort after every expiring one (ascending).
@@ -411,12 +474,34 @@ pub mod list {
         }
 
         #[test]
+        fn kept_rows_are_reused_for_the_same_indexes_and_rebuilt_for_others() {
+            let (t, r, p) = fixture();
+            let builds = std::cell::Cell::new(0);
+            let build = || {
+                builds.set(builds.get() + 1);
+                Rows::new(&t, &r, &p, "")
+            };
+            let me = format!("kept-rows-test-{}", std::process::id());
+            let first = rows_for((me.clone(), 1, 2, 3), build);
+            let again = rows_for((me.clone(), 1, 2, 3), build);
+            assert!(std::sync::Arc::ptr_eq(&first, &again));
+            assert_eq!(builds.get(), 1);
+            // Any table changed (here: the roles): built again.
+            rows_for((me.clone(), 1, 5, 3), build);
+            assert_eq!(builds.get(), 2);
+            // Another token's rows are its own.
+            rows_for((format!("{me}-other"), 1, 5, 3), build);
+            assert_eq!(builds.get(), 3);
+        }
+
+        #[test]
         fn same_second_tokens_order_by_creation_index() {
             let mut a = token("first", "client", &[], &[], NOW, None);
             a.create_index = 10;
             let mut b = token("second", "client", &[], &[], NOW, None);
             b.create_index = 11;
-            let mut rows = rows(&[a, b], &[], &[], "");
+            let all = rows(&[a, b], &[], &[], "");
+            let mut rows: Vec<&TokenRow> = all.iter().collect();
             sort(&mut rows, "", "");
             assert_eq!(rows[0].name, "second");
             sort(&mut rows, "created", "asc");

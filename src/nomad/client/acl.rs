@@ -101,6 +101,72 @@ impl<'a> AclTokens<'a> {
         Ok((list.unwrap_or_default(), meta))
     }
 
+    /// The whole token list (`GET /v1/acl/tokens` as `q` asks, but without paging,
+    /// prefix or filter), reusing the list last fetched with this token when
+    /// Nomad says it is still current (see `token_list_cache`). Pages that need
+    /// every token call this; a blocking `q` (`index`) always goes to Nomad.
+    pub async fn list_all(
+        &self,
+        q: &QueryOptions,
+    ) -> Result<(std::sync::Arc<Vec<AclTokenListStub>>, QueryMeta), NomadError> {
+        use super::token_list_cache::{key, Kept};
+        use std::sync::Arc;
+        use std::time::Instant;
+
+        let mut q = q.clone();
+        (q.prefix, q.filter, q.per_page, q.next_token) = (None, None, None, None);
+        if q.index > 0 {
+            let (list, meta) = self.list(&q).await?;
+            return Ok((Arc::new(list), meta));
+        }
+        let cache = &self.client.inner.token_lists;
+        let region = q.region.as_deref().or(self.client.region());
+        let key = key(q.auth_token.as_ref().map(|s| s.expose()), region);
+        let asked_at = Instant::now();
+        let refused = |e: NomadError| {
+            if e.is_permission_denied() {
+                cache.forget(&key);
+            }
+            e
+        };
+        let probe = || async { Ok::<_, NomadError>(self.list(&q.clone().with_per_page(1)).await.map_err(refused)?.1) };
+        let hit = |kept: Kept, probe: Option<QueryMeta>| {
+            let meta = probe.unwrap_or(QueryMeta { last_index: kept.index, ..QueryMeta::default() });
+            Ok((kept.list, QueryMeta { next_token: None, request_time: asked_at.elapsed(), ..meta }))
+        };
+        let mut probed = None;
+        if let Some(kept) = cache.get(&key) {
+            if kept.fetched_at >= asked_at {
+                return hit(kept, None);
+            }
+            let now = probe().await?;
+            if kept.index == now.last_index {
+                return hit(kept, Some(now));
+            }
+            probed = Some(now);
+        }
+        let lock = cache.refresh_lock(&key);
+        let _fetching = lock.lock().await;
+        // Another request may have fetched it while this one waited.
+        if let Some(kept) = cache.get(&key) {
+            if kept.fetched_at >= asked_at {
+                return hit(kept, None);
+            }
+            let now = match probed.take() {
+                Some(p) => p,
+                None => probe().await?,
+            };
+            if kept.index == now.last_index {
+                return hit(kept, Some(now));
+            }
+        }
+        let fetched_at = Instant::now();
+        let (list, meta) = self.list(&q).await.map_err(refused)?;
+        let list = Arc::new(list);
+        cache.put(&key, Kept { index: meta.last_index, list: list.clone(), fetched_at });
+        Ok((list, meta))
+    }
+
     /// `GET /v1/acl/token/:accessor_id`: the full token, SecretID included.
     pub async fn get(&self, accessor_id: &str, q: &QueryOptions) -> Result<(AclToken, QueryMeta), NomadError> {
         self.client.query(&["acl", "token", accessor_id], q).await
