@@ -165,7 +165,8 @@ pub mod list {
     /// equal lists; one entry per signed-in token, a few tokens at most.
     pub fn rows_for(key: RowsKey, build: impl FnOnce() -> Rows) -> std::sync::Arc<Rows> {
         use std::sync::{Arc, Mutex, OnceLock};
-        static KEPT: OnceLock<Mutex<Vec<(RowsKey, Arc<Rows>)>>> = OnceLock::new();
+        type Kept = Mutex<Vec<(RowsKey, Arc<Rows>)>>;
+        static KEPT: OnceLock<Kept> = OnceLock::new();
         const KEEP: usize = 8;
         let kept = KEPT.get_or_init(Mutex::default);
         let found = {
