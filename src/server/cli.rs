@@ -54,6 +54,11 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub nomad: NomadArgs,
 
+    /// Pages and server-function calls worked on at once; more wait their turn
+    /// (default: four per core, at least eight).
+    #[arg(long, env = "NOMAD_ACL_CONSOLE_MAX_RENDERS", value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_renders: Option<u16>,
+
     #[command(flatten)]
     pub ttl: TokenTtlArgs,
 
@@ -158,6 +163,10 @@ pub struct DemoArgs {
     /// Extra generated roles on top of the sample data.
     #[arg(long, default_value_t = 0)]
     pub extra_roles: usize,
+    /// Pages and server-function calls worked on at once; more wait their turn
+    /// (default: four per core, at least eight).
+    #[arg(long, env = "NOMAD_ACL_CONSOLE_MAX_RENDERS", value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_renders: Option<u16>,
 
     #[command(flatten)]
     pub ttl: TokenTtlArgs,
@@ -249,6 +258,8 @@ mod tests {
             vec!["nomad-acl-console", "--no-such-flag"],
             vec!["nomad-acl-console", "serve", "--address", "ftp://x"],
             vec!["nomad-acl-console", "dev-nomad", "--token-min-ttl", "soon"],
+            vec!["nomad-acl-console", "serve", "--max-renders", "0"],
+            vec!["nomad-acl-console", "demo", "--max-renders", "many"],
         ] {
             let err = Cli::try_parse_from(&args).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{args:?}");
@@ -270,6 +281,16 @@ mod tests {
         .unwrap();
         let Some(Command::Demo(demo)) = cli.command else { panic!("not demo") };
         assert_eq!((demo.extra_tokens, demo.extra_policies, demo.extra_roles), (10_000, 500, 100));
+    }
+
+    #[test]
+    fn max_renders_is_optional_on_serve_and_demo() {
+        let cli = Cli::try_parse_from(["nomad-acl-console", "serve", "--max-renders", "4"]).unwrap();
+        let Some(Command::Serve(serve)) = cli.command else { panic!("not serve") };
+        assert_eq!(serve.max_renders, Some(4));
+        let cli = Cli::try_parse_from(["nomad-acl-console", "demo"]).unwrap();
+        let Some(Command::Demo(demo)) = cli.command else { panic!("not demo") };
+        assert_eq!(demo.max_renders, None);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod csrf;
 pub mod headers;
 pub mod health;
+pub mod limit;
 pub mod live;
 pub mod logging;
 pub mod metrics;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub ttl: crate::api::tokens::lifetime::TtlBounds,
     /// Upstream watches of the live-update streams, shared by all pages.
     pub live: live::LiveHub,
+    /// How many pages and server-function calls are worked on at once.
+    pub renders: limit::RenderLimit,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -65,7 +68,22 @@ impl AppState {
             .site_addr(listen)
             .env(leptos::config::Env::PROD)
             .build();
-        Ok(Self { leptos_options, nomad, sessions, ttl, live: live::LiveHub::default() })
+        Ok(Self {
+            leptos_options,
+            nomad,
+            sessions,
+            ttl,
+            live: live::LiveHub::default(),
+            renders: limit::RenderLimit::default(),
+        })
+    }
+
+    /// At most `max` pages and server-function calls worked on at once (`--max-renders`).
+    pub fn with_render_limit(mut self, max: Option<usize>) -> Self {
+        if let Some(max) = max {
+            self.renders = limit::RenderLimit::new(max);
+        }
+        self
     }
 
     /// Context every page render and server function gets.
@@ -102,6 +120,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::one_time_token_layer))
         .layer(axum::middleware::from_fn(csrf::layer))
         .layer(axum::middleware::from_fn(with_request_cache))
+        .layer(axum::middleware::from_fn_with_state(state.renders.clone(), limit::layer))
         .layer(axum::middleware::from_fn(headers::layer))
         .layer(CompressionLayer::new())
         .layer(logging::request_log_layer())
@@ -200,7 +219,8 @@ fn warn_if_no_frontend() {
 
 pub async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
     warn_if_no_frontend();
-    let state = AppState::with_ttl(args.nomad.to_config(), args.listen, args.session.keys()?, args.ttl.bounds())?;
+    let state = AppState::with_ttl(args.nomad.to_config(), args.listen, args.session.keys()?, args.ttl.bounds())?
+        .with_render_limit(args.max_renders.map(usize::from));
     metrics::start();
     let listener = bind(args.listen).await?;
     let shutdown = ending_live_streams(shutdown_signal(), &state);
@@ -224,7 +244,8 @@ pub async fn run_demo(args: DemoArgs) -> anyhow::Result<()> {
     }
     let nomad_addr = nomad.spawn_local().await.context("cannot start the embedded Nomad")?;
     let state =
-        AppState::with_ttl(NomadArgs::local(nomad_addr.clone()), args.listen, args.session.keys()?, args.ttl.bounds())?;
+        AppState::with_ttl(NomadArgs::local(nomad_addr.clone()), args.listen, args.session.keys()?, args.ttl.bounds())?
+            .with_render_limit(args.max_renders.map(usize::from));
     metrics::start();
     let listener = bind(args.listen).await?;
     let shutdown = ending_live_streams(shutdown_signal(), &state);

@@ -1,0 +1,143 @@
+//! A bound on how many pages and server-function calls are worked on at once.
+//!
+//! Each render holds its Nomad answers and the page being built; without a
+//! bound, 64 simultaneous loads of a 10,000-token page took 144 MB. Requests
+//! past the bound wait their turn (first come, first served) instead of being
+//! refused. The permit is held until the response body has been sent, because
+//! a streamed page does most of its work after the response head.
+//! Live-update streams, health checks, metrics and site files are not counted:
+//! they are cheap, and a stream lasts as long as its page.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use futures::StreamExt as _;
+use tokio::sync::Semaphore;
+
+/// The shared bound. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct RenderLimit {
+    permits: Arc<Semaphore>,
+    max: usize,
+}
+
+impl RenderLimit {
+    pub fn new(max: usize) -> Self {
+        let max = max.max(1);
+        Self { permits: Arc::new(Semaphore::new(max)), max }
+    }
+
+    /// Four per core, at least eight: renders mostly wait on Nomad, so a few per
+    /// core keep the cores busy, and more only add memory.
+    pub fn default_max() -> usize {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        (cores * 4).max(8)
+    }
+
+    pub fn max(&self) -> usize {
+        self.max
+    }
+
+    /// Renders running now.
+    pub fn in_use(&self) -> usize {
+        self.max - self.permits.available_permits()
+    }
+}
+
+impl Default for RenderLimit {
+    fn default() -> Self {
+        Self::new(Self::default_max())
+    }
+}
+
+/// Requests that do not count against the bound.
+fn exempt(path: &str) -> bool {
+    matches!(path, "/live" | "/healthz" | "/readyz" | "/metrics" | "/favicon.svg" | "/favicon.ico")
+        || path.starts_with("/pkg/")
+}
+
+/// Middleware: waits for a permit, then keeps it until the body is sent or dropped.
+pub async fn layer(State(limit): State<RenderLimit>, req: Request, next: Next) -> Response {
+    if exempt(req.uri().path()) {
+        return next.run(req).await;
+    }
+    let Ok(permit) = limit.permits.clone().acquire_owned().await else {
+        // The semaphore is never closed; answer anyway rather than fail.
+        return next.run(req).await;
+    };
+    let res = next.run(req).await;
+    let (parts, body) = res.into_parts();
+    let body = body.into_data_stream().map(move |chunk| {
+        let _held = &permit;
+        chunk
+    });
+    Response::from_parts(parts, Body::from_stream(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::routing::get;
+    use axum::Router;
+    use std::time::Duration;
+    use tower::ServiceExt as _;
+
+    /// A page whose body takes a while to produce, like a streamed render.
+    async fn slow_page() -> Body {
+        let chunks = futures::stream::iter(["<p>", "page", "</p>"]).then(|c| async move {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            Ok::<_, std::io::Error>(c)
+        });
+        Body::from_stream(chunks)
+    }
+
+    fn app(limit: RenderLimit) -> Router {
+        Router::new()
+            .route("/tokens", get(slow_page))
+            .route("/live", get(|| async { "stream" }))
+            .layer(axum::middleware::from_fn_with_state(limit, layer))
+    }
+
+    fn get_req(path: &str) -> Request {
+        Request::builder().uri(path).body(Body::empty()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_render_holds_its_permit_until_its_body_is_sent() {
+        let limit = RenderLimit::new(1);
+        let app = app(limit.clone());
+        let first = app.clone().oneshot(get_req("/tokens")).await.unwrap();
+        // The head is back, the body is not: the permit is still held.
+        assert_eq!(limit.in_use(), 1);
+        let second = tokio::spawn(app.clone().oneshot(get_req("/tokens")));
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        assert!(!second.is_finished(), "a second render waits for the first");
+        // Exempt paths do not wait.
+        let live = tokio::time::timeout(Duration::from_secs(1), app.clone().oneshot(get_req("/live"))).await;
+        assert!(live.is_ok(), "the live stream does not wait for renders");
+        let body = axum::body::to_bytes(first.into_body(), usize::MAX).await.unwrap();
+        assert_eq!(&body[..], b"<p>page</p>");
+        let second = tokio::time::timeout(Duration::from_secs(2), second).await.expect("second render ran").unwrap();
+        let body = axum::body::to_bytes(second.unwrap().into_body(), usize::MAX).await.unwrap();
+        assert_eq!(&body[..], b"<p>page</p>");
+        assert_eq!(limit.in_use(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_dropped_body_gives_its_permit_back() {
+        let limit = RenderLimit::new(1);
+        let res = app(limit.clone()).oneshot(get_req("/tokens")).await.unwrap();
+        assert_eq!(limit.in_use(), 1);
+        drop(res);
+        assert_eq!(limit.in_use(), 0);
+    }
+
+    #[test]
+    fn the_default_bound_is_a_few_per_core() {
+        assert!(RenderLimit::default_max() >= 8);
+        assert_eq!(RenderLimit::new(0).max(), 1);
+    }
+}
