@@ -104,7 +104,7 @@ impl<'a> AclTokens<'a> {
     /// The whole token list (`GET /v1/acl/tokens` as `q` asks, but without paging,
     /// prefix or filter), reusing the list last fetched with this token when
     /// Nomad says it is still current (see `token_list_cache`). Pages that need
-    /// every token call this; a blocking `q` (`index`) always goes to Nomad.
+    /// every token call this; it never blocks (`index` and `wait` are ignored).
     pub async fn list_all(
         &self,
         q: &QueryOptions,
@@ -114,11 +114,7 @@ impl<'a> AclTokens<'a> {
         use std::time::Instant;
 
         let mut q = q.clone();
-        (q.prefix, q.filter, q.per_page, q.next_token) = (None, None, None, None);
-        if q.index > 0 {
-            let (list, meta) = self.list(&q).await?;
-            return Ok((Arc::new(list), meta));
-        }
+        (q.prefix, q.filter, q.per_page, q.next_token, q.index, q.wait) = (None, None, None, None, 0, None);
         let cache = &self.client.inner.token_lists;
         let region = q.region.as_deref().or(self.client.region());
         let key = key(q.auth_token.as_ref().map(|s| s.expose()), region);
@@ -136,9 +132,6 @@ impl<'a> AclTokens<'a> {
         };
         let mut probed = None;
         if let Some(kept) = cache.get(&key) {
-            if kept.fetched_at >= asked_at {
-                return hit(kept, None);
-            }
             let now = probe().await?;
             if kept.index == now.last_index {
                 return hit(kept, Some(now));
