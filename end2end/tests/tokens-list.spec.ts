@@ -17,7 +17,7 @@ async function createPolicy(name: string) {
   await nomad('PUT', `/v1/acl/policy/${name}`, { Name: name, Rules: 'namespace "default" { policy = "read" }' });
 }
 
-/** Uploads a client token whose life ended an hour ago. */
+/** Uploads a client token whose life ended a minute ago. */
 async function createExpiredToken(name: string): Promise<string> {
   const now = Date.now();
   const secret = crypto.randomUUID();
@@ -30,7 +30,8 @@ async function createExpiredToken(name: string): Promise<string> {
     Type: 'client',
     Policies: ['oncall-readonly'],
     CreateTime: new Date(now - 2 * 3600_000).toISOString(),
-    ExpirationTime: new Date(now - 3600_000).toISOString(),
+    // A minute ago: Nomad collects expired tokens only an hour after they expire.
+    ExpirationTime: new Date(now - 60_000).toISOString(),
   });
   return accessor;
 }
