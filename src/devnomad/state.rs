@@ -58,6 +58,10 @@ pub struct State {
     /// Secret UUID key -> token key.
     #[serde(skip)]
     secrets: HashMap<String, String>,
+    /// (CreateIndex, AccessorID) -> token key: the list's order without a prefix,
+    /// kept like Nomad's memdb index so a one-item page does not sort every token.
+    #[serde(skip)]
+    by_create: BTreeMap<(u64, String), String>,
 }
 
 impl Default for State {
@@ -75,6 +79,7 @@ impl Default for State {
             binding_rules: BTreeMap::new(),
             one_time_tokens: BTreeMap::new(),
             secrets: HashMap::new(),
+            by_create: BTreeMap::new(),
         }
     }
 }
@@ -205,10 +210,12 @@ impl State {
     /// Rebuilds derived indexes (after loading from disk).
     pub fn rebuild(&mut self) {
         self.secrets.clear();
+        self.by_create.clear();
         for (k, t) in &self.tokens {
             if let Ok(sk) = uuid_index_key(t.secret_id.expose(), true) {
                 self.secrets.insert(sk, k.clone());
             }
+            self.by_create.insert((t.create_index, t.accessor_id.clone()), k.clone());
         }
     }
 
@@ -243,10 +250,12 @@ impl State {
             if let Ok(sk) = uuid_index_key(old.secret_id.expose(), true) {
                 self.secrets.remove(&sk);
             }
+            self.by_create.remove(&(old.create_index, old.accessor_id.clone()));
         }
         if let Ok(sk) = uuid_index_key(token.secret_id.expose(), true) {
             self.secrets.insert(sk, key.clone());
         }
+        self.by_create.insert((token.create_index, token.accessor_id.clone()), key.clone());
         self.tokens.insert(key, token);
     }
 
@@ -255,7 +264,13 @@ impl State {
         if let Ok(sk) = uuid_index_key(t.secret_id.expose(), true) {
             self.secrets.remove(&sk);
         }
+        self.by_create.remove(&(t.create_index, t.accessor_id.clone()));
         Some(t)
+    }
+
+    /// Tokens in list order without a prefix: CreateIndex, then AccessorID.
+    pub fn tokens_by_create(&self) -> impl DoubleEndedIterator<Item = &AclToken> {
+        self.by_create.values().filter_map(|k| self.tokens.get(k))
     }
 
     pub fn role_by_name(&self, name: &str) -> Option<&AclRole> {
@@ -447,6 +462,32 @@ mod tests {
         let before = s.index;
         assert_eq!(s.gc_expired_tokens(now), 0);
         assert_eq!(s.index, before);
+    }
+
+    #[test]
+    fn create_order_follows_puts_replacements_removals_and_reloads() {
+        let mut s = State::default();
+        let accessors: Vec<String> = (0..5).map(|i| format!("{i}1111111-1111-1111-1111-111111111111")).collect();
+        // Stored out of creation order; two share a CreateIndex (AccessorID breaks the tie).
+        for (i, idx) in [(3, 30), (0, 10), (4, 20), (1, 20), (2, 5)] {
+            let mut t = tok(&accessors[i], &format!("{i}2222222-1111-1111-1111-111111111111"));
+            t.create_index = idx;
+            s.put_token(t);
+        }
+        let order = |s: &State| s.tokens_by_create().map(|t| t.accessor_id.chars().next().unwrap()).collect::<String>();
+        assert_eq!(order(&s), "20143");
+        // An update keeps its place; a removed token leaves the order.
+        let mut t = s.token_by_accessor(&accessors[1]).unwrap().unwrap().clone();
+        t.name = "renamed".into();
+        s.put_token(t);
+        s.remove_token(&uuid_index_key(&accessors[4], true).unwrap());
+        assert_eq!(order(&s), "2013");
+        assert_eq!(s.tokens_by_create().rev().next().unwrap().accessor_id, accessors[3]);
+        // The order is derived, not stored: a reload rebuilds it.
+        let mut loaded: State = serde_json::from_value(serde_json::to_value(&s).unwrap()).unwrap();
+        assert_eq!(order(&loaded), "");
+        loaded.rebuild();
+        assert_eq!(order(&loaded), "2013");
     }
 
     #[test]

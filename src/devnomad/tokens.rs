@@ -142,21 +142,26 @@ fn list_page(
     filter: Option<&bexpr::Expr>,
 ) -> Result<(ListPage, u64), ApiError> {
     let with_create_index = prefix.is_empty();
-    let mut items: Vec<&AclToken> = if prefix.is_empty() {
-        let mut v: Vec<&AclToken> = s.tokens.values().collect();
-        v.sort_by(|a, b| a.create_index.cmp(&b.create_index).then_with(|| a.accessor_id.cmp(&b.accessor_id)));
-        v
+    // Walked lazily, like memdb's iterator: a short page stops early.
+    let mut iter: Box<dyn Iterator<Item = &AclToken>> = if prefix.is_empty() {
+        if reverse {
+            Box::new(s.tokens_by_create().rev())
+        } else {
+            Box::new(s.tokens_by_create())
+        }
     } else {
         let key = uuid_index_key(prefix, false)
             .map_err(|e| ApiError::internal(format!("acl token lookup failed: index error: {e}")))?;
-        s.tokens.range(key.clone()..).take_while(|(k, _)| k.starts_with(&key)).map(|(_, t)| t).collect()
+        let items: Vec<&AclToken> =
+            s.tokens.range(key.clone()..).take_while(|(k, _)| k.starts_with(&key)).map(|(_, t)| t).collect();
+        if reverse {
+            Box::new(items.into_iter().rev())
+        } else {
+            Box::new(items.into_iter())
+        }
     };
-    if reverse {
-        items.reverse();
-    }
     let mut out = Vec::new();
     let mut next = String::new();
-    let mut iter = items.into_iter();
     while let Some(t) = iter.next() {
         if !next_token.is_empty() {
             let ord = compare_token(t, next_token, with_create_index);
