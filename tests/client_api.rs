@@ -606,3 +606,53 @@ async fn token_list_all_reuses_an_unchanged_list_and_follows_changes_made_elsewh
     let lists: Vec<_> = answers.into_iter().map(|r| r.unwrap().0).collect();
     assert!(lists.windows(2).all(|w| Arc::ptr_eq(&w[0], &w[1])), "one fetch for concurrent requests");
 }
+
+#[tokio::test]
+async fn acl_lists_keep_role_and_policy_lists_for_management_and_never_for_client_tokens() {
+    use std::sync::Arc;
+    let b = Backend::start().await;
+    let policy = b.policy("kept", r#"namespace "default" { policy = "read" }"#).await;
+    let first = b.client.acl_lists(&b.q()).await;
+    let again = b.client.acl_lists(&b.q()).await;
+    let (r1, p1) = (first.roles.unwrap().0, first.policies.unwrap().0);
+    let (r2, p2) = (again.roles.unwrap().0, again.policies.unwrap().0);
+    assert!(Arc::ptr_eq(&r1, &r2) && Arc::ptr_eq(&p1, &p2), "unchanged lists are reused, not fetched again");
+    assert!(p1.iter().any(|p| p.name == policy.name));
+
+    // A policy written behind the client's back shows at once; the role list, unchanged, stays kept.
+    let other = b.policy("kept-other", r#"node { policy = "read" }"#).await;
+    let after = b.client.acl_lists(&b.q()).await;
+    let (r3, p3) = (after.roles.unwrap().0, after.policies.unwrap().0);
+    assert!(p3.iter().any(|p| p.name == other.name), "a new policy is seen on the next call");
+    assert!(Arc::ptr_eq(&r2, &r3), "a policy write leaves the role list kept");
+    let role = b.role("kept", &[&policy.name]).await;
+    let after = b.client.acl_lists(&b.q()).await;
+    assert!(after.roles.unwrap().0.iter().any(|r| r.name == role.name), "a new role is seen on the next call");
+
+    // A client token is refused the token list and sees only its own policy, fetched every time.
+    let client = b.client_token(&[&policy.name]).await;
+    let q = QueryOptions::new().with_token(client.secret_id.clone());
+    let mine = b.client.acl_lists(&q).await;
+    assert!(mine.tokens.unwrap_err().is_permission_denied());
+    let names: Vec<String> = mine.policies.unwrap().0.iter().map(|p| p.name.clone()).collect();
+    assert_eq!(names, vec![policy.name.clone()]);
+
+    // Promoted to management it sees everything; demoted again, only its own policy:
+    // what it was shown as management is not kept for it as a client.
+    let update = |kind: &str, policies: &str| {
+        format!(
+            r#"{{"AccessorID":"{}","Name":"{}","Type":"{kind}","Policies":{policies}}}"#,
+            client.accessor_id, client.name
+        )
+    };
+    let path = format!("/v1/acl/token/{}", client.accessor_id);
+    b.raw_m("PUT", &path, Some(&update("management", "null"))).await.expect_status(200);
+    let promoted = b.client.acl_lists(&q).await;
+    assert!(promoted.tokens.is_ok());
+    assert!(promoted.policies.unwrap().0.iter().any(|p| p.name == other.name));
+    b.raw_m("PUT", &path, Some(&update("client", &format!(r#"["{}"]"#, policy.name)))).await.expect_status(200);
+    let demoted = b.client.acl_lists(&q).await;
+    assert!(demoted.tokens.unwrap_err().is_permission_denied());
+    let names: Vec<String> = demoted.policies.unwrap().0.iter().map(|p| p.name.clone()).collect();
+    assert_eq!(names, vec![policy.name.clone()]);
+}

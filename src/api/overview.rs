@@ -54,15 +54,9 @@ async fn load_overview(s: crate::server::session::Session) -> Result<Overview, A
     use super::context::{nomad, query};
     let client = nomad();
     let q = query(&s);
-    let (t, r, p, m, b) = (
-        client.acl_tokens(),
-        client.acl_roles(),
-        client.acl_policies(),
-        client.acl_auth_methods(),
-        client.acl_binding_rules(),
-    );
-    let (tokens, roles, policies, methods, rules) =
-        futures::join!(t.list_all(&q), r.list(&q), p.list(&q), m.list(&q), b.list(&q));
+    let (m, b) = (client.acl_auth_methods(), client.acl_binding_rules());
+    let (lists, methods, rules) = futures::join!(client.acl_lists(&q), m.list(&q), b.list(&q));
+    let (tokens, roles, policies) = (lists.tokens, lists.roles, lists.policies);
     /// A list's length, or that this token may not list it.
     fn count(r: Result<usize, &crate::nomad::error::NomadError>) -> Result<Count, ApiError> {
         match r {

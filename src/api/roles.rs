@@ -84,11 +84,10 @@ pub async fn list_roles() -> Result<RoleList, ApiError> {
     let s = session()?;
     let (client, q) = (nomad(), query(&s));
     cached("list_roles".to_string(), async move {
-        let (r, t, p) = (client.acl_roles(), client.acl_tokens(), client.acl_policies());
-        let (roles, tokens, policies) = futures::join!(r.list(&q), t.list_all(&q), p.list(&q));
-        let (roles, _) = roles?;
-        let tokens = visible(tokens)?;
-        let (policies, _) = policies?;
+        let lists = client.acl_lists(&q).await;
+        let (roles, _) = lists.roles?;
+        let tokens = visible(lists.tokens)?;
+        let (policies, _) = lists.policies?;
         let now = time::OffsetDateTime::now_utc();
         Ok(RoleList {
             roles: rows::rows(&roles, tokens.as_deref().map(Vec::as_slice), &policies, now),

@@ -19,8 +19,9 @@
 //!   its wait and Nomad's jitter (wait/16).
 
 mod acl;
+mod list_cache;
+mod lists;
 mod tls;
-mod token_list_cache;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -36,6 +37,7 @@ pub use self::acl::{
     AclAuthMethods, AclBindingRules, AclPolicies, AclRoles, AclTokens, LoginRequest, OidcAuthUrlRequest,
     OidcAuthUrlResponse, OidcCompleteAuthRequest,
 };
+pub use self::lists::AclLists;
 use crate::nomad::error::NomadError;
 use crate::nomad::models::SecretId;
 
@@ -272,7 +274,9 @@ struct Inner {
     address: String,
     region: Option<String>,
     request_timeout: Duration,
-    token_lists: token_list_cache::TokenListCache,
+    token_lists: list_cache::ListCache<crate::nomad::models::AclTokenListStub>,
+    role_lists: list_cache::ListCache<crate::nomad::models::AclRoleListStub>,
+    policy_lists: list_cache::ListCache<crate::nomad::models::AclPolicyListStub>,
 }
 
 impl std::fmt::Debug for NomadClient {
@@ -344,6 +348,8 @@ impl NomadClient {
                 region,
                 request_timeout: config.request_timeout,
                 token_lists: Default::default(),
+                role_lists: Default::default(),
+                policy_lists: Default::default(),
             }),
         })
     }

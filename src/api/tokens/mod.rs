@@ -98,12 +98,11 @@ pub async fn get_token_page(params: TokenListParams) -> Result<TokenPage, ApiErr
     cached(key, async move {
         let client = nomad();
         let q = query(&s);
-        let (t, r, p) = (client.acl_tokens(), client.acl_roles(), client.acl_policies());
-        let (tokens, roles, policies) = futures::join!(t.list_all(&q), r.list(&q), p.list(&q));
+        let lists = client.acl_lists(&q).await;
         // Listing tokens needs a management token: say so plainly.
-        let (tokens, tm) = tokens?;
-        let (roles, rm) = roles?;
-        let (policies, pm) = policies?;
+        let (tokens, tm) = lists.tokens?;
+        let (roles, rm) = lists.roles?;
+        let (policies, pm) = lists.policies?;
         let key = (s.accessor_id.clone(), tm.last_index, rm.last_index, pm.last_index);
         let rows = list::rows_for(key, || list::Rows::new(&tokens, &roles, &policies, &s.accessor_id));
         Ok(list::page_of(&rows, &params, time::OffsetDateTime::now_utc()))

@@ -17,6 +17,12 @@ use crate::nomad::models::{
 /// Nothing to send: the `B` of writes without a body.
 type NoBody = ();
 
+/// `q` for an index probe of the role or policy list: a prefix that matches no
+/// name and no UUID, not blocking.
+fn probe_options(q: &QueryOptions) -> QueryOptions {
+    QueryOptions { prefix: Some("~".to_string()), index: 0, wait: None, ..q.clone() }
+}
+
 /// `GET /v1/acl/policies`, `GET|PUT|DELETE /v1/acl/policy/:name`, `GET /v1/acl/policy/self`.
 #[derive(Debug, Clone, Copy)]
 pub struct AclPolicies<'a> {
@@ -33,6 +39,13 @@ impl<'a> AclPolicies<'a> {
     pub async fn list(&self, q: &QueryOptions) -> Result<(Vec<AclPolicyListStub>, QueryMeta), NomadError> {
         let (list, meta): (Option<Vec<AclPolicyListStub>>, _) = self.client.query(&["acl", "policies"], q).await?;
         Ok((list.unwrap_or_default(), meta))
+    }
+
+    /// The `acl_policy` table index alone (`QueryMeta::last_index`): `list` with a name
+    /// prefix no policy can have (names are letters, digits and hyphens), so Nomad
+    /// answers `[]` with the table index. Never blocks.
+    pub async fn probe(&self, q: &QueryOptions) -> Result<QueryMeta, NomadError> {
+        Ok(self.list(&probe_options(q)).await?.1)
     }
 
     /// `GET /v1/acl/policy/self`: the policies of the caller's token (Nomad answers 403 to an
@@ -103,13 +116,13 @@ impl<'a> AclTokens<'a> {
 
     /// The whole token list (`GET /v1/acl/tokens` as `q` asks, but without paging,
     /// prefix or filter), reusing the list last fetched with this token when
-    /// Nomad says it is still current (see `token_list_cache`). Pages that need
+    /// Nomad says it is still current (see `list_cache`). Pages that need
     /// every token call this; it never blocks (`index` and `wait` are ignored).
     pub async fn list_all(
         &self,
         q: &QueryOptions,
     ) -> Result<(std::sync::Arc<Vec<AclTokenListStub>>, QueryMeta), NomadError> {
-        use super::token_list_cache::{key, Kept};
+        use super::list_cache::{key, Kept};
         use std::sync::Arc;
         use std::time::Instant;
 
@@ -126,7 +139,7 @@ impl<'a> AclTokens<'a> {
             e
         };
         let probe = || async { Ok::<_, NomadError>(self.list(&q.clone().with_per_page(1)).await.map_err(refused)?.1) };
-        let hit = |kept: Kept, probe: Option<QueryMeta>| {
+        let hit = |kept: Kept<AclTokenListStub>, probe: Option<QueryMeta>| {
             let meta = probe.unwrap_or(QueryMeta { last_index: kept.index, ..QueryMeta::default() });
             Ok((kept.list, QueryMeta { next_token: None, request_time: asked_at.elapsed(), ..meta }))
         };
@@ -156,7 +169,7 @@ impl<'a> AclTokens<'a> {
         let fetched_at = Instant::now();
         let (list, meta) = self.list(&q).await.map_err(refused)?;
         let list = Arc::new(list);
-        cache.put(&key, Kept { index: meta.last_index, list: list.clone(), fetched_at });
+        cache.put(&key, Kept { index: meta.last_index, list: list.clone(), fetched_at, proof: 0 });
         Ok((list, meta))
     }
 
@@ -232,6 +245,12 @@ impl<'a> AclRoles<'a> {
     pub async fn list(&self, q: &QueryOptions) -> Result<(Vec<AclRoleListStub>, QueryMeta), NomadError> {
         let (list, meta): (Option<Vec<AclRoleListStub>>, _) = self.client.query(&["acl", "roles"], q).await?;
         Ok((list.unwrap_or_default(), meta))
+    }
+
+    /// The `acl_roles` table index alone: `list` with an ID prefix no role can have
+    /// (IDs are UUIDs), so Nomad answers `[]` with the table index. Never blocks.
+    pub async fn probe(&self, q: &QueryOptions) -> Result<QueryMeta, NomadError> {
+        Ok(self.list(&probe_options(q)).await?.1)
     }
 
     /// `GET /v1/acl/role/:id`.
