@@ -8,6 +8,7 @@
 //! Live-update streams, health checks, metrics and site files are not counted:
 //! they are cheap, and a stream lasts as long as its page.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -22,12 +23,14 @@ use tokio::sync::Semaphore;
 pub struct RenderLimit {
     permits: Arc<Semaphore>,
     max: usize,
+    /// Requests waiting for a permit (shown by `/metrics`).
+    waiting: Arc<AtomicUsize>,
 }
 
 impl RenderLimit {
     pub fn new(max: usize) -> Self {
         let max = max.max(1);
-        Self { permits: Arc::new(Semaphore::new(max)), max }
+        Self { permits: Arc::new(Semaphore::new(max)), max, waiting: Arc::default() }
     }
 
     /// Four per core, at least eight: renders mostly wait on Nomad, so a few per
@@ -44,6 +47,11 @@ impl RenderLimit {
     /// Renders running now.
     pub fn in_use(&self) -> usize {
         self.max - self.permits.available_permits()
+    }
+
+    /// Requests waiting for their turn now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
     }
 }
 
@@ -64,7 +72,10 @@ pub async fn layer(State(limit): State<RenderLimit>, req: Request, next: Next) -
     if exempt(req.uri().path()) {
         return next.run(req).await;
     }
-    let Ok(permit) = limit.permits.clone().acquire_owned().await else {
+    limit.waiting.fetch_add(1, Ordering::Relaxed);
+    let permit = limit.permits.clone().acquire_owned().await;
+    limit.waiting.fetch_sub(1, Ordering::Relaxed);
+    let Ok(permit) = permit else {
         // The semaphore is never closed; answer anyway rather than fail.
         return next.run(req).await;
     };
@@ -115,6 +126,7 @@ mod tests {
         let second = tokio::spawn(app.clone().oneshot(get_req("/tokens")));
         tokio::time::sleep(Duration::from_millis(30)).await;
         assert!(!second.is_finished(), "a second render waits for the first");
+        assert_eq!(limit.waiting(), 1);
         // Exempt paths do not wait.
         let live = tokio::time::timeout(Duration::from_secs(1), app.clone().oneshot(get_req("/live"))).await;
         assert!(live.is_ok(), "the live stream does not wait for renders");
@@ -123,7 +135,7 @@ mod tests {
         let second = tokio::time::timeout(Duration::from_secs(2), second).await.expect("second render ran").unwrap();
         let body = axum::body::to_bytes(second.unwrap().into_body(), usize::MAX).await.unwrap();
         assert_eq!(&body[..], b"<p>page</p>");
-        assert_eq!(limit.in_use(), 0);
+        assert_eq!((limit.in_use(), limit.waiting()), (0, 0));
     }
 
     #[tokio::test]

@@ -9,22 +9,28 @@
 //! * `console_nomad_request_duration_seconds{endpoint}` (histogram) and
 //!   `console_nomad_errors_total{endpoint, kind}`, for every call to Nomad.
 //!   `endpoint` is the method and a path template (`GET /v1/acl/token/:id`).
+//! * `console_renders_in_progress`, `console_renders_waiting` and `console_renders_max`
+//!   (gauges, read at scrape time): the render bound (`--max-renders`) and its use.
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
+use super::limit::RenderLimit;
 use crate::nomad::error::NomadError;
 
 pub const HTTP_REQUESTS: &str = "console_http_requests_total";
 pub const HTTP_DURATION: &str = "console_http_request_duration_seconds";
 pub const NOMAD_DURATION: &str = "console_nomad_request_duration_seconds";
 pub const NOMAD_ERRORS: &str = "console_nomad_errors_total";
+pub const RENDERS_IN_PROGRESS: &str = "console_renders_in_progress";
+pub const RENDERS_WAITING: &str = "console_renders_waiting";
+pub const RENDERS_MAX: &str = "console_renders_max";
 
 /// Seconds: from a cached page (1 ms) to a slow blocking query.
 const BUCKETS: &[f64] = &[0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
@@ -51,6 +57,9 @@ fn handle() -> &'static PrometheusHandle {
             "Latency of calls to the Nomad API, by method and path template."
         );
         metrics::describe_counter!(NOMAD_ERRORS, "Failed calls to the Nomad API, by endpoint and kind of failure.");
+        metrics::describe_gauge!(RENDERS_IN_PROGRESS, "Pages and server-function calls being worked on now.");
+        metrics::describe_gauge!(RENDERS_WAITING, "Requests waiting for their turn under the render bound.");
+        metrics::describe_gauge!(RENDERS_MAX, "The render bound (--max-renders).");
         handle
     })
 }
@@ -70,7 +79,10 @@ pub fn start() {
 }
 
 /// `GET /metrics`.
-pub async fn render() -> Response {
+pub async fn render(State(renders): State<RenderLimit>) -> Response {
+    metrics::gauge!(RENDERS_IN_PROGRESS).set(renders.in_use() as f64);
+    metrics::gauge!(RENDERS_WAITING).set(renders.waiting() as f64);
+    metrics::gauge!(RENDERS_MAX).set(renders.max() as f64);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], handle().render()).into_response()
 }
 
@@ -198,7 +210,9 @@ mod tests {
         let secret = nomad.seed_demo().unwrap();
         let addr = nomad.spawn_local().await.unwrap();
         let listen = "127.0.0.1:0".parse().unwrap();
-        let state = AppState::new(NomadArgs::local(addr), listen, SessionKeys::random(CookieSecure::Never)).unwrap();
+        let state = AppState::new(NomadArgs::local(addr), listen, SessionKeys::random(CookieSecure::Never))
+            .unwrap()
+            .with_render_limit(Some(5));
         let app = router(state);
 
         let (status, _) = get(&app, "/readyz").await;
@@ -216,6 +230,10 @@ mod tests {
             text.contains(r#"console_nomad_request_duration_seconds_count{endpoint="GET /v1/status/leader"}"#),
             "{text}"
         );
+        // The render bound and its use (the scrape itself is not counted).
+        assert!(text.contains("console_renders_max 5\n"), "{text}");
+        assert!(text.contains("console_renders_in_progress 0\n"), "{text}");
+        assert!(text.contains("console_renders_waiting 0\n"), "{text}");
         assert!(!text.contains(secret.expose()), "a secret leaked into /metrics");
         assert!(!text.contains("no-such-page"), "a raw path became a label");
     }

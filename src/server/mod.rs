@@ -50,6 +50,12 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+impl FromRef<AppState> for limit::RenderLimit {
+    fn from_ref(state: &AppState) -> Self {
+        state.renders.clone()
+    }
+}
+
 impl AppState {
     pub fn new(nomad: NomadConfig, listen: SocketAddr, sessions: session::SessionKeys) -> anyhow::Result<Self> {
         Self::with_ttl(nomad, listen, sessions, Default::default())
