@@ -1,11 +1,5 @@
 //! The `nomad-acl-console` binary: command line and wiring only.
 
-// Rendering allocates many small strings: mimalloc does that at a fraction of
-// glibc's cost and returns freed memory instead of keeping per-thread arenas.
-#[cfg(feature = "ssr")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
