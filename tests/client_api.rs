@@ -656,3 +656,24 @@ async fn acl_lists_keep_role_and_policy_lists_for_management_and_never_for_clien
     let names: Vec<String> = demoted.policies.unwrap().0.iter().map(|p| p.name.clone()).collect();
     assert_eq!(names, vec![policy.name.clone()]);
 }
+
+#[tokio::test]
+async fn role_and_policy_probes_answer_the_table_index_without_the_list() {
+    let b = Backend::start().await;
+    let (p, r) = (b.client.acl_policies(), b.client.acl_roles());
+    let policy = b.policy("probed", r#"node { policy = "read" }"#).await;
+    b.role("probed", &[&policy.name]).await;
+    let (policies, listed) = p.list(&b.q()).await.unwrap();
+    let (roles, roles_listed) = r.list(&b.q()).await.unwrap();
+    assert!(!policies.is_empty() && !roles.is_empty());
+    let (probed, roles_probed) = (p.probe(&b.q()).await.unwrap(), r.probe(&b.q()).await.unwrap());
+    assert_eq!(probed.last_index, listed.last_index, "the probe carries the policy table's index");
+    assert_eq!(roles_probed.last_index, roles_listed.last_index, "the probe carries the role table's index");
+    // The probe itself is an empty answer, whatever the caller may see.
+    let empty = QueryOptions { prefix: Some("~".into()), ..b.q() };
+    assert!(p.list(&empty).await.unwrap().0.is_empty());
+    assert!(r.list(&empty).await.unwrap().0.is_empty());
+    // Any write to the table moves it.
+    b.policy("probed-again", r#"node { policy = "read" }"#).await;
+    assert!(p.probe(&b.q()).await.unwrap().last_index > probed.last_index);
+}

@@ -31,6 +31,13 @@ test.describe('one self-contained binary', () => {
       expect(raw.headers()['content-encoding'], path).toBeUndefined();
       expect((await raw.body()).length, path).toBeGreaterThan(100);
     }
+    // Pages are compressed as they stream, with gzip even when brotli is offered
+    // (a streaming brotli encoder holds a 4 MB window per response).
+    const sign = await request.get('/sign-in', { headers: { 'accept-encoding': 'br, gzip' } });
+    expect(sign.status()).toBe(200);
+    expect(sign.headers()['content-encoding']).toBe('gzip');
+    expect(await sign.text()).toContain('Secret ID');
+
     const wasmBody = await (await request.get(wasm!, { headers: { 'accept-encoding': 'identity' } })).body();
     expect(wasmBody.subarray(0, 4).toString('latin1')).toBe('\0asm');
 

@@ -128,9 +128,11 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(with_request_cache))
         .layer(axum::middleware::from_fn_with_state(state.renders.clone(), limit::layer))
         .layer(axum::middleware::from_fn(headers::layer))
-        // Pages are compressed as they stream: brotli 3 (gzip 3) takes 40% less CPU than
-        // the default 4 on a 160 KB page for 9% more bytes; site files come precompressed.
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(3)))
+        // Pages are compressed as they stream, with gzip level 3: a streaming brotli encoder
+        // keeps a 4 MB window per response (64 loads of the 10,000-token page at once peaked
+        // 26 MB higher with it) for 30% fewer bytes of HTML. Site files come precompressed
+        // (brotli included) and are not compressed again.
+        .layer(CompressionLayer::new().no_br().quality(CompressionLevel::Precise(3)))
         .layer(logging::request_log_layer())
         .layer(axum::middleware::from_fn(metrics::track_http))
         .with_state(state)
