@@ -39,17 +39,26 @@ test('a server-rendered page asks Nomad once per list, however often Leptos rend
       redirect: 'manual',
     });
     const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
-    for (const path of ['/tokens', '/']) {
+    const calls = async () => {
+      const metrics = await (await fetch(`${running.url}/metrics`)).text();
+      const count = (endpoint: string) =>
+        Number(metrics.match(new RegExp(`_count\\{endpoint="${endpoint}"\\} (\\d+)`))?.[1] ?? 0);
+      return [count('GET /v1/acl/tokens'), count('GET /v1/acl/roles'), count('GET /v1/acl/policies')];
+    };
+    const load = async (path: string) => {
       const page = await fetch(`${running.url}${path}`, { headers: { Cookie: cookie, Accept: 'text/html' } });
       expect(page.status, path).toBe(200);
-    }
-    const metrics = await (await fetch(`${running.url}/metrics`)).text();
-    const count = (endpoint: string) =>
-      Number(metrics.match(new RegExp(`_count\\{endpoint="${endpoint}"\\} (\\d+)`))?.[1] ?? 'NaN');
-    // One page each: /tokens and the overview each list tokens, roles and policies once.
-    expect(count('GET /v1/acl/tokens')).toBe(2);
-    expect(count('GET /v1/acl/roles')).toBe(2);
-    expect(count('GET /v1/acl/policies')).toBe(2);
+      await page.text();
+    };
+    // First page: the token list, then (the caller shown to be management) an index
+    // probe and the list of roles and of policies, kept from then on.
+    await load('/tokens');
+    expect(await calls()).toEqual([1, 2, 2]);
+    // Every later page, whichever lists it shows: one small index check per list.
+    await load('/');
+    expect(await calls()).toEqual([2, 3, 3]);
+    await load('/tokens');
+    expect(await calls()).toEqual([3, 4, 4]);
   } finally {
     await running.stop();
   }
