@@ -482,7 +482,7 @@ mod tests {
         s.put_token(t);
         s.remove_token(&uuid_index_key(&accessors[4], true).unwrap());
         assert_eq!(order(&s), "2013");
-        assert_eq!(s.tokens_by_create().rev().next().unwrap().accessor_id, accessors[3]);
+        assert_eq!(s.tokens_by_create().next_back().unwrap().accessor_id, accessors[3]);
         // The order is derived, not stored: a reload rebuilds it.
         let mut loaded: State = serde_json::from_value(serde_json::to_value(&s).unwrap()).unwrap();
         assert_eq!(order(&loaded), "");
