@@ -130,6 +130,18 @@ test.describe('tokens list', () => {
     await expect(link).toHaveAttribute('href', `/roles/${role.ID}`);
   });
 
+  test('a role or policy filter from the URL that names nothing stays selected, spaces and all', async ({ page }) => {
+    await signIn(page, demoSecret());
+    await page.goto(`/tokens?role=${encodeURIComponent('no  such role')}&policy=gone-${suffix()}`);
+    await expect(page.getByLabel('Role', { exact: true })).toHaveValue('no  such role');
+    await expect(page.getByLabel('Policy', { exact: true })).toHaveValue(/^gone-/);
+    await expect(rows(page)).toHaveCount(0);
+    // Listed names are options whose text is their value.
+    await page.getByLabel('Role', { exact: true }).selectOption({ label: 'Any' });
+    await page.getByLabel('Policy', { exact: true }).selectOption('oncall-readonly');
+    await expect(page.getByLabel('Policy', { exact: true })).toHaveValue('oncall-readonly');
+  });
+
   test('a policy that no longer exists is shown deleted, not as a link', async ({ page }) => {
     const sfx = suffix();
     const policy = `doomed-${sfx}`;
