@@ -104,7 +104,7 @@ pub async fn get_token_page(params: TokenListParams) -> Result<TokenPage, ApiErr
         let (roles, rm) = lists.roles?;
         let (policies, pm) = lists.policies?;
         let key = (s.accessor_id.clone(), tm.last_index, rm.last_index, pm.last_index);
-        let rows = list::rows_for(key, || list::Rows::new(&tokens, &roles, &policies, &s.accessor_id));
+        let rows = list::rows_for(key, || list::Rows::new(tokens.clone(), &roles, &policies, &s.accessor_id));
         Ok(list::page_of(&rows, &params, time::OffsetDateTime::now_utc()))
     })
     .await
@@ -115,11 +115,12 @@ pub async fn get_token_page(params: TokenListParams) -> Result<TokenPage, ApiErr
 pub mod list {
     use std::cmp::Ordering;
     use std::collections::{HashMap, HashSet};
+    use std::sync::Arc;
 
     use time::OffsetDateTime;
 
     use super::{PolicyRef, RoleRef, TokenListParams, TokenPage, TokenRow, PER_PAGE_CHOICES};
-    use crate::nomad::models::{AclPolicyListStub, AclRoleListStub, AclTokenListStub};
+    use crate::nomad::models::{AclPolicyListStub, AclRoleListStub, AclTokenListStub, AclTokenRoleLink};
 
     /// One page of rows for `params`, from the full lists.
     pub fn page(
@@ -130,20 +131,31 @@ pub mod list {
         self_accessor: &str,
         now: OffsetDateTime,
     ) -> TokenPage {
-        page_of(&Rows::new(tokens, roles, policies, self_accessor), params, now)
+        page_of(&Rows::new(Arc::new(tokens.to_vec()), roles, policies, self_accessor), params, now)
     }
 
-    /// Every token's row and the filter choices: what a page is cut from. Kept
-    /// between requests while the lists it came from are unchanged (`rows_for`).
+    /// What a page is cut from: the token list itself (shared with the client's
+    /// kept list, not copied), its default order and what each row needs from the
+    /// role and policy lists. Kept between requests while the lists it came from
+    /// are unchanged (`rows_for`). Rows are built for the page shown only: a
+    /// second copy of 10,000 tokens as rows held 6 MB.
     pub struct Rows {
-        pub rows: Vec<TokenRow>,
+        tokens: Arc<Vec<AclTokenListStub>>,
+        /// Indexes into `tokens`, newest first: the default view's sort is one pass.
+        order: Vec<u32>,
+        /// By token index: a client token none of whose policies (direct or
+        /// through its roles) exist.
+        grants_nothing: Vec<bool>,
+        role_by_id: HashMap<String, String>,
+        existing: HashSet<String>,
+        self_accessor: String,
         pub role_names: Vec<String>,
         pub policy_names: Vec<String>,
     }
 
     impl Rows {
         pub fn new(
-            tokens: &[AclTokenListStub],
+            tokens: Arc<Vec<AclTokenListStub>>,
             roles: &[AclRoleListStub],
             policies: &[AclPolicyListStub],
             self_accessor: &str,
@@ -152,12 +164,157 @@ pub mod list {
             role_names.sort();
             let mut policy_names: Vec<String> = policies.iter().map(|p| p.name.clone()).collect();
             policy_names.sort();
-            // Kept in the default order (newest first), so the default view's sort
-            // finds them sorted: one pass, not a sort of every token per load.
-            let mut rows = rows(tokens, roles, policies, self_accessor);
-            rows.sort_by(default_order);
-            Rows { rows, role_names, policy_names }
+            let existing: HashSet<String> = policy_names.iter().cloned().collect();
+            let role_policies: HashMap<&str, &AclRoleListStub> = roles.iter().map(|r| (r.id.as_str(), r)).collect();
+            let grants_nothing = tokens
+                .iter()
+                .map(|t| {
+                    t.token_type == "client"
+                        && !t.policies.as_deref().unwrap_or_default().iter().any(|p| existing.contains(p))
+                        && !t
+                            .roles
+                            .as_deref()
+                            .unwrap_or_default()
+                            .iter()
+                            .filter_map(|l| role_policies.get(l.id.as_str()))
+                            .any(|r| r.policies.iter().any(|p| existing.contains(&p.name)))
+                })
+                .collect();
+            let mut order: Vec<u32> = (0..tokens.len() as u32).collect();
+            order.sort_by(|&a, &b| default_order(&tokens[a as usize], &tokens[b as usize]));
+            Rows {
+                order,
+                grants_nothing,
+                role_by_id: roles.iter().map(|r| (r.id.clone(), r.name.clone())).collect(),
+                existing,
+                self_accessor: self_accessor.to_string(),
+                role_names,
+                policy_names,
+                tokens,
+            }
         }
+
+        /// Every token, before filtering.
+        pub fn len(&self) -> usize {
+            self.tokens.len()
+        }
+
+        pub fn is_empty(&self) -> bool {
+            self.tokens.is_empty()
+        }
+
+        /// A role link's name: filled from the role list (Nomad's token list leaves
+        /// it blank, Nomad issue 18451); an unknown role keeps its ID, not a blank.
+        fn role_name<'a>(&'a self, l: &'a AclTokenRoleLink) -> &'a str {
+            if !l.name.is_empty() {
+                return &l.name;
+            }
+            self.role_by_id.get(&l.id).map_or(l.id.as_str(), String::as_str)
+        }
+
+        /// The row of token `i` (an index into the token list).
+        pub fn row(&self, i: usize) -> TokenRow {
+            let t = &self.tokens[i];
+            TokenRow {
+                accessor_id: t.accessor_id.clone(),
+                name: t.name.clone(),
+                token_type: t.token_type.clone(),
+                roles: links(t)
+                    .iter()
+                    .map(|l| RoleRef { id: l.id.clone(), name: self.role_name(l).to_string() })
+                    .collect(),
+                policies: t
+                    .policies
+                    .as_deref()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|p| PolicyRef { name: p.clone(), exists: self.existing.contains(p) })
+                    .collect(),
+                global: t.global,
+                create_time: t.create_time.unix_timestamp(),
+                create_index: t.create_index,
+                expires_at: t.expiration_time.map(|e| e.unix_timestamp()),
+                is_self: !self.self_accessor.is_empty() && t.accessor_id == self.self_accessor,
+                grants_nothing: self.grants_nothing[i],
+            }
+        }
+
+        /// Whether token `i` passes every filter in `p`; `search` is `p.search`
+        /// trimmed and lowercased (once per page, not once per token).
+        fn matches(&self, i: usize, p: &TokenListParams, search: &str, now: i64) -> bool {
+            let t = &self.tokens[i];
+            if !search.is_empty()
+                && !t.name.to_lowercase().contains(search)
+                && !t.accessor_id.to_lowercase().contains(search)
+            {
+                return false;
+            }
+            match p.kind.as_str() {
+                "client" | "management" if t.token_type != p.kind => return false,
+                _ => {}
+            }
+            let expires = t.expiration_time.map(|e| e.unix_timestamp());
+            let ok = match p.expiry.as_str() {
+                "expired" => expires.is_some_and(|e| e <= now),
+                "24h" => expires.is_some_and(|e| e > now && e <= now + 86_400),
+                "never" => expires.is_none(),
+                _ => true,
+            };
+            if !ok {
+                return false;
+            }
+            if !p.role.is_empty() && !links(t).iter().any(|l| self.role_name(l) == p.role) {
+                return false;
+            }
+            if !p.policy.is_empty() && !t.policies.as_deref().unwrap_or_default().contains(&p.policy) {
+                return false;
+            }
+            // The same judgement as the overview's health check.
+            if p.resolves == "none" && !self.grants_nothing[i] {
+                return false;
+            }
+            true
+        }
+
+        /// Sorts token indexes by the named column; ties (and no sort) fall back to
+        /// newest first (creation time, then creation index), then accessor.
+        fn sort(&self, idx: &mut [u32], by: &str, dir: &str) {
+            let desc = dir == "desc";
+            let t = |i: u32| &self.tokens[i as usize];
+            if by == "name" {
+                // Lowercased once per row, not once per comparison.
+                let mut keyed: Vec<(String, u32)> = idx.iter().map(|&i| (t(i).name.to_lowercase(), i)).collect();
+                keyed.sort_by(|(x, a), (y, b)| {
+                    let primary = if desc { y.cmp(x) } else { x.cmp(y) };
+                    primary.then_with(|| default_order(t(*a), t(*b)))
+                });
+                for (slot, (_, i)) in idx.iter_mut().zip(keyed) {
+                    *slot = i;
+                }
+                return;
+            }
+            idx.sort_by(|&a, &b| {
+                let (a, b) = (t(a), t(b));
+                let primary = match by {
+                    "type" => a.token_type.cmp(&b.token_type),
+                    "created" => newest_first(b, a),
+                    // Never-expiring tokens sort after every expiring one (ascending).
+                    "expires" => match (a.expiration_time, b.expiration_time) {
+                        (Some(x), Some(y)) => x.cmp(&y),
+                        (Some(_), None) => Ordering::Less,
+                        (None, Some(_)) => Ordering::Greater,
+                        (None, None) => Ordering::Equal,
+                    },
+                    _ => Ordering::Equal,
+                };
+                let primary = if desc { primary.reverse() } else { primary };
+                primary.then_with(|| default_order(a, b))
+            });
+        }
+    }
+
+    fn links(t: &AclTokenListStub) -> &[AclTokenRoleLink] {
+        t.roles.as_deref().unwrap_or_default()
     }
 
     /// Whose rows, at which indexes of the token, role and policy tables.
@@ -166,8 +323,8 @@ pub mod list {
     /// The rows for `key`, built by `build` unless the last build for it is kept.
     /// Nomad bumps a table's index on every change to it, so equal indexes mean
     /// equal lists; one entry per signed-in token, a few tokens at most.
-    pub fn rows_for(key: RowsKey, build: impl FnOnce() -> Rows) -> std::sync::Arc<Rows> {
-        use std::sync::{Arc, Mutex, OnceLock};
+    pub fn rows_for(key: RowsKey, build: impl FnOnce() -> Rows) -> Arc<Rows> {
+        use std::sync::{Mutex, OnceLock};
         type Kept = Mutex<Vec<(RowsKey, Arc<Rows>)>>;
         static KEPT: OnceLock<Kept> = OnceLock::new();
         const KEEP: usize = 8;
@@ -189,19 +346,22 @@ pub mod list {
         rows
     }
 
-    /// One page of `all`'s rows for `params`: only that page's rows are copied.
+    /// One page of `all`'s rows for `params`: rows are built for that page only.
     pub fn page_of(all: &Rows, params: &TokenListParams, now: OffsetDateTime) -> TokenPage {
         let now_unix = now.unix_timestamp();
-        let mut matching: Vec<&TokenRow> = all.rows.iter().filter(|r| matches(r, params, now_unix)).collect();
-        sort(&mut matching, &params.sort, &params.dir);
+        let search = params.search.trim().to_lowercase();
+        let mut matching: Vec<u32> =
+            all.order.iter().copied().filter(|&i| all.matches(i as usize, params, &search, now_unix)).collect();
+        all.sort(&mut matching, &params.sort, &params.dir);
         let per_page = per_page(params.per_page);
         let total = matching.len();
         let (page, pages) = bounds(params.page, per_page, total);
-        let rows: Vec<TokenRow> = matching.into_iter().skip((page - 1) * per_page).take(per_page).cloned().collect();
+        let rows =
+            matching.into_iter().skip((page - 1) * per_page).take(per_page).map(|i| all.row(i as usize)).collect();
         TokenPage {
             rows,
             total,
-            all: all.rows.len(),
+            all: all.len(),
             page,
             pages,
             per_page,
@@ -211,141 +371,13 @@ pub mod list {
         }
     }
 
-    /// Rows for every token: role names filled from the role list (Nomad's token
-    /// list leaves them blank, Nomad issue 18451), missing policies marked.
-    pub fn rows(
-        tokens: &[AclTokenListStub],
-        roles: &[AclRoleListStub],
-        policies: &[AclPolicyListStub],
-        self_accessor: &str,
-    ) -> Vec<TokenRow> {
-        let existing: HashSet<&str> = policies.iter().map(|p| p.name.as_str()).collect();
-        let role_by_id: HashMap<&str, &AclRoleListStub> = roles.iter().map(|r| (r.id.as_str(), r)).collect();
-        let grants_nothing = |t: &AclTokenListStub| {
-            t.token_type == "client"
-                && !t.policies.as_deref().unwrap_or_default().iter().any(|p| existing.contains(p.as_str()))
-                && !t
-                    .roles
-                    .as_deref()
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|l| role_by_id.get(l.id.as_str()))
-                    .any(|r| r.policies.iter().any(|p| existing.contains(p.name.as_str())))
-        };
-        tokens
-            .iter()
-            .map(|t| TokenRow {
-                accessor_id: t.accessor_id.clone(),
-                name: t.name.clone(),
-                token_type: t.token_type.clone(),
-                roles: t
-                    .roles
-                    .as_deref()
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|l| RoleRef {
-                        id: l.id.clone(),
-                        name: if l.name.is_empty() {
-                            role_by_id.get(l.id.as_str()).map(|r| r.name.clone()).unwrap_or_else(|| l.id.clone())
-                        } else {
-                            l.name.clone()
-                        },
-                    })
-                    .collect(),
-                policies: t
-                    .policies
-                    .as_deref()
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|p| PolicyRef { name: p.clone(), exists: existing.contains(p.as_str()) })
-                    .collect(),
-                global: t.global,
-                create_time: t.create_time.unix_timestamp(),
-                create_index: t.create_index,
-                expires_at: t.expiration_time.map(|e| e.unix_timestamp()),
-                is_self: !self_accessor.is_empty() && t.accessor_id == self_accessor,
-                grants_nothing: grants_nothing(t),
-            })
-            .collect()
-    }
-
-    /// Whether a row passes every filter in `p`.
-    pub fn matches(r: &TokenRow, p: &TokenListParams, now: i64) -> bool {
-        let search = p.search.trim().to_lowercase();
-        if !search.is_empty()
-            && !r.name.to_lowercase().contains(&search)
-            && !r.accessor_id.to_lowercase().contains(&search)
-        {
-            return false;
-        }
-        match p.kind.as_str() {
-            "client" | "management" if r.token_type != p.kind => return false,
-            _ => {}
-        }
-        let ok = match p.expiry.as_str() {
-            "expired" => r.expires_at.is_some_and(|e| e <= now),
-            "24h" => r.expires_at.is_some_and(|e| e > now && e <= now + 86_400),
-            "never" => r.expires_at.is_none(),
-            _ => true,
-        };
-        if !ok {
-            return false;
-        }
-        if !p.role.is_empty() && !r.roles.iter().any(|l| l.name == p.role) {
-            return false;
-        }
-        if !p.policy.is_empty() && !r.policies.iter().any(|x| x.name == p.policy) {
-            return false;
-        }
-        // The same judgement as the overview's health check.
-        if p.resolves == "none" && !r.grants_nothing {
-            return false;
-        }
-        true
-    }
-
-    /// Sorts by the named column; ties (and no sort) fall back to newest first
-    /// (creation time, then creation index), then accessor.
-    pub fn sort(rows: &mut [&TokenRow], by: &str, dir: &str) {
-        let desc = dir == "desc";
-        let tie = default_order;
-        if by == "name" {
-            // Lowercased once per row, not once per comparison.
-            let mut keyed: Vec<(String, &TokenRow)> = rows.iter().map(|r| (r.name.to_lowercase(), *r)).collect();
-            keyed.sort_by(|(x, a), (y, b)| {
-                let primary = if desc { y.cmp(x) } else { x.cmp(y) };
-                primary.then_with(|| tie(a, b))
-            });
-            for (slot, (_, r)) in rows.iter_mut().zip(keyed) {
-                *slot = r;
-            }
-            return;
-        }
-        rows.sort_by(|a, b| {
-            let primary = match by {
-                "type" => a.token_type.cmp(&b.token_type),
-                "created" => newest_first(b, a),
-                // Never-expiring tokens sort after every expiring one (ascending).
-                "expires" => match (a.expires_at, b.expires_at) {
-                    (Some(x), Some(y)) => x.cmp(&y),
-                    (Some(_), None) => Ordering::Less,
-                    (None, Some(_)) => Ordering::Greater,
-                    (None, None) => Ordering::Equal,
-                },
-                _ => Ordering::Equal,
-            };
-            let primary = if desc { primary.reverse() } else { primary };
-            primary.then_with(|| tie(a, b))
-        });
-    }
-
     /// Creation time, then creation index (orders tokens made within one second), newest first.
-    fn newest_first(a: &TokenRow, b: &TokenRow) -> Ordering {
+    fn newest_first(a: &AclTokenListStub, b: &AclTokenListStub) -> Ordering {
         b.create_time.cmp(&a.create_time).then(b.create_index.cmp(&a.create_index))
     }
 
     /// The order without a sort, and every sort's tie-break: newest first, then accessor.
-    fn default_order(a: &TokenRow, b: &TokenRow) -> Ordering {
+    fn default_order(a: &AclTokenListStub, b: &AclTokenListStub) -> Ordering {
         newest_first(a, b).then_with(|| a.accessor_id.cmp(&b.accessor_id))
     }
 
@@ -414,6 +446,12 @@ pub mod list {
             (tokens, roles, policies)
         }
 
+        /// Every token's row, in the token list's order.
+        fn rows(t: &[AclTokenListStub], r: &[AclRoleListStub], p: &[AclPolicyListStub], me: &str) -> Vec<TokenRow> {
+            let all = Rows::new(Arc::new(t.to_vec()), r, p, me);
+            (0..all.len()).map(|i| all.row(i)).collect()
+        }
+
         fn names(p: &TokenListParams) -> Vec<String> {
             let (t, r, pol) = fixture();
             page(&t, &r, &pol, p, "charlie-accessor", at(NOW)).rows.into_iter().map(|r| r.name).collect()
@@ -428,16 +466,16 @@ pub mod list {
         #[test]
         fn fills_role_names_and_marks_deleted_policies_and_self() {
             let (t, r, p) = fixture();
-            let rows = rows(&t, &r, &p, "charlie-accessor");
-            assert_eq!(rows[0].roles, vec![RoleRef { id: "r1".into(), name: "ops".into() }]);
+            let all = rows(&t, &r, &p, "charlie-accessor");
+            assert_eq!(all[0].roles, vec![RoleRef { id: "r1".into(), name: "ops".into() }]);
             assert_eq!(
-                rows[3].policies,
+                all[3].policies,
                 vec![PolicyRef { name: "read".into(), exists: true }, PolicyRef { name: "gone".into(), exists: false }]
             );
-            assert!(rows[2].is_self && !rows[0].is_self);
+            assert!(all[2].is_self && !all[0].is_self);
             // An unknown role keeps its ID as the name rather than a blank.
             let t2 = vec![token("x", "client", &[], &["missing-id"], NOW, None)];
-            assert_eq!(super::rows(&t2, &r, &p, "")[0].roles[0].name, "missing-id");
+            assert_eq!(rows(&t2, &r, &p, "")[0].roles[0].name, "missing-id");
         }
 
         #[test]
@@ -448,8 +486,8 @@ pub mod list {
         #[test]
         fn kept_rows_are_stored_in_the_default_order() {
             let (t, r, p) = fixture();
-            let kept = Rows::new(&t, &r, &p, "");
-            let order: Vec<&str> = kept.rows.iter().map(|r| r.name.as_str()).collect();
+            let kept = Rows::new(Arc::new(t), &r, &p, "");
+            let order: Vec<&str> = kept.order.iter().map(|&i| kept.tokens[i as usize].name.as_str()).collect();
             assert_eq!(order, ["charlie", "Bravo", "alpha", "delta"], "the default view's sort has nothing to move");
         }
 
@@ -497,9 +535,10 @@ pub mod list {
         fn kept_rows_are_reused_for_the_same_indexes_and_rebuilt_for_others() {
             let (t, r, p) = fixture();
             let builds = std::cell::Cell::new(0);
+            let t = Arc::new(t);
             let build = || {
                 builds.set(builds.get() + 1);
-                Rows::new(&t, &r, &p, "")
+                Rows::new(t.clone(), &r, &p, "")
             };
             let me = format!("kept-rows-test-{}", std::process::id());
             let first = rows_for((me.clone(), 1, 2, 3), build);
@@ -520,24 +559,25 @@ pub mod list {
             a.create_index = 10;
             let mut b = token("second", "client", &[], &[], NOW, None);
             b.create_index = 11;
-            let all = rows(&[a, b], &[], &[], "");
-            let mut rows: Vec<&TokenRow> = all.iter().collect();
-            sort(&mut rows, "", "");
-            assert_eq!(rows[0].name, "second");
-            sort(&mut rows, "created", "asc");
-            assert_eq!(rows[0].name, "first");
+            let all = Rows::new(Arc::new(vec![a, b]), &[], &[], "");
+            let first = |sort: &str, dir: &str| {
+                let p = with(|p| (p.sort, p.dir) = (sort.into(), dir.into()));
+                page_of(&all, &p, at(NOW)).rows[0].name.clone()
+            };
+            assert_eq!(first("", ""), "second");
+            assert_eq!(first("created", "asc"), "first");
         }
 
         #[test]
         fn a_role_without_existing_policies_grants_nothing() {
             let (t, mut r, p) = fixture();
             r[0].policies = vec![AclRolePolicyLink { name: "gone".into() }];
-            let rows = rows(&t, &r, &p, "");
-            assert!(!rows[0].grants_nothing, "alpha's direct policy 'read' exists");
+            let all = rows(&t, &r, &p, "");
+            assert!(!all[0].grants_nothing, "alpha's direct policy 'read' exists");
             let t2 = vec![token("viarole", "client", &[], &["r1"], NOW, None)];
-            assert!(super::rows(&t2, &r, &p, "")[0].grants_nothing);
+            assert!(rows(&t2, &r, &p, "")[0].grants_nothing);
             let (_, r_ok, _) = fixture();
-            assert!(!super::rows(&t2, &r_ok, &p, "")[0].grants_nothing);
+            assert!(!rows(&t2, &r_ok, &p, "")[0].grants_nothing);
         }
 
         #[test]
