@@ -11,52 +11,41 @@ use crate::app::live::{provide_live, LiveIndicator};
 
 /// Signed-in pages render inside this; without a session it sends the user to
 /// the sign-in page, remembering where they were going.
+///
+/// Only the parts that show the session wait for it. A `Suspense` calls its
+/// children more than once while rendering on the server, and every call builds
+/// them anew: with the page inside it, each page was built three times (and its
+/// data sent to the browser three times).
 #[component]
 pub fn SignedInLayout() -> impl IntoView {
     let session = Resource::new(|| (), |_| get_session_info());
     let location = use_location();
-    view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
-            {move || {
-                session
-                    .get()
-                    .map(|r| match r {
-                        Ok(Some(info)) => view! { <Shell info /> }.into_any(),
-                        Ok(None) => {
-                            let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
-                            let path = if here == "/" || here.is_empty() {
-                                "/sign-in".to_string()
-                            } else {
-                                format!(
-                                    "/sign-in?return_to={}",
-                                    percent_encode(&here, true)
-                                )
-                            };
-                            view! { <Redirect path /> }.into_any()
-                        }
-                        Err(e) => view! { <main class="app-main"><ErrorPanel error=e /></main> }.into_any(),
-                    })
-            }}
-        </Suspense>
-    }
-}
-
-#[component]
-fn Shell(info: SessionInfo) -> impl IntoView {
-    provide_context(info.clone());
     provide_live();
-    let region = info.region.clone().unwrap_or_else(|| "agent's region".to_string());
     view! {
         <header class="app-header">
             <A href="/" attr:class="brand">
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 " Nomad ACL Console"
             </A>
-            <span class="cluster" data-testid="cluster">
-                "Nomad " <code>{info.nomad_address.clone()}</code> " · region " {region}
-            </span>
-            <LiveIndicator />
-            <ProfileMenu info=info.clone() />
+            <Suspense fallback=|| view! { <span class="loading" role="status">"Loading…"</span> }>
+                {move || {
+                    session
+                        .get()
+                        .map(|r| match r {
+                            Ok(Some(info)) => view! { <SessionHeader info /> }.into_any(),
+                            Ok(None) => {
+                                let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+                                let path = if here == "/" || here.is_empty() {
+                                    "/sign-in".to_string()
+                                } else {
+                                    format!("/sign-in?return_to={}", percent_encode(&here, true))
+                                };
+                                view! { <Redirect path /> }.into_any()
+                            }
+                            Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                        })
+                }}
+            </Suspense>
         </header>
         <div class="app-body">
             <nav class="side-nav" aria-label="Main">
@@ -75,6 +64,19 @@ fn Shell(info: SessionInfo) -> impl IntoView {
                 <Outlet />
             </main>
         </div>
+    }
+}
+
+/// The header's session part: cluster, live-update state, profile menu.
+#[component]
+fn SessionHeader(info: SessionInfo) -> impl IntoView {
+    let region = info.region.clone().unwrap_or_else(|| "agent's region".to_string());
+    view! {
+        <span class="cluster" data-testid="cluster">
+            "Nomad " <code>{info.nomad_address.clone()}</code> " · region " {region}
+        </span>
+        <LiveIndicator />
+        <ProfileMenu info />
     }
 }
 
