@@ -20,8 +20,16 @@ fn the_build_uses_the_vendored_patched_tachys() {
     let lock = read("Cargo.lock");
     let entries: Vec<&str> = lock.split("[[package]]").filter(|p| p.contains("\nname = \"tachys\"\n")).collect();
     assert_eq!(entries.len(), 1, "exactly one tachys in Cargo.lock");
-    assert!(entries[0].contains(&format!("\nversion = \"{version}\"\n")), "Cargo.lock's tachys is {version}: {}", entries[0]);
-    assert!(!entries[0].contains("\nsource = "), "tachys must come from vendor/ (a path), not a registry: {}", entries[0]);
+    assert!(
+        entries[0].contains(&format!("\nversion = \"{version}\"\n")),
+        "Cargo.lock's tachys is {version}: {}",
+        entries[0]
+    );
+    assert!(
+        !entries[0].contains("\nsource = "),
+        "tachys must come from vendor/ (a path), not a registry: {}",
+        entries[0]
+    );
     assert!(
         read("vendor/tachys/src/view/any_view.rs").contains("PATCHED for nomad-acl-console"),
         "the vendored tachys carries the patch"
