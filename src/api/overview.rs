@@ -114,15 +114,8 @@ pub mod health {
             }
             let links = t.roles.as_deref().unwrap_or_default();
             used_roles.extend(links.iter().map(|l| l.id.as_str()));
-            if t.token_type == "client" {
-                let resolves = direct.iter().any(|p| existing.contains(p.as_str()))
-                    || links
-                        .iter()
-                        .filter_map(|l| role_by_id.get(l.id.as_str()))
-                        .any(|r| r.policies.iter().any(|p| existing.contains(p.name.as_str())));
-                if !resolves {
-                    h.tokens_without_permissions.push((t.accessor_id.clone(), t.name.clone()));
-                }
+            if t.grants_nothing(|p| existing.contains(p), |id| role_by_id.get(id).copied()) {
+                h.tokens_without_permissions.push((t.accessor_id.clone(), t.name.clone()));
             }
         }
         for r in roles {

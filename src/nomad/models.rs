@@ -372,6 +372,26 @@ impl AclTokenListStub {
             _ => false,
         }
     }
+
+    /// A client token none of whose policies, direct or through its roles,
+    /// exist: Nomad still accepts it, but it may do nothing. `policy_exists`
+    /// answers for a policy name, `role` finds a role by ID (an unknown role
+    /// grants nothing). One judgement for the overview and the token list.
+    pub fn grants_nothing<'r>(
+        &self,
+        policy_exists: impl Fn(&str) -> bool,
+        role: impl Fn(&str) -> Option<&'r AclRoleListStub>,
+    ) -> bool {
+        self.token_type == TOKEN_TYPE_CLIENT
+            && !self.policies.as_deref().unwrap_or_default().iter().any(|p| policy_exists(p))
+            && !self
+                .roles
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|l| role(&l.id))
+                .any(|r| r.policies.iter().any(|p| policy_exists(&p.name)))
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -753,6 +773,29 @@ mod tests {
         assert!(!format!("{ott:?}").contains(SECRET));
         // but it is serialized
         assert!(serde_json::to_string(&tok).unwrap().contains(SECRET));
+    }
+
+    #[test]
+    fn grants_nothing_needs_one_existing_policy_direct_or_through_a_role() {
+        let role = AclRoleListStub {
+            id: "r1".into(),
+            policies: vec![AclRolePolicyLink { name: "ops".into() }],
+            ..Default::default()
+        };
+        let exists = |p: &str| p == "ops";
+        let find = |id: &str| (id == "r1").then_some(&role);
+        let client = |policies: &[&str], roles: &[&str]| AclTokenListStub {
+            token_type: TOKEN_TYPE_CLIENT.into(),
+            policies: Some(policies.iter().map(|p| p.to_string()).collect()),
+            roles: Some(roles.iter().map(|id| AclTokenRoleLink { id: id.to_string(), ..Default::default() }).collect()),
+            ..Default::default()
+        };
+        assert!(client(&[], &[]).grants_nothing(exists, find));
+        assert!(client(&["gone"], &["r-gone"]).grants_nothing(exists, find));
+        assert!(!client(&["ops"], &[]).grants_nothing(exists, find));
+        assert!(!client(&["gone"], &["r1"]).grants_nothing(exists, find));
+        let management = AclTokenListStub { token_type: TOKEN_TYPE_MANAGEMENT.into(), ..Default::default() };
+        assert!(!management.grants_nothing(exists, find), "a management token needs no policy");
     }
 
     #[test]

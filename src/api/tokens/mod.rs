@@ -165,27 +165,17 @@ pub mod list {
             let mut policy_names: Vec<String> = policies.iter().map(|p| p.name.clone()).collect();
             policy_names.sort();
             let existing: HashSet<String> = policy_names.iter().cloned().collect();
-            let role_policies: HashMap<&str, &AclRoleListStub> = roles.iter().map(|r| (r.id.as_str(), r)).collect();
+            let role_by_id: HashMap<&str, &AclRoleListStub> = roles.iter().map(|r| (r.id.as_str(), r)).collect();
             let grants_nothing = tokens
                 .iter()
-                .map(|t| {
-                    t.token_type == "client"
-                        && !t.policies.as_deref().unwrap_or_default().iter().any(|p| existing.contains(p))
-                        && !t
-                            .roles
-                            .as_deref()
-                            .unwrap_or_default()
-                            .iter()
-                            .filter_map(|l| role_policies.get(l.id.as_str()))
-                            .any(|r| r.policies.iter().any(|p| existing.contains(&p.name)))
-                })
+                .map(|t| t.grants_nothing(|p| existing.contains(p), |id| role_by_id.get(id).copied()))
                 .collect();
             let mut order: Vec<u32> = (0..tokens.len() as u32).collect();
             order.sort_by(|&a, &b| default_order(&tokens[a as usize], &tokens[b as usize]));
             Rows {
                 order,
                 grants_nothing,
-                role_by_id: roles.iter().map(|r| (r.id.clone(), r.name.clone())).collect(),
+                role_by_id: role_by_id.iter().map(|(id, r)| (id.to_string(), r.name.clone())).collect(),
                 existing,
                 self_accessor: self_accessor.to_string(),
                 role_names,
