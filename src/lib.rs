@@ -16,10 +16,18 @@ pub mod devnomad;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-/// Browser entry point: hydrates the server-rendered page.
+/// Browser entry point: hydrates the server-rendered page. Asynchronously,
+/// because the page's lazy route (its wasm chunk) is fetched first; `<body>`
+/// gets `data-hydrated` only then, so tests and benchmarks wait for a page that
+/// really answers.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    wasm_bindgen_futures::spawn_local(async {
+        let body = leptos::prelude::document().body().expect("a page has a <body>");
+        let mounted = leptos::mount::hydrate_from_async(body.clone(), app::App).await;
+        let _ = body.set_attribute("data-hydrated", "true");
+        mounted.forget();
+    });
 }

@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { binaryPath, startConsole } from '../support/console';
+import { demoSecret, signIn } from '../support/nomad';
 
 // The console under test was copied alone into an empty directory by the
 // global setup: everything here is served from inside the binary.
@@ -45,6 +46,32 @@ test.describe('one self-contained binary', () => {
     const old = await request.get(wasm!.replace(/\/pkg\/[0-9a-f]{12}\//, '/pkg/000000000000/'));
     expect(old.status()).toBe(200);
     expect(old.headers()['cache-control']).toBe('public, max-age=3600');
+  });
+
+  test('the wasm is split per page: /tokens preloads its own chunks, other pages fetch theirs when shown', async ({ page }) => {
+    const chunks: string[] = [];
+    page.on('response', (r) => {
+      const m = r.url().match(/\/pkg\/[0-9a-f]{12}\/([^/]+\.wasm)$/);
+      if (m && r.ok()) chunks.push(m[1]);
+    });
+    await signIn(page, demoSecret());
+    chunks.length = 0;
+    await page.goto('/tokens');
+    await expect(page.locator('body[data-hydrated]')).toBeAttached();
+    // The route's chunks are announced in <head>, so they load beside the main module.
+    const preloads = await page.locator('head link[rel="preload"][as="fetch"]').evaluateAll((ls) =>
+      ls.map((l) => (l as HTMLLinkElement).getAttribute('href') ?? ''),
+    );
+    expect(preloads.some((h) => /split_.*tokens_list_route_view.*\.wasm$/.test(h)), preloads.join('\n')).toBe(true);
+    expect(chunks).toContain('nomad-acl-console.wasm');
+    expect(chunks.some((c) => c.includes('policy_detail_route_view')), 'no policy page code on /tokens').toBe(false);
+
+    // Client-side navigation after hydration...
+    await page.getByRole('link', { name: 'Policies', exact: true }).first().click();
+    await expect(page).toHaveURL(/\/policies$/);
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('Policies');
+    // ...and the policies page came with its own chunk, fetched on the way.
+    expect(chunks.some((c) => c.includes('policies_list_route_view')), chunks.join('\n')).toBe(true);
   });
 
   test('health and readiness', async ({ request }) => {

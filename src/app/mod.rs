@@ -4,42 +4,27 @@ pub mod components;
 pub mod format;
 pub mod live;
 pub mod pages;
+pub mod routes;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 use components::shell::SignedInLayout;
-use pages::auth_methods::detail::AuthMethodDetailPage;
-use pages::auth_methods::edit::{AuthMethodEditPage, AuthMethodNewPage};
-use pages::auth_methods::list::AuthMethodsListPage;
-use pages::binding_rules::detail::BindingRuleDetailPage;
-use pages::binding_rules::edit::{BindingRuleEditPage, BindingRuleNewPage};
-use pages::binding_rules::list::BindingRulesListPage;
-use pages::bootstrapped::BootstrappedPage;
 use pages::not_found::NotFoundPage;
-use pages::overview::OverviewPage;
-use pages::permissions::TokenPermissionsPage;
-use pages::policies::detail::PolicyDetailPage;
-use pages::policies::edit::{PolicyEditPage, PolicyNewPage};
-use pages::policies::list::PoliciesListPage;
-use pages::profile::ProfilePage;
-use pages::roles::detail::RoleDetailPage;
-use pages::roles::edit::{RoleEditPage, RoleNewPage};
-use pages::roles::list::RolesListPage;
-use pages::sign_in::SignInPage;
-use pages::tokens::delete::TokensDeletePage;
-use pages::tokens::detail::TokenDetailPage;
-use pages::tokens::list::TokensListPage;
-use pages::tokens::new::TokenNewPage;
-use pages::who_can::WhoCanPage;
+use routes::*;
 
 /// The HTML document around the app (server only). The options' `site_pkg_dir`
 /// holds the build hash, so the script, wasm and CSS URLs change with every build.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_page_csp();
+    #[cfg(feature = "ssr")]
+    if let Some(m) = crate::server::assets::split_manifest() {
+        let pkg = format!("/{}", options.site_pkg_dir);
+        provide_context(leptos::WasmSplitManifest(ArcStoredValue::new((pkg, m.chunks, m.loader))));
+    }
     let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
     view! {
         <!DOCTYPE html>
@@ -77,7 +62,6 @@ fn set_page_csp() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     components::toast::provide_toasts();
-    mark_hydrated();
 
     view! {
         <Title formatter=|page: String| {
@@ -88,47 +72,36 @@ pub fn App() -> impl IntoView {
             // Async: every page is complete when its first byte leaves, so it
             // works before (and without) the wasm, and redirects carry a status.
             <Routes fallback=|| view! { <main id="main" class="app-main"><NotFoundPage /></main> }>
-                <Route path=path!("/sign-in") view=|| view! { <main id="main" class="app-main"><SignInPage /></main> } ssr=SsrMode::Async />
-                <Route path=path!("/bootstrapped") view=|| view! { <main id="main" class="app-main"><BootstrappedPage /></main> } ssr=SsrMode::Async />
+                <Route path=path!("/sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/bootstrapped") view={Lazy::<BootstrappedRoute>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=OverviewPage />
-                    <Route path=path!("profile") view=ProfilePage />
-                    <Route path=path!("tokens") view=TokensListPage />
-                    <Route path=path!("tokens/new") view=TokenNewPage />
-                    <Route path=path!("tokens/delete") view=TokensDeletePage />
-                    <Route path=path!("tokens/:accessor") view=TokenDetailPage />
-                    <Route path=path!("tokens/:accessor/permissions") view=TokenPermissionsPage />
-                    <Route path=path!("roles") view=RolesListPage />
-                    <Route path=path!("roles/new") view=RoleNewPage />
-                    <Route path=path!("roles/:id") view=RoleDetailPage />
-                    <Route path=path!("roles/:id/edit") view=RoleEditPage />
-                    <Route path=path!("policies") view=PoliciesListPage />
-                    <Route path=path!("policies/new") view=PolicyNewPage />
-                    <Route path=path!("policies/:name") view=PolicyDetailPage />
-                    <Route path=path!("policies/:name/edit") view=PolicyEditPage />
-                    <Route path=path!("who-can") view=WhoCanPage />
-                    <Route path=path!("auth-methods") view=AuthMethodsListPage />
-                    <Route path=path!("auth-methods/new") view=AuthMethodNewPage />
-                    <Route path=path!("auth-methods/:name") view=AuthMethodDetailPage />
-                    <Route path=path!("auth-methods/:name/edit") view=AuthMethodEditPage />
-                    <Route path=path!("binding-rules") view=BindingRulesListPage />
-                    <Route path=path!("binding-rules/new") view=BindingRuleNewPage />
-                    <Route path=path!("binding-rules/:id") view=BindingRuleDetailPage />
-                    <Route path=path!("binding-rules/:id/edit") view=BindingRuleEditPage />
+                    <Route path=path!("") view={Lazy::<OverviewRoute>::new()} />
+                    <Route path=path!("profile") view={Lazy::<ProfileRoute>::new()} />
+                    <Route path=path!("tokens") view={Lazy::<TokensListRoute>::new()} />
+                    <Route path=path!("tokens/new") view={Lazy::<TokenNewRoute>::new()} />
+                    <Route path=path!("tokens/delete") view={Lazy::<TokensDeleteRoute>::new()} />
+                    <Route path=path!("tokens/:accessor") view={Lazy::<TokenDetailRoute>::new()} />
+                    <Route path=path!("tokens/:accessor/permissions") view={Lazy::<TokenPermissionsRoute>::new()} />
+                    <Route path=path!("roles") view={Lazy::<RolesListRoute>::new()} />
+                    <Route path=path!("roles/new") view={Lazy::<RoleNewRoute>::new()} />
+                    <Route path=path!("roles/:id") view={Lazy::<RoleDetailRoute>::new()} />
+                    <Route path=path!("roles/:id/edit") view={Lazy::<RoleEditRoute>::new()} />
+                    <Route path=path!("policies") view={Lazy::<PoliciesListRoute>::new()} />
+                    <Route path=path!("policies/new") view={Lazy::<PolicyNewRoute>::new()} />
+                    <Route path=path!("policies/:name") view={Lazy::<PolicyDetailRoute>::new()} />
+                    <Route path=path!("policies/:name/edit") view={Lazy::<PolicyEditRoute>::new()} />
+                    <Route path=path!("who-can") view={Lazy::<WhoCanRoute>::new()} />
+                    <Route path=path!("auth-methods") view={Lazy::<AuthMethodsListRoute>::new()} />
+                    <Route path=path!("auth-methods/new") view={Lazy::<AuthMethodNewRoute>::new()} />
+                    <Route path=path!("auth-methods/:name") view={Lazy::<AuthMethodDetailRoute>::new()} />
+                    <Route path=path!("auth-methods/:name/edit") view={Lazy::<AuthMethodEditRoute>::new()} />
+                    <Route path=path!("binding-rules") view={Lazy::<BindingRulesListRoute>::new()} />
+                    <Route path=path!("binding-rules/new") view={Lazy::<BindingRuleNewRoute>::new()} />
+                    <Route path=path!("binding-rules/:id") view={Lazy::<BindingRuleDetailRoute>::new()} />
+                    <Route path=path!("binding-rules/:id/edit") view={Lazy::<BindingRuleEditRoute>::new()} />
                 </ParentRoute>
             </Routes>
             <components::toast::ToastRegion />
         </Router>
     }
-}
-
-/// Sets `data-hydrated` on `<body>` once the wasm has taken over the page, so
-/// tests and benchmarks can wait for interactivity instead of guessing.
-fn mark_hydrated() {
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(body) = leptos::prelude::document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 }

@@ -47,6 +47,36 @@ pub fn versioned_pkg_dir() -> String {
     format!("{PKG_DIR}/{}", build_hash())
 }
 
+/// What a split build (`cargo leptos build --split`) says each lazy route needs:
+/// its wasm chunks, by the route's lazy-function name, and the name of the
+/// chunk loader. `None` for a build without `--split`.
+///
+/// Leptos reads this manifest from `site-root` on disk; the site is embedded
+/// here instead, so the page shell provides it (`app::shell`). With it, a page
+/// links its route's chunks as `<link rel="preload">` in `<head>`: the browser
+/// fetches them alongside the main wasm instead of after it.
+pub fn split_manifest() -> Option<SplitManifest> {
+    static MANIFEST: OnceLock<Option<SplitManifest>> = OnceLock::new();
+    MANIFEST
+        .get_or_init(|| {
+            let file = Site::get(&format!("{PKG_DIR}/__wasm_split_manifest.json"))?;
+            let chunks = serde_json::from_slice(&file.data).ok()?;
+            let loader = Site::iter()
+                .find(|n| n.starts_with(&format!("{PKG_DIR}/__wasm_split")) && n.ends_with(".js"))?
+                .trim_start_matches(&format!("{PKG_DIR}/"))
+                .to_string();
+            Some(SplitManifest { chunks, loader })
+        })
+        .clone()
+}
+
+/// See [`split_manifest`].
+#[derive(Clone, Debug)]
+pub struct SplitManifest {
+    pub chunks: std::collections::HashMap<String, Vec<String>>,
+    pub loader: String,
+}
+
 /// Whether the binary carries the compiled front end (false in a plain `cargo build`).
 pub fn has_frontend() -> bool {
     Site::iter().any(|n| n.ends_with(".wasm"))
