@@ -126,8 +126,11 @@ async function coldLoad(browser: Browser, c: RunningConsole, state: any) {
  * with the list's default parameters; undefined when the build has none.
  */
 function tokenListServerFn(c: RunningConsole, cookie: string) {
-  const wasm = existsSync(PKG) ? readdirSync(PKG).find((n) => n.endsWith('.wasm')) : undefined;
-  const path = wasm ? readFileSync(join(PKG, wasm)).toString('latin1').match(/\/api\/get_token_page\d*/)?.[0] : undefined;
+  // A split build has the function's URL in one of its chunks.
+  const files = existsSync(PKG) ? readdirSync(PKG).filter((n) => n.endsWith('.wasm')) : [];
+  const path = files
+    .map((f) => readFileSync(join(PKG, f)).toString('latin1').match(/\/api\/get_token_page\d*/)?.[0])
+    .find((p) => p);
   if (!path) return undefined;
   const fields = ['search', 'kind', 'expiry', 'role', 'policy', 'resolves', 'sort', 'dir'].map((f) => `params[${f}]=`);
   const body = [...fields, 'params[page]=1', 'params[per_page]=25'].join('&');
@@ -141,16 +144,24 @@ function tokenListServerFn(c: RunningConsole, cookie: string) {
   return { url: `${c.url}${path}`, init: { method: 'POST', headers, body } as RequestInit };
 }
 
+/** Size of the main module (`nomad-acl-console.wasm`, + `suffix`: '', '.gz', '.br'). */
 function fileSize(dir: string, suffix: string): number {
-  const f = existsSync(dir) ? readdirSync(dir).find((n) => n.endsWith(suffix)) : undefined;
-  return f ? statSync(join(dir, f)).size : NaN;
+  const f = join(dir, `nomad-acl-console.wasm${suffix}`);
+  return existsSync(f) ? statSync(f).size : NaN;
+}
+
+/** A split build's chunks (`--split`): how many, and their brotli bytes together. */
+function chunks(dir: string): { count: number; brotli: number } {
+  const names = existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.wasm') && n !== 'nomad-acl-console.wasm') : [];
+  const brotli = names.reduce((a, n) => a + (existsSync(join(dir, `${n}.br`)) ? statSync(join(dir, `${n}.br`)).size : 0), 0);
+  return { count: names.length, brotli };
 }
 
 const kb = (b: number) => (b / 1024).toFixed(1);
 const ms = (v: number) => v.toFixed(2);
 
 test('benchmark: weight, time to interactive, proxy overhead, scale, memory', async ({ browser }) => {
-  const wasm = { raw: fileSize(PKG, '.wasm'), gzip: fileSize(PKG, '.wasm.gz'), brotli: fileSize(PKG, '.wasm.br') };
+  const wasm = { raw: fileSize(PKG, ''), gzip: fileSize(PKG, '.gz'), brotli: fileSize(PKG, '.br'), chunks: chunks(PKG) };
   const results: any = { date: new Date().toISOString(), requestsPerLevel: REQUESTS, ttiLoads: TTI_LOADS, wasm, scales: [] };
 
   for (const scale of SCALES) {
@@ -324,7 +335,8 @@ test('benchmark: weight, time to interactive, proxy overhead, scale, memory', as
   const table = rows.map((r) => r.map((v, i) => v.padStart(widths[i])).join('  ')).join('\n');
   const verdict = (name: string, ok: boolean, detail: string) => `${ok ? 'met    ' : 'NOT MET'}  ${name}: ${detail}`;
   const summary = [
-    `wasm: ${kb(wasm.raw)} KB raw, ${kb(wasm.gzip)} KB gzip, ${kb(wasm.brotli)} KB brotli`,
+    `wasm main module: ${kb(wasm.raw)} KB raw, ${kb(wasm.gzip)} KB gzip, ${kb(wasm.brotli)} KB brotli; ` +
+      `${wasm.chunks.count} lazy chunks, ${kb(wasm.chunks.brotli)} KB brotli together`,
     `latencies in ms; SSR = GET /tokens, fn = token-list server function (${results.scales[0].serverFn}), x = ratio to Nomad's p50`,
     table,
     `scale: /tokens p50 at 10,000 tokens / at 10 = ${results.scaleRatio.toFixed(2)}`,

@@ -13,6 +13,8 @@ use leptos_router::{path, Lazy, SsrMode};
 
 use components::shell::SignedInLayout;
 use pages::not_found::NotFoundPage;
+use pages::overview::OverviewPage;
+use pages::tokens::list::TokensListPage;
 use routes::*;
 
 /// The HTML document around the app (server only). The options' `site_pkg_dir`
@@ -20,11 +22,6 @@ use routes::*;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_page_csp();
-    #[cfg(feature = "ssr")]
-    if let Some(m) = crate::server::assets::split_manifest() {
-        let pkg = format!("/{}", options.site_pkg_dir);
-        provide_context(leptos::WasmSplitManifest(ArcStoredValue::new((pkg, m.chunks, m.loader))));
-    }
     let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
     view! {
         <!DOCTYPE html>
@@ -75,9 +72,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/bootstrapped") view={Lazy::<BootstrappedRoute>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view={Lazy::<OverviewRoute>::new()} />
+                    <Route path=path!("") view=OverviewPage />
                     <Route path=path!("profile") view={Lazy::<ProfileRoute>::new()} />
-                    <Route path=path!("tokens") view={Lazy::<TokensListRoute>::new()} />
+                    <Route path=path!("tokens") view=TokensListPage />
                     <Route path=path!("tokens/new") view={Lazy::<TokenNewRoute>::new()} />
                     <Route path=path!("tokens/delete") view={Lazy::<TokensDeleteRoute>::new()} />
                     <Route path=path!("tokens/:accessor") view={Lazy::<TokenDetailRoute>::new()} />

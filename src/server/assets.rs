@@ -52,9 +52,8 @@ pub fn versioned_pkg_dir() -> String {
 /// chunk loader. `None` for a build without `--split`.
 ///
 /// Leptos reads this manifest from `site-root` on disk; the site is embedded
-/// here instead, so the page shell provides it (`app::shell`). With it, a page
-/// links its route's chunks as `<link rel="preload">` in `<head>`: the browser
-/// fetches them alongside the main wasm instead of after it.
+/// here instead, so pages read it from here (`app::routes`) to link their
+/// chunks in `<head>`.
 pub fn split_manifest() -> Option<SplitManifest> {
     static MANIFEST: OnceLock<Option<SplitManifest>> = OnceLock::new();
     MANIFEST
@@ -75,6 +74,17 @@ pub fn split_manifest() -> Option<SplitManifest> {
 pub struct SplitManifest {
     pub chunks: std::collections::HashMap<String, Vec<String>>,
     pub loader: String,
+}
+
+impl SplitManifest {
+    /// The chunks of the `#[lazy]` function `name` (the manifest names it
+    /// `<name>_<hash of its source location>`).
+    pub fn chunks_of(&self, name: &str) -> Option<&[String]> {
+        self.chunks.iter().find_map(|(key, chunks)| {
+            let hash = key.strip_prefix(name)?.strip_prefix('_')?;
+            (!hash.is_empty() && hash.bytes().all(|b| b.is_ascii_digit())).then_some(chunks.as_slice())
+        })
+    }
 }
 
 /// Whether the binary carries the compiled front end (false in a plain `cargo build`).
@@ -156,6 +166,21 @@ mod tests {
         assert!(serve("/pkg/x/../../secret", &h).is_none());
         assert!(serve("/pkg/abc/nomad-acl-console.wasm.br", &h).is_none());
         assert!(serve("/", &h).is_none());
+    }
+
+    #[test]
+    fn a_lazy_function_s_chunks_are_found_by_its_name() {
+        let m = SplitManifest {
+            chunks: [
+                ("policy_pages_520688407403914317".to_string(), vec!["chunk_1".to_string()]),
+                ("policy_pages_extra_1".to_string(), vec!["chunk_2".to_string()]),
+            ]
+            .into(),
+            loader: "__wasm_split.js".into(),
+        };
+        assert_eq!(m.chunks_of("policy_pages"), Some(&["chunk_1".to_string()][..]));
+        assert_eq!(m.chunks_of("policy"), None, "a prefix of the name is not the name");
+        assert_eq!(m.chunks_of("role_pages"), None);
     }
 
     #[test]
