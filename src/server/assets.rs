@@ -54,23 +54,23 @@ pub fn versioned_pkg_dir() -> String {
 /// Leptos reads this manifest from `site-root` on disk; the site is embedded
 /// here instead, so pages read it from here (`app::routes`) to link their
 /// chunks in `<head>`.
-pub fn split_manifest() -> Option<SplitManifest> {
+pub fn split_manifest() -> Option<&'static SplitManifest> {
     static MANIFEST: OnceLock<Option<SplitManifest>> = OnceLock::new();
     MANIFEST
         .get_or_init(|| {
             let file = Site::get(&format!("{PKG_DIR}/__wasm_split_manifest.json"))?;
             let chunks = serde_json::from_slice(&file.data).ok()?;
-            let loader = Site::iter()
-                .find(|n| n.starts_with(&format!("{PKG_DIR}/__wasm_split")) && n.ends_with(".js"))?
-                .trim_start_matches(&format!("{PKG_DIR}/"))
-                .to_string();
+            let dir = format!("{PKG_DIR}/");
+            let loader = Site::iter().find_map(|n| {
+                n.strip_prefix(&dir).filter(|f| f.starts_with("__wasm_split") && f.ends_with(".js")).map(str::to_string)
+            })?;
             Some(SplitManifest { chunks, loader })
         })
-        .clone()
+        .as_ref()
 }
 
 /// See [`split_manifest`].
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct SplitManifest {
     pub chunks: std::collections::HashMap<String, Vec<String>>,
     pub loader: String,

@@ -175,7 +175,7 @@ pub mod list {
             Rows {
                 order,
                 grants_nothing,
-                role_by_id: role_by_id.iter().map(|(id, r)| (id.to_string(), r.name.clone())).collect(),
+                role_by_id: roles.iter().map(|r| (r.id.clone(), r.name.clone())).collect(),
                 existing,
                 self_accessor: self_accessor.to_string(),
                 role_names,
