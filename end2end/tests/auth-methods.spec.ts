@@ -135,13 +135,12 @@ test.describe('auth methods', () => {
 
     // A binding rule names it: the delete confirmation says so.
     const rule = await nomad('PUT', '/v1/acl/binding-rule', { AuthMethod: name, BindType: 'management', Description: 'e2e' });
-    await page.getByRole('link', { name: `Delete auth method ${name}` }).click();
-    // Counted against Nomad's own list, read now: a CI run once saw 2 here, and the
-    // rules are printed so that run's log says where the other came from.
-    const naming = ((await nomad('GET', '/v1/acl/binding-rules')) as any[]).filter((r) => r.AuthMethod === name);
-    if (naming.length !== 1) console.warn(`binding rules naming ${name}: ${JSON.stringify(naming)}`);
-    expect(naming.map((r) => r.ID)).toContain(rule.ID);
-    await expect(page.getByTestId('delete-rules')).toContainText(`${naming.length} binding rule(s) name it`);
+    // The list refreshes live as other specs add and delete methods, which can move the
+    // rows under a pointer click (a CI run landed on okta's link, the next row): the
+    // click is dispatched on the link itself instead.
+    await page.getByRole('link', { name: `Delete auth method ${name}` }).dispatchEvent('click');
+    await expect(page).toHaveURL(new RegExp(`/auth-methods/${name}\\?delete=1#delete$`));
+    await expect(page.getByTestId('delete-rules')).toContainText('1 binding rule(s) name it');
     await hydrated(page);
     await page.getByRole('button', { name: `Yes, delete auth method ${name}` }).click();
     await expect(page).toHaveURL(new RegExp(`/auth-methods\\?deleted=${name}$`));

@@ -315,6 +315,31 @@ test.describe('binding rules', () => {
     await cleanup(gone);
   });
 
+  test("the tester on a rule's page keeps the typed claims and its answer when a change elsewhere refreshes the page", async ({ page }) => {
+    const s = suffix();
+    const method = `e2e-jwt-${s}`;
+    await createMethod(method);
+    const rule = await createRule({ AuthMethod: method, Description: `kept ${s}`, Selector: '"oncall" in list.groups', BindType: 'management' });
+    await signIn(page, demoSecret());
+    await page.goto(`/binding-rules/${rule.ID}`);
+    await hydrated(page);
+    // Another rule changes (as another admin or spec would): the page refetches its rule.
+    const changeElsewhere = async (n: number) => {
+      const refetched = page.waitForResponse((r) => r.url().includes('/api/get_binding_rule') && r.request().method() === 'POST');
+      await createRule({ AuthMethod: method, Description: `elsewhere ${n} ${s}`, BindType: 'management' });
+      await refetched;
+    };
+    await page.getByLabel('Claims (JSON)').fill(jane);
+    await changeElsewhere(1);
+    await expect(page.getByLabel('Claims (JSON)')).toHaveValue(jane);
+    await page.getByRole('button', { name: 'Test the selector' }).click();
+    await expect(page.getByTestId('tester-verdict')).toHaveAttribute('data-outcome', 'match');
+    await changeElsewhere(2);
+    await expect(page.getByTestId('tester-verdict')).toHaveAttribute('data-outcome', 'match');
+    await expect(page.getByLabel('Claims (JSON)')).toHaveValue(jane);
+    await cleanup(method);
+  });
+
   test('user text shows as text, never as HTML', async ({ page }) => {
     const s = suffix();
     const method = `e2e-jwt-${s}`;

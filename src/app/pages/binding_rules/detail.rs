@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::tester::{Placement, SelectorTester};
+use super::tester::{Placement, SelectorTester, TesterState};
 use super::{BindRef, MethodRef};
 use crate::api::binding_rules::{
     get_binding_rule, href, test_binding_rule, DeleteBindingRule, RuleDetail, SelectorTest, Target,
@@ -58,6 +58,8 @@ pub fn BindingRuleDetailPage() -> impl IntoView {
         },
     );
     let claims = query.with_untracked(|q| q.get("claims").unwrap_or_default());
+    // Above the Transition: a live refresh rebuilds the view, not the tester's state.
+    let tester = TesterState::new(claims.clone());
     view! {
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading the rule…"</p> }>
             {move || match (rule.get(), tested.get()) {
@@ -76,7 +78,7 @@ pub fn BindingRuleDetailPage() -> impl IntoView {
                         </nav>
                         <h1>"Binding rule " <q data-testid="rule-title">{label.clone()}</q></h1>
                         {saved.get().then(|| view! { <p class="notice" role="status" data-testid="rule-saved">"The binding rule was saved."</p> })}
-                        <DetailView r confirm claims=claims.clone() tested=t />
+                        <DetailView r confirm claims=claims.clone() tested=t tester />
                     }.into_any())
                 }
                 _ => None,
@@ -91,6 +93,7 @@ fn DetailView(
     confirm: bool,
     claims: String,
     tested: Option<Result<SelectorTest, ApiError>>,
+    tester: TesterState,
 ) -> impl IntoView {
     let row = r.rule.clone();
     let cli = cli_create(&row);
@@ -150,6 +153,7 @@ fn DetailView(
             claims
             initial=tested
             placement=Placement::Alone(format!("{}#tester", href(&row.id)))
+            state=tester
         />
         <section class="panel" aria-labelledby="cli-title">
             <h2 id="cli-title">"From the Nomad CLI"</h2>

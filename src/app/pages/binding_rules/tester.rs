@@ -38,6 +38,22 @@ pub enum Placement {
     Alone(String),
 }
 
+/// What the tester holds: the claims typed, the last answer, what it was computed for.
+/// A page that re-renders on live updates keeps it above the re-rendered part, so a
+/// change to any rule elsewhere does not wipe what the user typed or was answered.
+#[derive(Clone, Copy)]
+pub struct TesterState {
+    claims: RwSignal<String>,
+    test: ServerAction<TestSelector>,
+    tested: RwSignal<Option<(String, String, String)>>,
+}
+
+impl TesterState {
+    pub fn new(claims: String) -> Self {
+        TesterState { claims: RwSignal::new(claims), test: ServerAction::new(), tested: RwSignal::new(None) }
+    }
+}
+
 #[component]
 pub fn SelectorTester(
     #[prop(into)] auth_method: Signal<String>,
@@ -49,14 +65,18 @@ pub fn SelectorTester(
     claims: String,
     initial: Option<Result<SelectorTest, ApiError>>,
     placement: Placement,
+    /// Kept by the page across re-renders; a fresh one when not given.
+    #[prop(optional)]
+    state: Option<TesterState>,
 ) -> impl IntoView {
-    let test = ServerAction::<TestSelector>::new();
-    let claims_sig = RwSignal::new(claims.clone());
+    let TesterState { claims: claims_sig, test, tested } = state.unwrap_or_else(|| TesterState::new(claims.clone()));
     let initial = StoredValue::new(initial);
     // What the shown answer was computed for, to say when it is out of date.
-    let tested = RwSignal::new(
-        initial.with_value(Option::is_some).then(|| (auth_method.get_untracked(), selector.get_untracked(), claims)),
-    );
+    if initial.with_value(Option::is_some) {
+        tested.update_untracked(|t| {
+            t.get_or_insert_with(|| (auth_method.get_untracked(), selector.get_untracked(), claims));
+        });
+    }
     let result = move || test.value().get().or_else(|| initial.get_value());
     let stale = move || {
         tested.with(|t| {
