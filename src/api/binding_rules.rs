@@ -2,6 +2,7 @@
 //! management token. The list (with dangling references marked), one rule, the
 //! editor's data, save, delete, and the selector tester.
 
+use crate::api::codec::JsonText;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -151,7 +152,7 @@ impl SelectorTest {
 /// The most claims the tester reads.
 pub const MAX_CLAIMS: usize = 64 * 1024;
 
-#[server]
+#[server(output = JsonText)]
 pub async fn list_binding_rules() -> Result<RuleList, ApiError> {
     use super::context::{cached, nomad, query, session};
     let s = session()?;
@@ -179,7 +180,7 @@ pub async fn list_binding_rules() -> Result<RuleList, ApiError> {
     .await
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn get_binding_rule(id: String) -> Result<RuleDetail, ApiError> {
     use super::context::{cached, nomad, query, session};
     let s = session()?;
@@ -207,7 +208,7 @@ pub async fn get_binding_rule(id: String) -> Result<RuleDetail, ApiError> {
 }
 
 /// The editor's data; `id` empty for a new rule.
-#[server]
+#[server(output = JsonText)]
 pub async fn get_binding_rule_form(id: String) -> Result<RuleForm, ApiError> {
     use super::context::{cached, nomad, query, session};
     let s = session()?;
@@ -243,7 +244,7 @@ pub async fn get_binding_rule_form(id: String) -> Result<RuleForm, ApiError> {
 /// Tests a selector against pasted claims (JSON) through an auth method's claim
 /// mappings, with Nomad's evaluator. Problems with the input are part of the answer
 /// (`Outcome`), not errors.
-#[server]
+#[server(output = JsonText)]
 pub async fn test_selector(auth_method: String, selector: String, claims: String) -> Result<SelectorTest, ApiError> {
     use super::context::{nomad, query, session};
     let s = session()?;
@@ -253,7 +254,7 @@ pub async fn test_selector(auth_method: String, selector: String, claims: String
 }
 
 /// Tests a stored rule's selector against pasted claims.
-#[server]
+#[server(output = JsonText)]
 pub async fn test_binding_rule(id: String, claims: String) -> Result<SelectorTest, ApiError> {
     use super::context::{nomad, query, session};
     let s = session()?;
@@ -331,7 +332,7 @@ async fn run_test(
 /// first; Nomad's own refusals come back as they are. A form posted without JavaScript
 /// returns to the editor with the error and the draft in the URL; success goes to the
 /// rule's page.
-#[server]
+#[server(output = JsonText)]
 pub async fn save_binding_rule(
     id: String,
     auth_method: String,
@@ -402,7 +403,7 @@ pub async fn save_binding_rule(
 }
 
 /// Deletes a rule; `label` names it in the list's notice.
-#[server]
+#[server(output = JsonText)]
 pub async fn delete_binding_rule(id: String, label: String) -> Result<(), ApiError> {
     use super::context::{after_delete, nomad, plain_form_post, session, write};
     use crate::app::format::percent_encode;

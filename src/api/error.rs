@@ -1,6 +1,6 @@
 //! The error every server function returns: what a page needs to react.
 
-use leptos::server_fn::codec::JsonEncoding;
+use crate::api::codec::JsonTextEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +23,7 @@ pub enum ApiError {
 }
 
 impl FromServerFnError for ApiError {
-    type Encoder = JsonEncoding;
+    type Encoder = JsonTextEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         ApiError::Call(value.to_string())

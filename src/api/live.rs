@@ -2,6 +2,7 @@
 //! the events the `/live` stream sends (see `server::live`), and a check of one
 //! object's version for edit forms that must not silently overwrite a change.
 
+use crate::api::codec::JsonText;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -83,7 +84,7 @@ pub struct Ended {
 
 /// The current `ModifyIndex` of one object, `None` once it is deleted. `id` is
 /// an accessor ID, role ID, policy name, auth method name or binding rule ID.
-#[server]
+#[server(output = JsonText)]
 pub async fn object_version(kind: Kind, id: String) -> Result<Option<u64>, ApiError> {
     use super::context::{nomad, query, session};
     let session = session()?;

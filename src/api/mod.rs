@@ -3,6 +3,7 @@
 
 pub mod auth_methods;
 pub mod binding_rules;
+pub mod codec;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod error;

@@ -1,5 +1,6 @@
 //! The overview: how many of each object, and what needs attention.
 
+use crate::api::codec::JsonText;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -43,7 +44,7 @@ pub struct MissingPolicy {
     pub roles: usize,
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn get_overview() -> Result<Overview, ApiError> {
     let s = super::context::session()?;
     super::context::cached("get_overview".to_string(), load_overview(s)).await

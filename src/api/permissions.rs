@@ -3,6 +3,7 @@
 //! "can this token do X in namespace Y?". The browser gets only the computed tables:
 //! no SecretID, no raw Nomad objects.
 
+use crate::api::codec::JsonText;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -121,7 +122,7 @@ pub struct Question {
 }
 
 /// Resolves `accessor` (empty: the signed-in token) and answers `question`.
-#[server]
+#[server(output = JsonText)]
 pub async fn get_permissions(accessor: String, question: Question) -> Result<PermissionsReport, ApiError> {
     use super::context::{cached, nomad, query, session};
     let s = session()?;

@@ -1,6 +1,7 @@
 //! ACL policies: the list with who uses each one, one policy with its users,
 //! save (create or update) and delete.
 
+use crate::api::codec::JsonText;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -55,7 +56,7 @@ pub struct PolicyDetail {
     pub tokens: Option<Vec<TokenRef>>,
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn list_policies() -> Result<PolicyList, ApiError> {
     use super::context::{nomad, query, session};
     let s = session()?;
@@ -74,7 +75,7 @@ pub async fn list_policies() -> Result<PolicyList, ApiError> {
     Ok(PolicyList { policies: rows, missing })
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn get_policy(name: String) -> Result<PolicyDetail, ApiError> {
     use super::context::{nomad, query, session};
     let s = session()?;
@@ -99,7 +100,7 @@ pub async fn get_policy(name: String) -> Result<PolicyDetail, ApiError> {
 /// Creates (`mode` = `create`) or replaces (`update`) a policy. Checked here with Nomad's
 /// rules and texts before Nomad sees it. A form posted without JavaScript comes back to
 /// the editor with the error and the draft in the URL; success goes to the policy's page.
-#[server]
+#[server(output = JsonText)]
 pub async fn save_policy(mode: String, name: String, description: String, rules: String) -> Result<(), ApiError> {
     use super::context::{error_url, nomad, plain_form_post, query, session, write};
     use crate::nomad::models::AclPolicy;
@@ -156,7 +157,7 @@ pub async fn save_policy(mode: String, name: String, description: String, rules:
     }
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn delete_policy(name: String) -> Result<(), ApiError> {
     use super::context::{error_url, nomad, plain_form_post, session, write};
     use leptos::server_fn::ServerFn;

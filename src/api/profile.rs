@@ -1,5 +1,6 @@
 //! The signed-in token and where its permissions come from.
 
+use crate::api::codec::JsonText;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -37,7 +38,7 @@ pub struct ProfilePolicy {
     pub rules: Option<String>,
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn get_profile() -> Result<Profile, ApiError> {
     use super::context::{nomad, query, session};
     let s = session()?;
@@ -89,7 +90,7 @@ pub async fn get_profile() -> Result<Profile, ApiError> {
 }
 
 /// The session's own secret, on an explicit "Reveal" (a POST, never in the page otherwise).
-#[server]
+#[server(output = JsonText)]
 pub async fn reveal_my_secret() -> Result<String, ApiError> {
     let s = super::context::session()?;
     Ok(s.secret.expose().to_string())

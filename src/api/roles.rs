@@ -1,6 +1,7 @@
 //! ACL roles: the list with who carries each one, one role with its tokens, the
 //! editor's data, save (create, update, rename) and delete.
 
+use crate::api::codec::JsonText;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -77,7 +78,7 @@ pub struct RoleForm {
     pub policies: Vec<PolicyChoice>,
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn list_roles() -> Result<RoleList, ApiError> {
     use super::context::{cached, nomad, query, session};
     use super::policies::visible;
@@ -97,7 +98,7 @@ pub async fn list_roles() -> Result<RoleList, ApiError> {
     .await
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn get_role(id: String) -> Result<RoleDetail, ApiError> {
     use super::context::{cached, session};
     let s = session()?;
@@ -107,7 +108,7 @@ pub async fn get_role(id: String) -> Result<RoleDetail, ApiError> {
 }
 
 /// The editor's data; `id` empty for a new role.
-#[server]
+#[server(output = JsonText)]
 pub async fn get_role_form(id: String) -> Result<RoleForm, ApiError> {
     use super::context::{cached, nomad, query, session};
     let s = session()?;
@@ -153,7 +154,7 @@ async fn load_role(
 /// Nomad's rules and texts first; Nomad's own refusals come back as they are. A form
 /// posted without JavaScript returns to the editor with the error and the draft in
 /// the URL; success goes to the role's page.
-#[server]
+#[server(output = JsonText)]
 pub async fn save_role(
     id: String,
     name: String,
@@ -210,7 +211,7 @@ pub async fn save_role(
 }
 
 /// Deletes a role. Tokens keep their link to it, which then grants nothing.
-#[server]
+#[server(output = JsonText)]
 pub async fn delete_role(id: String, name: String) -> Result<(), ApiError> {
     use super::context::{after_delete, nomad, plain_form_post, session, write};
     use crate::app::format::percent_encode;

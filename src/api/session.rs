@@ -1,5 +1,6 @@
 //! Who is signed in, and the one-shot messages of the sign-in flow.
 
+use crate::api::codec::JsonText;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -45,7 +46,7 @@ pub struct FlashMessage {
     pub secret: Option<String>,
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn get_session_info() -> Result<Option<SessionInfo>, ApiError> {
     let client = super::context::nomad();
     Ok(super::context::session().ok().map(|s| SessionInfo {
@@ -59,14 +60,14 @@ pub async fn get_session_info() -> Result<Option<SessionInfo>, ApiError> {
     }))
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn get_cluster_info() -> Result<ClusterInfo, ApiError> {
     let client = super::context::nomad();
     Ok(ClusterInfo { nomad_address: client.address().to_string(), region: client.region().map(str::to_string) })
 }
 
 /// Reads and removes the one-shot message, if any.
-#[server]
+#[server(output = JsonText)]
 pub async fn take_flash() -> Result<Option<FlashMessage>, ApiError> {
     use crate::server::session::{is_https, FlashKind, SessionKeys};
     let keys = expect_context::<SessionKeys>();
@@ -93,7 +94,7 @@ pub async fn take_flash() -> Result<Option<FlashMessage>, ApiError> {
 
 /// When the browser still holds a session whose token has expired: the time
 /// it ended (unix seconds), so the sign-in page can say why the user is there.
-#[server]
+#[server(output = JsonText)]
 pub async fn get_ended_session() -> Result<Option<i64>, ApiError> {
     use crate::server::session::SessionKeys;
     let keys = expect_context::<SessionKeys>();

@@ -1,3 +1,4 @@
+use crate::api::codec::JsonText;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -10,7 +11,7 @@ pub struct NomadConnection {
     pub error: Option<String>,
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn nomad_status() -> Result<NomadConnection, ServerFnError> {
     let client = expect_context::<crate::nomad::client::NomadClient>();
     let (leader, error) = match client.status_leader().await {

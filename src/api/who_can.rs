@@ -1,6 +1,7 @@
 //! Who can do X in namespace Y: every token and role holding a right, with the rule and
 //! the policies (and roles) it comes from, and the expired tokens that would hold it.
 
+use crate::api::codec::JsonText;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -43,7 +44,7 @@ pub struct WhoCanReport {
 }
 
 /// Answers `question` over every token and role. `None` when nothing is asked.
-#[server]
+#[server(output = JsonText)]
 pub async fn who_can(question: Question) -> Result<Option<WhoCanReport>, ApiError> {
     use super::context::{cached, nomad, query, session};
     use crate::nomad::policy::question::Right;

@@ -25,12 +25,19 @@ pub fn relative(target: i64, now: i64) -> String {
 
 /// "2026-11-23 04:00:00 UTC".
 pub fn absolute(unix: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC")).ok()
-        })
-        .unwrap_or_else(|| "unknown time".to_string())
+    // Plain integer formatting: `time`'s format descriptions cost the wasm 16 KB.
+    match time::OffsetDateTime::from_unix_timestamp(unix) {
+        Ok(t) => format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        ),
+        Err(_) => "unknown time".to_string(),
+    }
 }
 
 /// A countdown: "1h 02m 05s", "4m 09s", "expired".
@@ -102,5 +109,8 @@ mod tests {
         assert_eq!(time_left(0, 5), "expired");
         assert_eq!(time_left(3 * 86_400 + 3600, 0), "3d 1h");
         assert_eq!(absolute(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(absolute(1_795_000_000), "2026-11-18 11:06:40 UTC");
+        assert_eq!(absolute(-86_401), "1969-12-30 23:59:59 UTC");
+        assert_eq!(absolute(i64::MAX), "unknown time");
     }
 }

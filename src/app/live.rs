@@ -90,7 +90,7 @@ pub fn use_live(kinds: &'static [Kind]) -> Signal<u64> {
 /// reason, and "updated just now" for a few seconds after a change arrived.
 #[component]
 pub fn LiveIndicator() -> impl IntoView {
-    let Some(live) = use_context::<Live>() else { return ().into_any() };
+    let live = use_context::<Live>()?;
     let recent = RwSignal::new(false);
     Effect::new(move |seen: Option<u64>| {
         let n = live.updated.get();
@@ -108,7 +108,7 @@ pub fn LiveIndicator() -> impl IntoView {
         n
     });
     let status = move || live.status.get();
-    view! {
+    Some(view! {
         <span class="live" data-testid="live-status" data-state=move || match status() {
             LiveStatus::Idle => "idle",
             LiveStatus::Connecting => "connecting",
@@ -127,8 +127,7 @@ pub fn LiveIndicator() -> impl IntoView {
             }}
             {move || recent.get().then(|| view! { <span class="live-updated" data-testid="live-updated">" · updated just now"</span> })}
         </span>
-    }
-    .into_any()
+    })
 }
 
 /// What an [`EditGuard`] found.

@@ -5,6 +5,7 @@ pub mod format;
 pub mod live;
 pub mod pages;
 pub mod routes;
+pub mod sync_hydrate;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};

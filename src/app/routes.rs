@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
 use super::pages;
+use super::sync_hydrate::SyncHydrate;
 
 /// One lazy group: an enum of its pages, the `#[lazy]` function that renders
 /// any of them (the split point), and a route type per page that calls it;
@@ -59,8 +60,8 @@ macro_rules! lazy_group {
             }
         )*
     };
-    (@view $page:ident) => { view! { <$page /> }.into_any() };
-    (@view $page:ident framed) => { view! { <main id="main" class="app-main"><$page /></main> }.into_any() };
+    (@view $page:ident) => { SyncHydrate(view! { <$page /> }).into_any() };
+    (@view $page:ident framed) => { SyncHydrate(view! { <main id="main" class="app-main"><$page /></main> }).into_any() };
 }
 
 lazy_group!(public_pages, __preload_public_pages, PublicPage {

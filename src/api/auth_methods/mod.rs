@@ -9,6 +9,7 @@
 
 pub mod form;
 
+use crate::api::codec::JsonText;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -88,7 +89,7 @@ pub fn href(name: &str) -> String {
     format!("/auth-methods/{}", crate::app::format::percent_encode(name, false))
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn list_auth_methods() -> Result<MethodList, ApiError> {
     use super::context::{cached, nomad, query, session};
     let s = session()?;
@@ -119,7 +120,7 @@ pub async fn list_auth_methods() -> Result<MethodList, ApiError> {
     .await
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn get_auth_method(name: String) -> Result<MethodDetail, ApiError> {
     use super::context::{cached, nomad, query, session};
     let s = session()?;
@@ -129,7 +130,7 @@ pub async fn get_auth_method(name: String) -> Result<MethodDetail, ApiError> {
 }
 
 /// The editor's data; `name` empty for a new method.
-#[server]
+#[server(output = JsonText)]
 pub async fn get_auth_method_form(name: String) -> Result<MethodForm, ApiError> {
     use super::context::{cached, nomad, query, session};
     let s = session()?;
@@ -144,7 +145,7 @@ pub async fn get_auth_method_form(name: String) -> Result<MethodForm, ApiError> 
 
 /// The cluster's auth methods for the sign-in page, the default first. Needs no token
 /// (Nomad lists them to anyone, as its own sign-in page relies on).
-#[server]
+#[server(output = JsonText)]
 pub async fn sign_in_methods() -> Result<Vec<SignInMethod>, ApiError> {
     use super::context::{cached, nomad};
     let client = nomad();
@@ -169,7 +170,7 @@ pub fn sort_for_sign_in(methods: &mut [SignInMethod]) {
 /// and texts first; Nomad's own refusals come back as they are. A form posted without
 /// JavaScript returns to the editor with the error and the draft (never the secret) in
 /// the URL; success goes to the method's page.
-#[server]
+#[server(output = JsonText)]
 pub async fn save_auth_method(input: MethodInput) -> Result<(), ApiError> {
     use super::context::{error_url, nomad, plain_form_post, query, session, write};
     use leptos::server_fn::ServerFn;
@@ -203,7 +204,7 @@ pub async fn save_auth_method(input: MethodInput) -> Result<(), ApiError> {
 }
 
 /// Deletes a method. Nomad keeps its binding rules, which then match nothing.
-#[server]
+#[server(output = JsonText)]
 pub async fn delete_auth_method(name: String) -> Result<(), ApiError> {
     use super::context::{after_delete, nomad, plain_form_post, session, write};
     use crate::app::format::percent_encode;

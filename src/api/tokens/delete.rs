@@ -1,6 +1,7 @@
 //! Deleting tokens, one or many: the confirmation lists exactly what will go, the
 //! signed-in token is never among them, and a partial failure names each token that failed.
 
+use crate::api::codec::JsonText;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -34,7 +35,7 @@ pub struct DeleteReport {
 }
 
 /// The tokens `accessors` names, or every expired token when `expired` is set.
-#[server]
+#[server(output = JsonText)]
 pub async fn get_delete_plan(
     #[server(default)] accessors: Vec<String>,
     #[server(default)] expired: bool,
@@ -52,7 +53,7 @@ pub async fn get_delete_plan(
 
 /// Deletes each token in turn. The page calls it in small batches to show progress;
 /// posted without JavaScript it deletes them all and returns to the list.
-#[server]
+#[server(output = JsonText)]
 pub async fn delete_tokens(#[server(default)] accessors: Vec<String>) -> Result<DeleteReport, ApiError> {
     use crate::api::context::{error_url, nomad, plain_form_post, session, write};
     use leptos::server_fn::ServerFn;

@@ -1,6 +1,7 @@
 //! One token: everything about it but its secret, and renewing it (a new token with
 //! the same grants and a new lifetime, since Nomad never changes a token's lifetime).
 
+use crate::api::codec::JsonText;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -31,7 +32,7 @@ pub struct TokenDetail {
     pub options: TokenFormOptions,
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn get_token(accessor_id: String) -> Result<TokenDetail, ApiError> {
     use crate::api::context::{cached, session};
     let s = session()?;
@@ -40,7 +41,7 @@ pub async fn get_token(accessor_id: String) -> Result<TokenDetail, ApiError> {
 
 /// Creates a token like `accessor_id` with a new lifetime, leaves its secret for its page,
 /// and (when asked, and it is not the signed-in token) deletes the old one.
-#[server]
+#[server(output = JsonText)]
 pub async fn renew_token(
     accessor_id: String,
     #[server(default)] lifetime: LifetimeInput,

@@ -1,6 +1,7 @@
 //! Creating and editing tokens: the choices a form offers, the checks it makes
 //! before posting (Nomad's rules and texts, spec 5.2), and the two server functions.
 
+use crate::api::codec::JsonText;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -33,7 +34,7 @@ pub struct TokenFormOptions {
     pub server_now: i64,
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn get_token_form_options() -> Result<TokenFormOptions, ApiError> {
     use crate::api::context::{cached, session};
     let s = session()?;
@@ -42,7 +43,7 @@ pub async fn get_token_form_options() -> Result<TokenFormOptions, ApiError> {
 
 /// Creates a token. On success the browser goes to the new token's page, which shows
 /// the secret once (carried there in the encrypted one-shot cookie, never in a URL).
-#[server]
+#[server(output = JsonText)]
 #[allow(clippy::too_many_arguments)]
 pub async fn create_token(
     name: String,
@@ -79,7 +80,7 @@ pub async fn create_token(
 
 /// Changes a token's name, type, policies and roles. Its lifetime and locality stay
 /// as they are (Nomad refuses to change them).
-#[server]
+#[server(output = JsonText)]
 pub async fn update_token(
     accessor_id: String,
     name: String,

@@ -1,6 +1,7 @@
 //! The tokens list: filtered, sorted and paged on the server, so the browser
 //! only ever receives one page of rows (and never a SecretID: list stubs carry none).
 
+use crate::api::codec::JsonText;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -90,7 +91,7 @@ pub struct TokenPage {
     pub policy_names: Vec<String>,
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn get_token_page(params: TokenListParams) -> Result<TokenPage, ApiError> {
     use super::context::{cached, nomad, query, session};
     let s = session()?;

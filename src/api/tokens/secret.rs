@@ -2,6 +2,7 @@
 //! token, and on "Reveal". A secret travels to the next page in the encrypted one-shot
 //! cookie, never in a URL, and is in no page's HTML unless one of those just happened.
 
+use crate::api::codec::JsonText;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +19,7 @@ pub struct ShownSecret {
 }
 
 /// The secret left for this token's page by the previous request, if any (and removes it).
-#[server]
+#[server(output = JsonText)]
 pub async fn take_token_secret(accessor_id: String) -> Result<Option<ShownSecret>, ApiError> {
     use crate::api::context::cached;
     let key = format!("take_token_secret:{accessor_id}");
@@ -27,7 +28,7 @@ pub async fn take_token_secret(accessor_id: String) -> Result<Option<ShownSecret
 
 /// The token's secret, fetched on an explicit "Reveal" (a POST, so never cached or
 /// prefetched). Posted without JavaScript, it comes back through the one-shot cookie.
-#[server]
+#[server(output = JsonText)]
 pub async fn reveal_token_secret(accessor_id: String) -> Result<String, ApiError> {
     use crate::api::context::{error_url, nomad, plain_form_post, query, session};
     use leptos::server_fn::ServerFn;

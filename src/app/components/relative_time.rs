@@ -1,3 +1,4 @@
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
 use crate::app::format::{absolute, relative};
@@ -14,12 +15,13 @@ pub fn RelativeTime(at: i64, now: i64) -> impl IntoView {
 #[component]
 pub fn Expiry(expires_at: Option<i64>, now: i64) -> impl IntoView {
     match expires_at {
-        None => view! { <span>"Never"</span> }.into_any(),
+        None => EitherOf3::A(view! { <span>"Never"</span> }),
         Some(t) if t <= now => {
             let abs = absolute(t);
-            view! { <time class="expired" datetime=abs.clone() title=abs>{format!("expired {}", relative(t, now))}</time> }
-                .into_any()
+            EitherOf3::B(
+                view! { <time class="expired" datetime=abs.clone() title=abs>{format!("expired {}", relative(t, now))}</time> },
+            )
         }
-        Some(t) => view! { <RelativeTime at=t now /> }.into_any(),
+        Some(t) => EitherOf3::C(view! { <RelativeTime at=t now /> }),
     }
 }

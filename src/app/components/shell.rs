@@ -1,5 +1,6 @@
 //! The frame of every signed-in page: header, profile menu, navigation.
 
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
@@ -8,6 +9,7 @@ use crate::api::session::{get_session_info, SessionInfo};
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::format::{absolute, now_unix, percent_encode, time_left};
 use crate::app::live::{provide_live, LiveIndicator};
+use crate::app::sync_hydrate::SyncHydrate;
 
 /// Signed-in pages render inside this; without a session it sends the user to
 /// the sign-in page, remembering where they were going.
@@ -21,18 +23,18 @@ pub fn SignedInLayout() -> impl IntoView {
     let session = Resource::new(|| (), |_| get_session_info());
     let location = use_location();
     provide_live();
-    view! {
+    SyncHydrate(view! {
         <header class="app-header">
             <A href="/" attr:class="brand">
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 " Nomad ACL Console"
             </A>
             <Suspense fallback=|| view! { <span class="loading" role="status">"Loading…"</span> }>
-                {move || {
+                {SyncHydrate(move || {
                     session
                         .get()
                         .map(|r| match r {
-                            Ok(Some(info)) => view! { <SessionHeader info /> }.into_any(),
+                            Ok(Some(info)) => EitherOf3::A(view! { <SessionHeader info /> }),
                             Ok(None) => {
                                 let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
                                 let path = if here == "/" || here.is_empty() {
@@ -40,11 +42,11 @@ pub fn SignedInLayout() -> impl IntoView {
                                 } else {
                                     format!("/sign-in?return_to={}", percent_encode(&here, true))
                                 };
-                                view! { <Redirect path /> }.into_any()
+                                EitherOf3::B(view! { <Redirect path /> })
                             }
-                            Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                            Err(e) => EitherOf3::C(view! { <ErrorPanel error=e /> }),
                         })
-                }}
+                })}
             </Suspense>
         </header>
         <div class="app-body">
@@ -64,7 +66,7 @@ pub fn SignedInLayout() -> impl IntoView {
                 <Outlet />
             </main>
         </div>
-    }
+    })
 }
 
 /// The header's session part: cluster, live-update state, profile menu.

@@ -1,3 +1,4 @@
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -6,18 +7,19 @@ use crate::api::live::Kind;
 use crate::api::overview::{get_overview, Count, Health};
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::live::use_live;
+use crate::app::sync_hydrate::SyncHydrate;
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let live = use_live(&Kind::ALL);
     let overview = Resource::new(move || live.get(), |_| get_overview());
-    view! {
+    SyncHydrate(view! {
         <Title text="Overview" />
         <h1>"Access Control"</h1>
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading the overview…"</p> }>
-            {move || overview.get().map(|r| match r {
-                Err(e) => view! { <ErrorPanel error=e what="the overview" /> }.into_any(),
-                Ok(o) => view! {
+            {SyncHydrate(move || overview.get().map(|r| match r {
+                Err(e) => Either::Left(view! { <ErrorPanel error=e what="the overview" /> }),
+                Ok(o) => Either::Right(view! {
                     <div class="cards">
                         <Card title="Tokens" count=o.tokens href="/tokens" create="/tokens/new" create_label="Create token" />
                         <Card title="Roles" count=o.roles href="/roles" create="/roles/new" create_label="Create role" />
@@ -26,15 +28,15 @@ pub fn OverviewPage() -> impl IntoView {
                         <Card title="Binding rules" count=o.binding_rules href="/binding-rules" create="/binding-rules/new" create_label="Create binding rule" />
                     </div>
                     {match o.health {
-                        Some(h) => view! { <HealthPanel health=h /> }.into_any(),
-                        None => view! {
+                        Some(h) => Either::Left(view! { <HealthPanel health=h /> }),
+                        None => Either::Right(view! {
                             <p class="muted">"The health checks need a management token: yours cannot list every token, role and policy."</p>
-                        }.into_any(),
+                        }),
                     }}
-                }.into_any(),
-            })}
+                }),
+            }))}
         </Transition>
-    }
+    })
 }
 
 #[component]
@@ -52,7 +54,7 @@ fn Card(
     view! {
         <section class="card" aria-label=title>
             <h2><A href=href>{title}</A></h2>
-            <p class="count" data-testid=format!("count-{}", title.to_lowercase().replace(' ', "-"))>{number}</p>
+            <p class="count" data-testid=format!("count-{}", title.to_ascii_lowercase().replace(' ', "-"))>{number}</p>
             {note.map(|n| view! { <p class="muted small">{n}</p> })}
             <A href=create attr:class="button small secondary">{create_label}</A>
         </section>

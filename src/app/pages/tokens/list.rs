@@ -2,6 +2,7 @@
 //! The state lives in the URL (a GET form and links), so the page works before
 //! hydration and without JavaScript, links can be shared and Back works.
 
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -18,6 +19,7 @@ use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::relative_time::{Expiry, RelativeTime};
 use crate::app::format::percent_encode;
 use crate::app::live::use_live;
+use crate::app::sync_hydrate::SyncHydrate;
 use crate::nomad::error::NomadError;
 
 /// Reads the list state from the URL's query parameters.
@@ -87,7 +89,7 @@ pub fn TokensListPage() -> impl IntoView {
         now
     });
     let deleted = move || query.with(|q| q.get("deleted").and_then(|n| n.parse::<usize>().ok()));
-    view! {
+    SyncHydrate(view! {
         <Title text="Tokens" />
         <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <span aria-current="page">"Tokens"</span></nav>
         <div class="page-head">
@@ -101,19 +103,19 @@ pub fn TokensListPage() -> impl IntoView {
             <p class="notice" role="status" data-testid="deleted-notice">{format!("Deleted {n} token{}.", if n == 1 { "" } else { "s" })}</p>
         })}
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading tokens…"</p> }>
-            {move || page.get().map(|r| match r {
-                Err(e @ ApiError::Nomad(NomadError::PermissionDenied { .. })) => view! {
+            {SyncHydrate(move || page.get().map(|r| match r {
+                Err(e @ ApiError::Nomad(NomadError::PermissionDenied { .. })) => EitherOf3::A(view! {
                     <ErrorPanel error=e what="the tokens" />
                     <p class="muted" data-testid="needs-management">
                         "Listing every token needs a management token. You can still see your own token on the "
                         <a href="/profile">"profile page"</a> "."
                     </p>
-                }.into_any(),
-                Err(e) => view! { <ErrorPanel error=e what="the tokens" /> }.into_any(),
-                Ok(data) => view! { <TokensView data params=params.get_untracked() selected drafts /> }.into_any(),
-            })}
+                }),
+                Err(e) => EitherOf3::B(view! { <ErrorPanel error=e what="the tokens" /> }),
+                Ok(data) => EitherOf3::C(view! { <TokensView data params=params.get_untracked() selected drafts /> }),
+            }))}
         </Transition>
-    }
+    })
 }
 
 /// Filter values changed in the form but not applied yet, by field name.
@@ -148,14 +150,14 @@ fn TokensView(
         <FilterForm params=params.clone() roles=data.role_names.clone() policies=data.policy_names.clone() per_page=data.per_page drafts />
         <p class="list-count" role="status" data-testid="token-count">{count}</p>
         {if empty {
-            view! {
+            Either::Left(view! {
                 <div class="empty-state panel" data-testid="empty-state">
                     <p>"No tokens match these filters."</p>
                     <a href="/tokens">"Clear the filters"</a>
                 </div>
-            }.into_any()
+            })
         } else {
-            view! {
+            Either::Right(view! {
                 // Ticked rows go to the confirmation page (a GET: nothing changes until confirmed).
                 <form id="bulk-delete" method="get" action="/tokens/delete" class="bulk-bar">
                     <button type="submit" class="button small danger" data-testid="delete-selected">"Delete selected…"</button>
@@ -193,11 +195,10 @@ fn TokensView(
                         </tbody>
                     </table>
                 </div>
-            }.into_any()
+            })
         }}
         <Pager page=data.page pages=data.pages params />
     }
-    .into_any()
 }
 
 #[component]
@@ -254,7 +255,7 @@ fn FilterForm(
     let resolves = params.resolves.clone();
     view! {
         <Form method="GET" action="/tokens">
-            <div class="filters" role="search" aria-label="Filter tokens">
+            {SyncHydrate(view! { <div class="filters" role="search" aria-label="Filter tokens">
                 <div class="field grow">
                     <label for="token-search">"Search"</label>
                     <input id="token-search" type="search" name="search" value=params.search.clone()
@@ -314,10 +315,9 @@ fn FilterForm(
                     <button type="submit" class="button">"Apply"</button>
                     <a href="/tokens" class="button secondary">"Clear"</a>
                 </div>
-            </div>
+            </div> })}
         </Form>
     }
-    .into_any()
 }
 
 /// A column header that sorts by `key`: ascending first, then flips.
@@ -342,8 +342,11 @@ fn SortHeader(label: &'static str, key: &'static str, params: TokenListParams) -
         "descending" => " ▼",
         _ => "",
     };
-    let hint =
-        format!("Sort by {} {}", label.to_lowercase(), if next_dir == "asc" { "ascending" } else { "descending" });
+    let hint = format!(
+        "Sort by {} {}",
+        label.to_ascii_lowercase(),
+        if next_dir == "asc" { "ascending" } else { "descending" }
+    );
     view! {
         <th scope="col" aria-sort=aria>
             <a href=link class="sort" title=hint data-testid=format!("sort-{key}")>
@@ -351,7 +354,6 @@ fn SortHeader(label: &'static str, key: &'static str, params: TokenListParams) -
             </a>
         </th>
     }
-    .into_any()
 }
 
 #[component]
@@ -369,9 +371,9 @@ fn Row(row: TokenRow, now: i64, selected: RwSignal<Vec<String>>) -> impl IntoVie
         <tr data-testid="token-row" data-accessor=row.accessor_id.clone()>
             <td class="select">
                 {if row.is_self {
-                    view! { <input type="checkbox" disabled=true aria-label="Your own token cannot be deleted here" title="Your own token cannot be deleted here" /> }.into_any()
+                    Either::Left(view! { <input type="checkbox" disabled=true aria-label="Your own token cannot be deleted here" title="Your own token cannot be deleted here" /> })
                 } else {
-                    view! {
+                    Either::Right(view! {
                         <input
                             type="checkbox"
                             form="bulk-delete"
@@ -390,7 +392,7 @@ fn Row(row: TokenRow, now: i64, selected: RwSignal<Vec<String>>) -> impl IntoVie
                                 });
                             }
                         />
-                    }.into_any()
+                    })
                 }}
             </td>
             <td data-label="Name">
@@ -407,27 +409,27 @@ fn Row(row: TokenRow, now: i64, selected: RwSignal<Vec<String>>) -> impl IntoVie
             </td>
             <td data-label="Roles">
                 {if row.roles.is_empty() {
-                    view! { <span class="muted">{empty_note}</span> }.into_any()
+                    Either::Left(view! { <span class="muted">{empty_note}</span> })
                 } else {
-                    row.roles.into_iter().map(|r| view! {
+                    Either::Right(row.roles.into_iter().map(|r| view! {
                         <a class="tag" href=format!("/roles/{}", percent_encode(&r.id, false))>{r.name.clone()}</a>
-                    }).collect_view().into_any()
+                    }).collect_view())
                 }}
             </td>
             <td data-label="Policies">
                 {if row.policies.is_empty() {
-                    view! { <span class="muted">{empty_note}</span> }.into_any()
+                    Either::Left(view! { <span class="muted">{empty_note}</span> })
                 } else {
-                    row.policies.into_iter().map(|p| if p.exists {
+                    Either::Right(row.policies.into_iter().map(|p| if p.exists {
                         let link = format!("/policies/{}", percent_encode(&p.name, false));
-                        view! { <a class="tag" href=link>{p.name}</a> }.into_any()
+                        Either::Left(view! { <a class="tag" href=link>{p.name}</a> })
                     } else {
-                        view! {
+                        Either::Right(view! {
                             <span class="tag deleted" title="This policy does not exist: it grants nothing">
                                 <s>{p.name}</s> " (deleted)"
                             </span>
-                        }.into_any()
-                    }).collect_view().into_any()
+                        })
+                    }).collect_view())
                 }}
             </td>
             <td data-label="Global">{if row.global { "Yes" } else { "No" }}</td>
@@ -435,7 +437,6 @@ fn Row(row: TokenRow, now: i64, selected: RwSignal<Vec<String>>) -> impl IntoVie
             <td data-label="Expires"><Expiry expires_at=row.expires_at now /></td>
         </tr>
     }
-    .into_any()
 }
 
 #[component]
@@ -445,17 +446,16 @@ fn Pager(page: usize, pages: usize, params: TokenListParams) -> impl IntoView {
     view! {
         <nav class="pager" aria-label="Pages">
             {match prev {
-                Some(h) => view! { <a href=h rel="prev" class="button small secondary">"← Previous"</a> }.into_any(),
-                None => view! { <span class="button small secondary disabled" aria-disabled="true">"← Previous"</span> }.into_any(),
+                Some(h) => Either::Left(view! { <a href=h rel="prev" class="button small secondary">"← Previous"</a> }),
+                None => Either::Right(view! { <span class="button small secondary disabled" aria-disabled="true">"← Previous"</span> }),
             }}
             <span data-testid="page-of">{format!("page {page} of {pages}")}</span>
             {match next {
-                Some(h) => view! { <a href=h rel="next" class="button small secondary">"Next →"</a> }.into_any(),
-                None => view! { <span class="button small secondary disabled" aria-disabled="true">"Next →"</span> }.into_any(),
+                Some(h) => Either::Left(view! { <a href=h rel="next" class="button small secondary">"Next →"</a> }),
+                None => Either::Right(view! { <span class="button small secondary disabled" aria-disabled="true">"Next →"</span> }),
             }}
         </nav>
     }
-    .into_any()
 }
 
 #[cfg(test)]
