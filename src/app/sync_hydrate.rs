@@ -8,7 +8,7 @@
 //! hydrates the matched views synchronously. So the pages wrap what they hand
 //! to an erasure in `SyncHydrate`, whose `hydrate_async` is the trait's default
 //! (the synchronous `hydrate`): one async copy of each page's tree less in the
-//! wasm (about a tenth of the main module). The server's HTML is unchanged.
+//! wasm (15 KB of the main module's brotli size, 44 KB raw). The server's HTML is unchanged.
 //!
 //! Not for the views between `<body>` and `<Routes>`: the router's own
 //! `hydrate_async` must run there, to await a lazy page's code.
