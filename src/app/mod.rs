@@ -4,6 +4,7 @@ pub mod components;
 pub mod format;
 pub mod live;
 pub mod pages;
+pub mod raw_text;
 pub mod routes;
 pub mod sync_hydrate;
 
@@ -63,7 +64,11 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Title formatter=|page: String| {
-            if page.is_empty() { "Nomad ACL Console".to_string() } else { format!("{page} · Nomad ACL Console") }
+            raw_text::escaped_raw_text(if page.is_empty() {
+                "Nomad ACL Console".to_string()
+            } else {
+                format!("{page} · Nomad ACL Console")
+            })
         } />
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>

@@ -10,6 +10,7 @@ use crate::api::tokens::lifetime::TtlBounds;
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
+use crate::app::raw_text::escaped_raw_text;
 
 /// The stored (or new) settings under the draft a refused no-JavaScript save brought
 /// back in the URL (the draft never holds the secret).
@@ -184,7 +185,7 @@ fn text(ctx: Ctx, t: Text) -> AnyView {
             <textarea
                 id=id.clone() name=name rows=t.rows.to_string() wrap="off" spellcheck="false" autocapitalize="off" autocomplete="off"
                 placeholder=t.placeholder prop:value=value on:input=on_input aria-describedby=described aria-invalid=invalid
-            >{initial}</textarea>
+            >{escaped_raw_text(initial)}</textarea>
         }
         .into_any()
     };

@@ -10,6 +10,7 @@ use crate::api::live::Kind;
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
+use crate::app::raw_text::escaped_raw_text;
 
 /// The draft a refused no-JavaScript save, or a no-JavaScript selector test, brings
 /// back in the URL.
@@ -317,7 +318,7 @@ fn RuleEditor(
                     prop:value=move || sel.get()
                     on:input=move |ev| sel.set(event_target_value(&ev))
                 >
-                    {selector.clone()}
+                    {escaped_raw_text(selector.clone())}
                 </textarea>
                 <p id="rule-selector-help" class="help">
                     "A go-bexpr expression over the login's mapped claims, e.g. "

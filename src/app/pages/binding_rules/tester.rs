@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::api::binding_rules::{MethodInfo, Outcome, SelectorTest, TestSelector};
 use crate::api::error::ApiError;
+use crate::app::raw_text::escaped_raw_text;
 
 /// Example claims for a method: one entry per mapped claim, so the shape is right.
 pub fn sample_claims(method: Option<&MethodInfo>) -> String {
@@ -137,7 +138,7 @@ pub fn SelectorTester(
             prop:value=move || claims_sig.get()
             on:input=move |ev| claims_sig.set(event_target_value(&ev))
         >
-            {claims_sig.get_untracked()}
+            {escaped_raw_text(claims_sig.get_untracked())}
         </textarea>
         <div class="form-actions">{button()}</div>
         <div aria-live="polite" data-testid="tester-result">

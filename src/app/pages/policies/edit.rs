@@ -11,6 +11,7 @@ use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::policy_preview::PolicyPreview;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
+use crate::app::raw_text::escaped_raw_text;
 use crate::nomad::policy::{parse, Block, PolicyError};
 
 /// The draft a refused no-JavaScript save brings back in the URL.
@@ -246,7 +247,7 @@ fn PolicyForm(create: bool, name: String, description: String, rules: String) ->
                             aria-describedby="policy-rules-help policy-rules-error"
                             aria-invalid=move || inline_error.with(|e| e.is_some()).to_string()
                         >
-                            {rules.clone()}
+                            {escaped_raw_text(rules.clone())}
                         </textarea>
                     </div>
                     <div id="policy-rules-error" aria-live="polite">
