@@ -23,8 +23,11 @@ use serde_json::Value;
 
 #[derive(Debug, Clone)]
 pub enum Expr {
-    And(Box<Expr>, Box<Expr>),
-    Or(Box<Expr>, Box<Expr>),
+    /// Every operand holds. A chain `a and b and c` is one node, so a long chain
+    /// does not make a deep tree (evaluating and dropping a tree recurse).
+    And(Vec<Expr>),
+    /// Some operand holds.
+    Or(Vec<Expr>),
     Not(Box<Expr>),
     Match(MatchExpr),
 }
@@ -169,10 +172,10 @@ impl<'a> Lexer<'a> {
                     i += 1;
                     let mut s = String::new();
                     let mut closed = false;
-                    let chars: Vec<(usize, char)> = src[i..].char_indices().collect();
-                    let mut k = 0;
-                    while k < chars.len() {
-                        let (off, ch) = chars[k];
+                    // Read lazily: collecting the rest of the input for every literal
+                    // made lexing quadratic in the number of strings.
+                    let mut chars = src[i..].char_indices();
+                    while let Some((off, ch)) = chars.next() {
                         match ch {
                             '"' => {
                                 i += off + 1;
@@ -180,8 +183,7 @@ impl<'a> Lexer<'a> {
                                 break;
                             }
                             '\\' => {
-                                k += 1;
-                                let Some(&(_, e)) = chars.get(k) else { break };
+                                let Some((_, e)) = chars.next() else { break };
                                 match e {
                                     'n' => s.push('\n'),
                                     't' => s.push('\t'),
@@ -197,7 +199,6 @@ impl<'a> Lexer<'a> {
                             }
                             c => s.push(c),
                         }
-                        k += 1;
                     }
                     if !closed {
                         return Err(perr(src, start, "no match found, expected: unterminated string literal"));
@@ -253,7 +254,14 @@ struct Parser<'a> {
     src: &'a str,
     toks: Vec<(Tok, usize)>,
     pos: usize,
+    /// Parentheses and `not`s open around the current position.
+    depth: usize,
 }
+
+/// Deepest nesting of parentheses and `not` accepted (as the policy parser's). The
+/// parser recurses once per level: without a bound, 10,000 `(` overflowed the stack
+/// and aborted the process. go-bexpr has no such bound; no real selector comes near.
+pub const MAX_NESTING: usize = 64;
 
 const KEYWORDS: &[&str] = &["and", "or", "not", "in", "contains", "is", "empty", "matches"];
 
@@ -294,40 +302,63 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_or(&mut self) -> Result<Expr, ParseError> {
-        let mut left = self.parse_and()?;
+        let first = self.parse_and()?;
+        if !self.is_kw("or") {
+            return Ok(first);
+        }
+        let mut operands = vec![first];
         while self.is_kw("or") {
             self.bump();
-            let right = self.parse_and()?;
-            left = Expr::Or(Box::new(left), Box::new(right));
+            operands.push(self.parse_and()?);
         }
-        Ok(left)
+        Ok(Expr::Or(operands))
     }
 
     fn parse_and(&mut self) -> Result<Expr, ParseError> {
-        let mut left = self.parse_not()?;
+        let first = self.parse_not()?;
+        if !self.is_kw("and") {
+            return Ok(first);
+        }
+        let mut operands = vec![first];
         while self.is_kw("and") {
             self.bump();
-            let right = self.parse_not()?;
-            left = Expr::And(Box::new(left), Box::new(right));
+            operands.push(self.parse_not()?);
         }
-        Ok(left)
+        Ok(Expr::And(operands))
+    }
+
+    /// One more level of nesting, or an error past [`MAX_NESTING`].
+    fn enter(&mut self) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(perr(
+                self.src,
+                self.offset(),
+                format!("expression nested too deeply: at most {MAX_NESTING} levels of parentheses and \"not\""),
+            ));
+        }
+        Ok(())
     }
 
     fn parse_not(&mut self) -> Result<Expr, ParseError> {
         // "not" as a unary operator, unless it's part of `value not in selector`
         // (handled in parse_match; a value can't be the bare word "not" there).
         if self.is_kw("not") {
+            self.enter()?;
             self.bump();
             let inner = self.parse_not()?;
+            self.depth -= 1;
             return Ok(Expr::Not(Box::new(inner)));
         }
         if matches!(self.peek(), Tok::LParen) {
+            self.enter()?;
             self.bump();
             let e = self.parse_or()?;
             if !matches!(self.peek(), Tok::RParen) {
                 return Err(self.err("\")\", \"and\" or \"or\""));
             }
             self.bump();
+            self.depth -= 1;
             return Ok(e);
         }
         self.parse_match()
@@ -496,7 +527,7 @@ impl<'a> Parser<'a> {
 /// Parses a go-bexpr expression.
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
     let toks = Lexer::lex(src)?;
-    let mut p = Parser { src, toks, pos: 0 };
+    let mut p = Parser { src, toks, pos: 0, depth: 0 };
     if matches!(p.peek(), Tok::Eof) {
         return Err(perr(src, 0, "no match found, expected: \"(\", \"not\" or selector, found end of input"));
     }
@@ -619,8 +650,22 @@ impl Expr {
     /// Evaluates the expression against a JSON datum with Go field names.
     pub fn evaluate(&self, datum: &Value) -> Result<bool, EvalError> {
         Ok(match self {
-            Expr::And(a, b) => a.evaluate(datum)? && b.evaluate(datum)?,
-            Expr::Or(a, b) => a.evaluate(datum)? || b.evaluate(datum)?,
+            Expr::And(operands) => {
+                for e in operands {
+                    if !e.evaluate(datum)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            Expr::Or(operands) => {
+                for e in operands {
+                    if e.evaluate(datum)? {
+                        return Ok(true);
+                    }
+                }
+                false
+            }
             Expr::Not(a) => !a.evaluate(datum)?,
             Expr::Match(m) => {
                 let v = lookup(datum, &m.selector)?;
@@ -727,5 +772,109 @@ mod tests {
     fn unknown_field_is_an_eval_error() {
         let e = parse(r#"Foo == "x""#).unwrap().evaluate(&tok()).unwrap_err();
         assert!(e.to_string().starts_with("error finding value in datum"), "{e}");
+    }
+
+    #[test]
+    fn nesting_is_bounded_and_refused_with_an_error() {
+        let ok = format!("{}Name == \"ci-deployer\"{}", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING));
+        assert!(ev(&ok));
+        let too_deep = format!("{}Name == \"x\"{}", "(".repeat(MAX_NESTING + 1), ")".repeat(MAX_NESTING + 1));
+        let e = parse(&too_deep).unwrap_err().to_string();
+        assert!(e.contains("nested too deeply"), "{e}");
+        // What aborted the process before: 10,000 open parentheses, and as many `not`s.
+        for attack in ["(".repeat(10_000), "not ".repeat(10_000) + "Name == \"x\""] {
+            assert!(parse(&attack).unwrap_err().to_string().contains("nested too deeply"));
+        }
+        let nots = format!("{}Name == \"ci-deployer\"", "not not ".repeat(MAX_NESTING / 2));
+        assert!(ev(&nots));
+    }
+
+    #[test]
+    fn long_chains_are_flat() {
+        // 50,000 terms: evaluated and dropped without deep recursion.
+        let chain = vec![r#"Name == "ci-deployer""#; 50_000].join(" and ");
+        assert!(ev(&chain));
+        let chain = vec![r#"Name == "x""#; 50_000].join(" or ") + r#" or Global == true"#;
+        assert!(ev(&chain));
+        match parse(r#"Name == "a" and Name == "b" and Name == "c" or Global == true"#).unwrap() {
+            Expr::Or(ops) => assert!(matches!(ops.as_slice(), [Expr::And(and), Expr::Match(_)] if and.len() == 3)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn token() -> impl Strategy<Value = &'static str> {
+            prop::sample::select(vec![
+                "(",
+                ")",
+                "not",
+                "and",
+                "or",
+                "in",
+                "is",
+                "empty",
+                "contains",
+                "matches",
+                "==",
+                "!=",
+                "Name",
+                "Roles.Name",
+                "Meta[\"team\"]",
+                "\"ci-deployer\"",
+                "`raw`",
+                "\"(\"",
+                "\".*\"",
+                "12",
+                "true",
+                ".",
+                "[",
+                "]",
+                "\"",
+                "\\",
+                "é",
+                "-",
+                "/",
+                " ",
+            ])
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(1024))]
+
+            #[test]
+            fn arbitrary_strings_never_panic(s in any::<String>()) {
+                if let Ok(e) = parse(&s) {
+                    let _ = e.evaluate(&tok());
+                }
+            }
+
+            #[test]
+            fn token_soups_never_panic(tokens in prop::collection::vec(token(), 0..400)) {
+                let src = tokens.join(" ");
+                if let Ok(e) = parse(&src) {
+                    let _ = e.evaluate(&tok());
+                }
+                let glued = tokens.concat();
+                if let Ok(e) = parse(&glued) {
+                    let _ = e.evaluate(&tok());
+                }
+            }
+
+            #[test]
+            fn any_depth_parses_or_is_refused(depth in 0usize..3000, use_not in any::<bool>()) {
+                let src = if use_not {
+                    format!("{}Name == \"x\"", "not ".repeat(depth))
+                } else {
+                    format!("{}Name == \"x\"{}", "(".repeat(depth), ")".repeat(depth))
+                };
+                match parse(&src) {
+                    Ok(e) => { prop_assert!(depth <= MAX_NESTING); let _ = e.evaluate(&tok()); }
+                    Err(err) => { prop_assert!(depth > MAX_NESTING, "{}", err); }
+                }
+            }
+        }
     }
 }
