@@ -12,7 +12,7 @@ use crate::server::session::{Session, SessionKeys};
 pub fn session() -> Result<Session, ApiError> {
     let keys = expect_context::<SessionKeys>();
     let parts = use_context::<Parts>().ok_or(ApiError::NotSignedIn)?;
-    keys.read(&parts.headers).filter(|s| !s.is_expired(time::OffsetDateTime::now_utc())).ok_or(ApiError::NotSignedIn)
+    keys.current(&parts.headers).ok_or(ApiError::NotSignedIn)
 }
 
 pub fn nomad() -> NomadClient {

@@ -37,6 +37,24 @@ impl From<NomadError> for ApiError {
 }
 
 impl ApiError {
+    /// The HTTP status a server function answers with this error: the caller's
+    /// fault is a 4xx, Nomad's trouble a 5xx, so logs, proxies and monitoring can
+    /// tell a typo from an outage.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            ApiError::NotSignedIn => 401,
+            ApiError::Invalid(_) | ApiError::Call(_) => 400,
+            ApiError::Nomad(e) => match e {
+                NomadError::PermissionDenied { .. } => 403,
+                NomadError::NotFound { .. } => 404,
+                NomadError::InvalidRequest { .. } => 400,
+                NomadError::Unreachable { .. } | NomadError::BadResponse { .. } | NomadError::Server { .. } => 502,
+                NomadError::Timeout { .. } => 504,
+                NomadError::Config { .. } => 500,
+            },
+        }
+    }
+
     /// A sentence for a person: what happened and, where it helps, what to do.
     pub fn explain(&self) -> String {
         match self {

@@ -26,9 +26,15 @@ pub struct SignInForm {
     jwt_method: String,
 }
 
-/// Only a local path may be a redirect target (no `//host` or `/\host`).
+/// Only a path of this console may be a redirect target: one `/` followed by
+/// anything but `/` or `\`, and no control character or space anywhere. Browsers
+/// drop tabs and line breaks from a URL and read `\` as `/`, so `/\t/evil` and
+/// `/\evil` would lead to another origin.
 pub fn safe_return_to(raw: &str) -> String {
-    let ok = raw.starts_with('/') && !raw.starts_with("//") && !raw.starts_with("/\\") && !raw.contains(['\r', '\n']);
+    let mut chars = raw.chars();
+    let ok = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !raw.chars().any(|c| c.is_control() || c.is_whitespace());
     if ok && !raw.starts_with("/sign-in") {
         raw.to_string()
     } else {
@@ -62,13 +68,13 @@ pub(crate) fn sign_in_url(return_to: &str) -> String {
 }
 
 pub(crate) fn session_for(token: &AclToken, secret: SecretId) -> Session {
-    Session {
+    Session::new(
         secret,
-        accessor_id: token.accessor_id.clone(),
-        name: token.name.clone(),
-        token_type: token.token_type.clone(),
-        expires_at: token.expiration_time.map(|t| t.unix_timestamp()),
-    }
+        token.accessor_id.clone(),
+        token.name.clone(),
+        token.token_type.clone(),
+        token.expiration_time.map(|t| t.unix_timestamp()),
+    )
 }
 
 fn format_time(unix: i64) -> String {
@@ -154,9 +160,13 @@ pub async fn sign_in(
     }
 }
 
-/// `POST /sign-out`.
+/// `POST /sign-out`: the cookie is removed, and its session revoked so that a copy
+/// of it replayed later is refused too.
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
     let https = is_https(&headers, &uri);
+    if let Some(session) = state.sessions.read(&headers) {
+        state.sessions.revoke(&session);
+    }
     let flash = Flash { kind: FlashKind::Info, message: "You are signed out.".to_string(), secret: None };
     see_other("/sign-in", vec![state.sessions.clear_cookie(https), state.sessions.set_flash(&flash, https)])
 }
@@ -191,8 +201,81 @@ pub async fn bootstrap(State(state): State<AppState>, headers: HeaderMap, uri: U
     }
 }
 
+/// Confirms the session's token with Nomad about once a minute (`SessionKeys::needs_recheck`), on any
+/// request, so a token deleted or expired in Nomad (by the CLI, Terraform, another
+/// console) ends its sessions on every replica within that time. When Nomad cannot
+/// be reached the session is kept: an outage does not sign everyone out.
+pub async fn session_recheck(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if path.starts_with("/sign-in") || path == "/sign-out" || super::limit::exempt(path) && path != "/live" {
+        return next.run(req).await;
+    }
+    let Some(session) = state.sessions.current(req.headers()) else { return next.run(req).await };
+    let now = OffsetDateTime::now_utc();
+    if !state.sessions.needs_recheck(&session, now) {
+        return next.run(req).await;
+    }
+    let now = now.unix_timestamp();
+    let https = is_https(req.headers(), req.uri());
+    let q = QueryOptions::new().with_token(session.secret.clone());
+    let cookie = match state.nomad.acl_tokens().get_self(&q).await {
+        Ok((token, _)) if token.accessor_id == session.accessor_id => {
+            let mut confirmed = session;
+            confirmed.checked_at = now;
+            confirmed.expires_at = token.expiration_time.map(|t| t.unix_timestamp());
+            vec![state.sessions.set_cookie(&confirmed, https)]
+        }
+        Err(NomadError::Unreachable { .. } | NomadError::Timeout { .. }) => vec![],
+        Err(NomadError::Server { status, .. }) if status >= 500 => vec![],
+        outcome => {
+            let expired =
+                matches!(&outcome, Err(NomadError::Server { message, .. }) if message.ends_with("ACL token expired"));
+            tracing::info!(accessor = %session.accessor_id, expired, "session ended: Nomad no longer accepts its token");
+            super::session::strip_session(req.headers_mut());
+            let message = if expired {
+                "Your token has expired. Sign in with another token.".to_string()
+            } else {
+                "Your session ended: Nomad no longer knows its token (it was deleted). Sign in again.".to_string()
+            };
+            let flash = Flash { kind: FlashKind::Error, message, secret: None };
+            vec![state.sessions.clear_cookie(https), state.sessions.set_flash(&flash, https)]
+        }
+    };
+    let mut res = next.run(req).await;
+    for c in cookie {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res
+}
+
+/// A signed-out visit of a signed-in page (a bookmark, a link, a reload after the
+/// session ended) answers `303 See Other` to the sign-in page, which returns to the
+/// page, query included, after signing in. Browsers without JavaScript follow it too.
+pub async fn signed_out_redirect(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let open = matches!(path, "/sign-in" | "/bootstrapped") || path.starts_with("/api/");
+    if req.method() != axum::http::Method::GET || open || state.sessions.current(req.headers()).is_some() {
+        return next.run(req).await;
+    }
+    let here = safe_return_to(req.uri().path_and_query().map_or("/", |p| p.as_str()));
+    see_other(&sign_in_url(&here), vec![])
+}
+
+/// A one-time token waiting for the user to confirm that it may replace their session.
+const PENDING_OTT: &str = "nac_ott";
+
+#[derive(serde::Serialize, Deserialize)]
+struct PendingOtt {
+    ott: String,
+    return_to: String,
+}
+
 /// `GET /sign-in?ott=...`: exchange a one-time token (as `nomad ui -authenticate`
 /// links carry) for a session, then redirect so the secret leaves the URL.
+///
+/// When the browser is already signed in, the link could be an attacker's, made to
+/// switch the victim to the attacker's identity (login CSRF): the token is sealed in
+/// a short-lived cookie instead, and the sign-in page asks before replacing the session.
 pub async fn one_time_token_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != axum::http::Method::GET || req.uri().path() != "/sign-in" {
         return next.run(req).await;
@@ -204,16 +287,52 @@ pub async fn one_time_token_layer(State(state): State<AppState>, req: Request, n
     };
     let return_to = safe_return_to(params.iter().find(|(k, _)| k == "return_to").map_or("/", |(_, v)| v));
     let https = is_https(req.headers(), req.uri());
-    let outcome = if is_uuid(&ott) {
-        state.nomad.acl_tokens().exchange_one_time(&SecretId::new(ott), &WriteOptions::new()).await.map_err(|e| match e
-        {
-            NomadError::PermissionDenied { .. } => {
-                "This sign-in link is not valid: one-time tokens work once and for 10 minutes. \
-                     Create a new one with `nomad ui -authenticate`."
-                    .to_string()
-            }
-            other => explain_refusal(&other, &state.nomad, None),
-        })
+    if state.sessions.current(req.headers()).is_some() {
+        let pending = serde_json::to_string(&PendingOtt { ott, return_to }).unwrap_or_default();
+        let sealed =
+            state.sessions.set_sealed_lax(PENDING_OTT, "/sign-in", pending, time::Duration::minutes(10), https);
+        return see_other("/sign-in?switch=1", vec![sealed]);
+    }
+    exchange_one_time(&state, &ott, &return_to, https, vec![]).await
+}
+
+/// `POST /sign-in/one-time`: the user confirmed that the link's token replaces their session.
+pub async fn confirm_one_time(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    let https = is_https(&headers, &uri);
+    let clear = state.sessions.clear_sealed(PENDING_OTT, "/sign-in", https);
+    let pending: Option<PendingOtt> =
+        state.sessions.read_sealed(&headers, PENDING_OTT).and_then(|v| serde_json::from_str(&v).ok());
+    let Some(pending) = pending else {
+        let flash = Flash {
+            kind: FlashKind::Error,
+            message: "This sign-in link is no longer waiting (10 minutes passed, or it was used): open it again."
+                .to_string(),
+            secret: None,
+        };
+        return see_other("/sign-in", vec![clear, state.sessions.set_flash(&flash, https)]);
+    };
+    if let Some(old) = state.sessions.read(&headers) {
+        state.sessions.revoke(&old);
+    }
+    exchange_one_time(&state, &pending.ott, &safe_return_to(&pending.return_to), https, vec![clear]).await
+}
+
+async fn exchange_one_time(
+    state: &AppState,
+    ott: &str,
+    return_to: &str,
+    https: bool,
+    mut cookies: Vec<HeaderValue>,
+) -> Response {
+    let outcome = if is_uuid(ott) {
+        state.nomad.acl_tokens().exchange_one_time(&SecretId::new(ott.to_string()), &WriteOptions::new()).await.map_err(
+            |e| match e {
+                NomadError::PermissionDenied { .. } => "This sign-in link is not valid: one-time tokens work once and \
+                     for 10 minutes. Create a new one with `nomad ui -authenticate`."
+                    .to_string(),
+                other => explain_refusal(&other, &state.nomad, None),
+            },
+        )
     } else {
         Err("This sign-in link is malformed: its one-time token is not a UUID.".to_string())
     };
@@ -221,11 +340,13 @@ pub async fn one_time_token_layer(State(state): State<AppState>, req: Request, n
         Ok((token, _)) => {
             tracing::info!(accessor = %token.accessor_id, "signed in with a one-time token");
             let session = session_for(&token, token.secret_id.clone());
-            see_other(&return_to, vec![state.sessions.set_cookie(&session, https)])
+            cookies.push(state.sessions.set_cookie(&session, https));
+            see_other(return_to, cookies)
         }
         Err(message) => {
             let flash = Flash { kind: FlashKind::Error, message, secret: None };
-            see_other("/sign-in", vec![state.sessions.set_flash(&flash, https)])
+            cookies.push(state.sessions.set_flash(&flash, https));
+            see_other("/sign-in", cookies)
         }
     }
 }
@@ -242,6 +363,33 @@ mod tests {
         assert_eq!(safe_return_to("https://evil.example"), "/");
         assert_eq!(safe_return_to("/sign-in"), "/");
         assert_eq!(safe_return_to(""), "/");
+        assert_eq!(safe_return_to("/"), "/");
+        assert_eq!(safe_return_to("/roles/r%2F1"), "/roles/r%2F1");
+        for evil in
+            ["/\t/evil/a", "/\n/evil", "/\r\n/evil", "\t//evil", " //evil", "/ /evil", "/\u{0}/evil", "/\u{b}/x"]
+        {
+            assert_eq!(safe_return_to(evil), "/", "{evil:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever comes in, what goes out is read by a URL parser as a path of
+        /// this origin.
+        #[test]
+        fn return_to_never_leaves_the_origin(raw in any_text()) {
+            let target = safe_return_to(&raw);
+            let base = url::Url::parse("https://console.example/x").unwrap();
+            let resolved = base.join(&target).unwrap();
+            proptest::prop_assert_eq!(resolved.origin(), base.origin(), "{:?} -> {:?}", raw, target);
+        }
+    }
+
+    fn any_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop::sample::select(vec![
+            "/", "\\", "\t", "\n", "\r", " ", "evil", ".", ":", "%2F", "@", "?", "#", "http:",
+        ]);
+        prop_oneof![any::<String>(), prop::collection::vec(piece, 0..8).prop_map(|v| v.concat())]
     }
 
     #[test]

@@ -84,11 +84,15 @@ pub struct SessionArgs {
     /// When the session cookie is marked Secure: auto (when served over HTTPS), always, never.
     #[arg(long, value_enum, default_value_t = CookieSecure::Auto, env = "NOMAD_ACL_CONSOLE_COOKIE_SECURE")]
     pub cookie_secure: CookieSecure,
+    /// How long a session lasts after sign-in, whatever its token's expiry (e.g. 12h, 30m).
+    #[arg(long, default_value = "12h", value_parser = parse_duration, env = "NOMAD_ACL_CONSOLE_SESSION_MAX_AGE")]
+    pub session_max_age: std::time::Duration,
 }
 
 impl SessionArgs {
     pub fn keys(&self) -> anyhow::Result<SessionKeys> {
-        SessionKeys::load(self.session_key_file.as_deref(), self.session_key.as_deref(), self.cookie_secure)
+        Ok(SessionKeys::load(self.session_key_file.as_deref(), self.session_key.as_deref(), self.cookie_secure)?
+            .with_max_age(self.session_max_age))
     }
 }
 

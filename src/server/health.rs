@@ -1,4 +1,6 @@
-//! `/healthz`: the process is up. `/readyz`: Nomad answers.
+//! `/healthz`: the process is up. `/readyz`: Nomad answers and the console is not
+//! saturated (every render slot busy with requests queued behind them), so a load
+//! balancer sends new users to a replica that can serve them now.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -19,17 +21,37 @@ pub struct Readiness {
     pub leader: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    pub renders_in_progress: usize,
+    pub renders_waiting: usize,
+    pub renders_max: usize,
 }
 
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
     let nomad_address = state.nomad.address().to_string();
-    match state.nomad.status_leader().await {
+    let leader = state.nomad.status_leader().await;
+    let limit = &state.renders;
+    let (in_progress, waiting, max) = (limit.in_use(), limit.waiting(), limit.max());
+    let mut readiness = Readiness {
+        ready: false,
+        nomad_address,
+        leader: None,
+        reason: None,
+        renders_in_progress: in_progress,
+        renders_waiting: waiting,
+        renders_max: max,
+    };
+    match leader {
+        Err(e) => readiness.reason = Some(e.to_string()),
         Ok(leader) => {
-            (StatusCode::OK, Json(Readiness { ready: true, nomad_address, leader: Some(leader), reason: None }))
+            readiness.leader = Some(leader);
+            if in_progress >= max && waiting > 0 {
+                readiness.reason =
+                    Some(format!("saturated: all {max} render slots are busy and {waiting} requests wait for one"));
+            } else {
+                readiness.ready = true;
+            }
         }
-        Err(e) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(Readiness { ready: false, nomad_address, leader: None, reason: Some(e.to_string()) }),
-        ),
     }
+    let status = if readiness.ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, Json(readiness))
 }

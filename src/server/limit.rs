@@ -10,11 +10,13 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use futures::StreamExt as _;
 use tokio::sync::Semaphore;
 
@@ -62,19 +64,81 @@ impl Default for RenderLimit {
 }
 
 /// Requests that do not count against the bound.
-fn exempt(path: &str) -> bool {
+pub(crate) fn exempt(path: &str) -> bool {
     matches!(path, "/live" | "/healthz" | "/readyz" | "/metrics" | "/favicon.svg" | "/favicon.ico")
         || path.starts_with("/pkg/")
 }
 
-/// Middleware: waits for a permit, then keeps it until the body is sent or dropped.
+/// Largest request body read (the same as axum's default for its extractors).
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// Time allowed for a whole request body to arrive.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Counts a request as waiting for as long as it exists, so a client that gives up
+/// while queued (its future dropped) is no longer counted.
+struct Waiting(Arc<AtomicUsize>);
+
+impl Waiting {
+    fn new(counter: &Arc<AtomicUsize>) -> Self {
+        counter.fetch_add(1, Ordering::Relaxed);
+        Self(counter.clone())
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// The whole request body, read before the request may take a render slot: a
+/// client that sends its body slowly then holds only its own connection.
+async fn buffered(req: Request) -> Result<Request, Response> {
+    let too_large = || {
+        (StatusCode::PAYLOAD_TOO_LARGE, format!("The request body is larger than {} MiB.", MAX_BODY_BYTES >> 20))
+            .into_response()
+    };
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(too_large());
+    }
+    let (parts, body) = req.into_parts();
+    match tokio::time::timeout(BODY_READ_TIMEOUT, axum::body::to_bytes(body, MAX_BODY_BYTES)).await {
+        Ok(Ok(bytes)) => Ok(Request::from_parts(parts, Body::from(bytes))),
+        Ok(Err(err)) if is_length_limit(&err) => Err(too_large()),
+        Ok(Err(_)) => Err((StatusCode::BAD_REQUEST, "The request body could not be read.").into_response()),
+        Err(_) => Err((
+            StatusCode::REQUEST_TIMEOUT,
+            format!("The request body did not arrive within {} seconds.", BODY_READ_TIMEOUT.as_secs()),
+        )
+            .into_response()),
+    }
+}
+
+fn is_length_limit(err: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = source {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
+}
+
+/// Middleware: reads the body, waits for a permit, then keeps it until the
+/// response body is sent or dropped.
 pub async fn layer(State(limit): State<RenderLimit>, req: Request, next: Next) -> Response {
     if exempt(req.uri().path()) {
         return next.run(req).await;
     }
-    limit.waiting.fetch_add(1, Ordering::Relaxed);
+    let req = match buffered(req).await {
+        Ok(req) => req,
+        Err(refusal) => return refusal,
+    };
+    let waiting = Waiting::new(&limit.waiting);
     let permit = limit.permits.clone().acquire_owned().await;
-    limit.waiting.fetch_sub(1, Ordering::Relaxed);
+    drop(waiting);
     let Ok(permit) = permit else {
         // The semaphore is never closed; answer anyway rather than fail.
         return next.run(req).await;

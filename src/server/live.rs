@@ -268,8 +268,7 @@ pub struct LiveQuery {
 
 /// `GET /live?kinds=...`: the event stream of the signed-in user's page.
 pub async fn stream(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<LiveQuery>) -> Response {
-    let now = time::OffsetDateTime::now_utc();
-    let Some(session) = state.sessions.read(&headers).filter(|s| !s.is_expired(now)) else {
+    let Some(session) = state.sessions.current(&headers) else {
         return (StatusCode::UNAUTHORIZED, "Sign in first.").into_response();
     };
     let kinds = match Kind::parse_list(&q.kinds) {

@@ -5,9 +5,11 @@ pub mod assets;
 pub mod auth;
 pub mod cli;
 pub mod csrf;
+pub mod fn_status;
 pub mod headers;
 pub mod health;
 pub mod limit;
+pub mod listen;
 pub mod live;
 pub mod logging;
 pub mod metrics;
@@ -119,13 +121,20 @@ pub fn router(state: AppState) -> Router {
         .route("/sign-in", post(auth::sign_in))
         .route("/sign-in/bootstrap", post(auth::bootstrap))
         .route("/sign-out", post(auth::sign_out))
+        .route("/sign-in/one-time", post(auth::confirm_one_time))
         .route("/sign-in/oidc", post(sso::start))
         .route("/sign-in/oidc/callback", get(sso::callback))
-        .leptos_routes_with_context(&state, routes, context, app)
+        .merge(
+            Router::new()
+                .leptos_routes_with_context(&state, routes, context, app)
+                .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::signed_out_redirect)),
+        )
         .fallback(fallback)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::one_time_token_layer))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session_recheck))
         .layer(axum::middleware::from_fn(csrf::layer))
         .layer(axum::middleware::from_fn(with_request_cache))
+        .layer(axum::middleware::from_fn(fn_status::layer))
         .layer(axum::middleware::from_fn_with_state(state.renders.clone(), limit::layer))
         .layer(axum::middleware::from_fn(headers::layer))
         // Pages are compressed as they stream, with gzip level 3: a streaming brotli encoder
@@ -174,7 +183,8 @@ async fn serve_on(
     router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await.context("server failed")
+    listen::serve(listener, router, listen::ConnectionLimits::default(), shutdown).await;
+    Ok(())
 }
 
 /// Resolves on SIGTERM or Ctrl-C. The handlers are installed when this is

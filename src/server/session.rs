@@ -50,6 +50,15 @@ pub struct Session {
     pub token_type: String,
     /// Unix seconds; the session ends then (the token's ExpirationTime).
     pub expires_at: Option<i64>,
+    /// Random; sign-out revokes it. A cookie from before sessions had one reads as "".
+    #[serde(default)]
+    pub id: String,
+    /// Unix seconds of the sign-in; the session ends `max_age` later whatever the token.
+    #[serde(default)]
+    pub issued_at: i64,
+    /// Unix seconds of the last time Nomad confirmed the token.
+    #[serde(default)]
+    pub checked_at: i64,
 }
 
 impl std::fmt::Debug for Session {
@@ -64,10 +73,76 @@ impl std::fmt::Debug for Session {
 }
 
 impl Session {
+    /// A new session for a token Nomad has just confirmed.
+    pub fn new(
+        secret: SecretId,
+        accessor_id: String,
+        name: String,
+        token_type: String,
+        expires_at: Option<i64>,
+    ) -> Self {
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        Session { secret, accessor_id, name, token_type, expires_at, id: random_id(), issued_at: now, checked_at: now }
+    }
+
+    /// The token's own expiry has passed.
     pub fn is_expired(&self, now: OffsetDateTime) -> bool {
         self.expires_at.is_some_and(|t| t <= now.unix_timestamp())
     }
 }
+
+fn random_id() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Why a session cookie no longer counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The token's expiration time passed.
+    TokenExpired,
+    /// The session is older than the console's `--session-max-age`.
+    TooOld,
+    /// Signed out (on this replica), or a cookie from before session IDs.
+    Revoked,
+}
+
+/// Session IDs signed out on this replica, kept until those sessions would have
+/// ended anyway. Other replicas learn nothing of them (there is no shared store):
+/// there, a copied cookie lasts until `--session-max-age`, or until Nomad no longer
+/// knows the token (checked every [`RECHECK_SECS`]).
+#[derive(Clone, Default)]
+pub struct Revoked(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, i64>>>);
+
+/// At most this many revoked IDs are remembered (the oldest are dropped first).
+const MAX_REVOKED: usize = 100_000;
+
+impl Revoked {
+    fn revoke(&self, id: &str, until: i64) {
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.retain(|_, end| *end > now);
+        if map.len() >= MAX_REVOKED {
+            if let Some(oldest) = map.iter().min_by_key(|(_, end)| **end).map(|(k, _)| k.clone()) {
+                map.remove(&oldest);
+            }
+        }
+        map.insert(id.to_string(), until);
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).contains_key(id)
+    }
+}
+
+/// How often a session's token is checked with Nomad by default: a token deleted
+/// there ends its sessions on every replica within this time.
+pub const RECHECK_SECS: i64 = 60;
+
+/// Default absolute lifetime of a session.
+pub const DEFAULT_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(12 * 3600);
 
 /// When the session cookie gets the `Secure` attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -83,17 +158,32 @@ pub enum CookieSecure {
 pub struct SessionKeys {
     key: Key,
     secure: CookieSecure,
+    max_age_secs: i64,
+    recheck_secs: i64,
+    revoked: Revoked,
 }
 
 impl SessionKeys {
     pub fn new(master: &[u8], secure: CookieSecure) -> anyhow::Result<Self> {
         anyhow::ensure!(master.len() >= 32, "the session key must be at least 32 bytes long (it is {})", master.len());
-        Ok(Self { key: Key::derive_from(master), secure })
+        Ok(Self {
+            key: Key::derive_from(master),
+            secure,
+            max_age_secs: DEFAULT_MAX_AGE.as_secs() as i64,
+            recheck_secs: RECHECK_SECS,
+            revoked: Revoked::default(),
+        })
     }
 
     /// A random key: sessions die with the process and are not shared between replicas.
     pub fn random(secure: CookieSecure) -> Self {
-        Self { key: Key::generate(), secure }
+        Self {
+            key: Key::generate(),
+            secure,
+            max_age_secs: DEFAULT_MAX_AGE.as_secs() as i64,
+            recheck_secs: RECHECK_SECS,
+            revoked: Revoked::default(),
+        }
     }
 
     /// The key from `--session-key-file` or `NOMAD_ACL_CONSOLE_SESSION_KEY`, else a random one.
@@ -112,6 +202,47 @@ impl SessionKeys {
              so sessions will not survive a restart and will not be shared between replicas"
         );
         Ok(Self::random(secure))
+    }
+
+    /// Sessions end this long after sign-in (`--session-max-age`).
+    pub fn with_max_age(mut self, max_age: std::time::Duration) -> Self {
+        self.max_age_secs = i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX).max(1);
+        self
+    }
+
+    /// How often a session's token is confirmed with Nomad (default [`RECHECK_SECS`]).
+    pub fn with_recheck_interval(mut self, every: std::time::Duration) -> Self {
+        self.recheck_secs = i64::try_from(every.as_secs()).unwrap_or(i64::MAX);
+        self
+    }
+
+    /// Whether Nomad should confirm `session`'s token again now.
+    pub fn needs_recheck(&self, session: &Session, now: OffsetDateTime) -> bool {
+        now.unix_timestamp().saturating_sub(session.checked_at) >= self.recheck_secs
+    }
+
+    /// Why `session` no longer counts, if it does not.
+    pub fn ended(&self, session: &Session, now: OffsetDateTime) -> Option<Ended> {
+        let now = now.unix_timestamp();
+        if session.id.is_empty() || self.revoked.contains(&session.id) {
+            Some(Ended::Revoked)
+        } else if session.expires_at.is_some_and(|t| t <= now) {
+            Some(Ended::TokenExpired)
+        } else if now >= session.issued_at.saturating_add(self.max_age_secs) {
+            Some(Ended::TooOld)
+        } else {
+            None
+        }
+    }
+
+    /// The request's session, if it still counts.
+    pub fn current(&self, headers: &HeaderMap) -> Option<Session> {
+        self.read(headers).filter(|s| self.ended(s, OffsetDateTime::now_utc()).is_none())
+    }
+
+    /// Signs `session` out on this replica.
+    pub fn revoke(&self, session: &Session) {
+        self.revoked.revoke(&session.id, session.issued_at.saturating_add(self.max_age_secs));
     }
 
     fn cookie_name(&self, https: bool) -> &'static str {
@@ -244,6 +375,28 @@ impl SessionKeys {
     }
 }
 
+/// Removes the session cookie from a request, so what runs after sees no session.
+pub fn strip_session(headers: &mut HeaderMap) {
+    let kept: Vec<String> = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .map(str::trim)
+        .filter(|pair| {
+            let name = pair.split('=').next().unwrap_or("");
+            !pair.is_empty() && name != NAME && name != NAME_SECURE
+        })
+        .map(str::to_string)
+        .collect();
+    headers.remove(header::COOKIE);
+    if let Ok(value) = HeaderValue::from_str(&kept.join("; ")) {
+        if !kept.is_empty() {
+            headers.insert(header::COOKIE, value);
+        }
+    }
+}
+
 /// The request's cookies named in `names`.
 fn request_jar(headers: &HeaderMap, names: &[&str]) -> CookieJar {
     let mut jar = CookieJar::new();
@@ -278,13 +431,13 @@ mod tests {
     use super::*;
 
     fn session() -> Session {
-        Session {
-            secret: SecretId::new("6bd5f3a8-7c43-4d53-a0ab-9b1f5e4b3c21".to_string()),
-            accessor_id: "a1".into(),
-            name: "ops".into(),
-            token_type: "management".into(),
-            expires_at: None,
-        }
+        Session::new(
+            SecretId::new("6bd5f3a8-7c43-4d53-a0ab-9b1f5e4b3c21".to_string()),
+            "a1".into(),
+            "ops".into(),
+            "management".into(),
+            None,
+        )
     }
 
     fn headers_with(cookie: &HeaderValue) -> HeaderMap {
@@ -342,5 +495,31 @@ mod tests {
         assert!(!s.is_expired(OffsetDateTime::now_utc()));
         s.expires_at = Some(OffsetDateTime::now_utc().unix_timestamp() - 1);
         assert!(s.is_expired(OffsetDateTime::now_utc()));
+    }
+
+    #[test]
+    fn sessions_end_at_their_absolute_age_and_on_revocation() {
+        let keys = SessionKeys::new(&[7u8; 32], CookieSecure::Never)
+            .unwrap()
+            .with_max_age(std::time::Duration::from_secs(3600));
+        let s = session();
+        let now = OffsetDateTime::now_utc();
+        assert_eq!(keys.ended(&s, now), None);
+        assert_eq!(keys.ended(&s, now + time::Duration::seconds(3600)), Some(Ended::TooOld));
+        let mut old = s.clone();
+        old.id.clear();
+        assert_eq!(keys.ended(&old, now), Some(Ended::Revoked), "a cookie without an ID");
+        let mut gone = s.clone();
+        gone.expires_at = Some(now.unix_timestamp() - 1);
+        assert_eq!(keys.ended(&gone, now), Some(Ended::TokenExpired));
+
+        let cookie = keys.set_cookie(&s, false);
+        assert!(keys.current(&headers_with(&cookie)).is_some());
+        keys.revoke(&s);
+        assert!(keys.current(&headers_with(&cookie)).is_none(), "a replayed cookie after sign-out");
+        assert!(keys.read(&headers_with(&cookie)).is_some(), "it still decrypts: only its use ends");
+        // Another session of the same token is not affected.
+        let other = session();
+        assert!(keys.current(&headers_with(&keys.set_cookie(&other, false))).is_some());
     }
 }

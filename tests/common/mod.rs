@@ -23,6 +23,7 @@ pub const MGMT_ENV: &str = "NOMAD_TEST_TOKEN";
 pub const ADDR_ENV: &str = "NOMAD_TEST_ADDR";
 
 /// A backend ready for tests: bootstrapped, with a management secret.
+#[derive(Clone)]
 pub struct Backend {
     pub base_url: String,
     pub client: NomadClient,
@@ -32,6 +33,8 @@ pub struct Backend {
     pub mgmt_token: AclToken,
     /// True when this is a real Nomad named by `NOMAD_TEST_ADDR`.
     pub real: bool,
+    /// How to reach it (for a console in front of it).
+    pub config: NomadConfig,
     raw: reqwest::Client,
 }
 
@@ -78,6 +81,7 @@ impl Backend {
     pub async fn start() -> Backend {
         if let Some((cfg, mgmt)) = real_config() {
             let client = NomadClient::new(&cfg).expect("client for the real Nomad");
+            let config = cfg.clone();
             eprintln!("backend: real Nomad at {}", client.address());
             let (mgmt_token, _) = client
                 .acl_tokens()
@@ -91,16 +95,18 @@ impl Backend {
                 mgmt,
                 mgmt_token,
                 real: true,
+                config,
                 raw: raw_client(),
             };
         }
         let base_url = spawn_embedded().await;
         eprintln!("backend: embedded DevNomad at {base_url}");
-        let client = NomadClient::new(&NomadConfig { address: base_url.clone(), ..Default::default() }).unwrap();
+        let config = NomadConfig { address: base_url.clone(), ..Default::default() };
+        let client = NomadClient::new(&config).unwrap();
         let (mgmt_token, _) =
             client.acl_tokens().bootstrap(None, &WriteOptions::new()).await.expect("bootstrap of the embedded server");
         let mgmt = mgmt_token.secret_id.clone();
-        Backend { base_url, client, mgmt, mgmt_token, real: false, raw: raw_client() }
+        Backend { base_url, client, mgmt, mgmt_token, real: false, config, raw: raw_client() }
     }
 
     /// Query options carrying the management token.
@@ -284,3 +290,4 @@ pub fn uuid() -> String {
 pub fn looks_like_uuid(s: &str) -> bool {
     uuid::Uuid::parse_str(s).is_ok() && s.len() == 36
 }
+pub mod console;

@@ -45,6 +45,8 @@ pub async fn reveal_token_secret(accessor_id: String) -> Result<String, ApiError
             if plain {
                 courier.leave(&token.accessor_id, &token.secret_id, "revealed", "");
                 leptos_axum::redirect(&format!("{page}?revealed=1"));
+                // The secret rides in the sealed cookie; the redirect's body stays empty.
+                return Ok(String::new());
             }
             Ok(token.secret_id.expose().to_string())
         }

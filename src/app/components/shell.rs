@@ -36,7 +36,9 @@ pub fn SignedInLayout() -> impl IntoView {
                         .map(|r| match r {
                             Ok(Some(info)) => EitherOf3::A(view! { <SessionHeader info /> }),
                             Ok(None) => {
-                                let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+                                let search = location.search.get_untracked();
+                                let search = if search.is_empty() || search.starts_with('?') { search } else { format!("?{search}") };
+                                let here = format!("{}{search}", location.pathname.get_untracked());
                                 let path = if here == "/" || here.is_empty() {
                                     "/sign-in".to_string()
                                 } else {

@@ -10,5 +10,6 @@ pub mod policies;
 pub mod profile;
 pub mod roles;
 pub mod sign_in;
+pub mod sign_in_switch;
 pub mod tokens;
 pub mod who_can;

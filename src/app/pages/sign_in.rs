@@ -27,6 +27,7 @@ pub fn SignInPage() -> impl IntoView {
                 <p class="lead">
                     "Sign in with a Nomad ACL token. The console acts with your token, and only with it."
                 </p>
+                <super::sign_in_switch::SwitchPrompt />
                 <Suspense fallback=|| ()>
                     {move || status.get().and_then(|s| s.ok()).and_then(|s| s.error.map(|e| view! {
                         <div class="error-panel" role="alert" data-testid="nomad-down">
