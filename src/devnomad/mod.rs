@@ -24,6 +24,7 @@ pub mod util;
 mod auth_methods;
 mod binding_rules;
 mod http;
+pub mod idp;
 mod login;
 mod policies;
 mod roles;
@@ -279,5 +280,7 @@ impl DevNomad {
     }
 }
 
+#[cfg(test)]
+mod sso_tests;
 #[cfg(test)]
 mod tests;
