@@ -450,14 +450,15 @@ pub(crate) async fn spawn_local() -> anyhow::Result<(String, String)> {
     Ok((issuer, secret))
 }
 
-/// The demo auth method (pointing at `issuer`) and its binding rules.
-pub(crate) fn seed_demo_sso(s: &mut NomadState, issuer: &str, client_secret: &str) {
+/// The demo auth method (pointing at `issuer`) and its binding rules. Its tokens live
+/// 8 hours, or less when the server allows less (`max_ttl`, nanoseconds).
+pub(crate) fn seed_demo_sso(s: &mut NomadState, issuer: &str, client_secret: &str, max_ttl: i64) {
     const HOUR: i64 = 3600 * 1_000_000_000;
     let now = now_utc();
     let idx = s.next_index();
     let created = s.auth_methods.get(DEMO_METHOD).map(|m| (m.create_time, m.create_index));
     let mut m = AclAuthMethod {
-        max_token_ttl: GoDuration(8 * HOUR),
+        max_token_ttl: GoDuration((8 * HOUR).min(max_ttl)),
         name: DEMO_METHOD.into(),
         method_type: "OIDC".into(),
         token_locality: "local".into(),
@@ -522,7 +523,8 @@ impl DevNomad {
     /// auth method and its binding rules. Returns the provider's URL.
     pub async fn start_demo_sso(&self) -> anyhow::Result<String> {
         let (issuer, secret) = spawn_local().await?;
-        self.inner.write(|s| seed_demo_sso(s, &issuer, &secret));
+        let max_ttl = self.inner.max_ttl_nanos();
+        self.inner.write(|s| seed_demo_sso(s, &issuer, &secret, max_ttl));
         Ok(issuer)
     }
 }

@@ -33,7 +33,8 @@ async fn env() -> Env {
     let dn = DevNomad::new(DevNomadConfig::default()).unwrap();
     let mgmt = dn.seed_demo().unwrap().expose().to_string();
     let (issuer, client_secret) = super::idp::spawn_local().await.unwrap();
-    dn.inner.write(|s| super::idp::seed_demo_sso(s, &issuer, &client_secret));
+    let max_ttl = dn.inner.max_ttl_nanos();
+    dn.inner.write(|s| super::idp::seed_demo_sso(s, &issuer, &client_secret, max_ttl));
     let nomad = dn.spawn_local().await.unwrap();
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     Env { nomad, issuer, client_secret, mgmt, http }
@@ -420,4 +421,32 @@ async fn a_jwt_login_takes_its_keys_from_a_jwks_url_or_oidc_discovery() {
         "{}",
         r.body
     );
+}
+
+#[tokio::test]
+async fn the_demo_method_and_its_rules_pass_nomads_checks() {
+    let dn = DevNomad::new(DevNomadConfig::default()).unwrap();
+    dn.seed_demo().unwrap();
+    let issuer = dn.start_demo_sso().await.unwrap();
+    let (min, max) = (dn.inner.min_ttl_nanos(), dn.inner.max_ttl_nanos());
+    dn.inner.read(|s| {
+        let m = &s.auth_methods[DEMO_METHOD];
+        assert_eq!(m.config.as_ref().unwrap().oidc_discovery_url, issuer);
+        assert_eq!(super::auth_methods::validate(m, min, max), Vec::<String>::new());
+        let rules: Vec<_> = s.binding_rules.values().filter(|r| r.auth_method == DEMO_METHOD).collect();
+        assert_eq!(rules.len(), 3);
+        for r in rules {
+            assert!(super::binding_rules::validate(r).is_empty(), "{r:?}");
+        }
+        s.check().unwrap();
+    });
+    // A server that allows shorter tokens gets a method within its bounds.
+    let short = DevNomad::new(DevNomadConfig {
+        token_max_ttl: std::time::Duration::from_secs(3600),
+        ..DevNomadConfig::default()
+    })
+    .unwrap();
+    short.start_demo_sso().await.unwrap();
+    let ttl = short.inner.read(|s| s.auth_methods[DEMO_METHOD].max_token_ttl);
+    assert_eq!(ttl.to_string(), "1h0m0s");
 }
