@@ -532,6 +532,48 @@ mod tests {
         assert!(!set_cookies(&res).iter().any(|c| c.starts_with("nac_oidc=")));
     }
 
+    /// The whole sign-in as a browser makes it, against the embedded Nomad and the demo
+    /// identity provider: the start page's refresh, the provider's page and pick, and
+    /// the callback that signs in with the token the binding rules made.
+    #[tokio::test]
+    async fn a_sign_in_with_the_demo_provider_ends_signed_in() {
+        use tower::ServiceExt;
+        let dn = crate::devnomad::DevNomad::new(Default::default()).unwrap();
+        dn.seed_demo().unwrap();
+        let issuer = dn.start_demo_sso().await.unwrap();
+        let (app, keys) = console(dn.spawn_local().await.unwrap());
+        let req = axum::http::Request::post("/sign-in/oidc")
+            .header(header::HOST, "127.0.0.1:4321")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from("method=demo-sso&return_to=%2Fprofile"))
+            .unwrap();
+        let res = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let pending = cookie_pair(&set_cookies(&res), "nac_oidc");
+        let provider = refresh_target(&body_text(res).await);
+        assert!(provider.starts_with(&format!("{issuer}/authorize?")), "{provider}");
+
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let page = http.get(&provider).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        let mut form: Vec<(String, String)> = url::Url::parse(&provider).unwrap().query_pairs().into_owned().collect();
+        form.push(("user".into(), "2".into()));
+        let back = http.post(format!("{issuer}/authorize")).form(&form).send().await.unwrap();
+        assert_eq!(back.status(), 303);
+        let back = url::Url::parse(back.headers()["location"].to_str().unwrap()).unwrap();
+        assert_eq!(back.path(), CALLBACK);
+
+        let res = get_callback(&app, back.query().unwrap(), Some(pending)).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, cookie_pair(&set_cookies(&res), "nac_session"));
+        let session = keys.read(&h).expect("signed in");
+        assert_eq!(session.name, "OIDC-carol");
+        let body = body_text(res).await;
+        assert_eq!(refresh_target(&body), "/profile");
+        assert!(!body.contains(session.secret.expose()), "{body}");
+    }
+
     #[test]
     fn jwts_and_their_method() {
         use crate::nomad::models::AclAuthMethodListStub;
