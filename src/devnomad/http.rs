@@ -443,13 +443,12 @@ async fn route(inner: &Arc<Inner>, mut req: Req, raw_query: Option<&str>) -> Res
         "/v1/acl/auth-method" => auth_methods::create(inner, &req).await,
         "/v1/acl/binding-rules" => binding_rules::list(inner, &req).await,
         "/v1/acl/binding-rule" => binding_rules::create(inner, &req).await,
-        "/v1/acl/oidc/auth-url"
-        | "/v1/acl/oidc/complete-auth"
-        | "/v1/acl/login"
-        | "/v1/acl/identity/client-introduction-token" => text(
-            501,
-            "devnomad does not implement OIDC/JWT login or client introduction; use a token (X-Nomad-Token) instead",
-        ),
+        "/v1/acl/oidc/auth-url" => super::login::auth_url(inner, &req).await,
+        "/v1/acl/oidc/complete-auth" => super::login::complete_auth(inner, &req).await,
+        "/v1/acl/login" => super::login::login(inner, &req).await,
+        "/v1/acl/identity/client-introduction-token" => {
+            text(501, "devnomad does not implement client introduction; use a token (X-Nomad-Token) instead")
+        }
         "/v1/status/leader" => status_leader(&req),
         "/v1/agent/self" => agent_self(inner, &req),
         // subtree patterns redirect their bare form (no exact pattern registered)

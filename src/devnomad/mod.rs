@@ -24,6 +24,8 @@ pub mod util;
 mod auth_methods;
 mod binding_rules;
 mod http;
+pub mod idp;
+mod login;
 mod policies;
 mod roles;
 mod seed;
@@ -78,6 +80,8 @@ pub(crate) struct Inner {
     /// shutdown does not wait out their `wait` (up to ten minutes).
     pub(crate) closing: AtomicBool,
     last_gc: Mutex<Instant>,
+    /// OIDC sign-ins between auth-url and complete-auth.
+    oidc: login::OidcRequests,
 }
 
 impl Inner {
@@ -184,6 +188,7 @@ impl DevNomad {
             blocked: AtomicUsize::new(0),
             closing: AtomicBool::new(false),
             last_gc: Mutex::new(Instant::now()),
+            oidc: login::OidcRequests::default(),
         };
         // Collect anything that expired while we were down.
         inner.gc_now();
@@ -275,5 +280,7 @@ impl DevNomad {
     }
 }
 
+#[cfg(test)]
+mod sso_tests;
 #[cfg(test)]
 mod tests;

@@ -802,7 +802,11 @@ async fn ec50_to_ec54_http_conventions() {
     let r = t.req("GET", "/v1/acl/policies?pretty", Some(&m), None).await;
     assert!(r.body.ends_with("\n") && r.body.contains("\n    {"), "{}", r.body);
     expect(&t.req("GET", "/v1/acl/policies?region=mars", Some(&m), None).await, 500, "No path to region");
-    assert_eq!(t.req("POST", "/v1/acl/login", None, Some("{}")).await.status, 501);
+    expect(
+        &t.req("POST", "/v1/acl/login", None, Some("{}")).await,
+        400,
+        "invalid login request: 2 errors occurred:\n\t* missing auth method name\n\t* missing login token\n\n",
+    );
     let r = t.req("GET", "/v1/status/leader", None, None).await;
     assert_eq!(r.body, "\"127.0.0.1:4647\"");
     let r = t.req("GET", "/v1/agent/self", None, None).await;

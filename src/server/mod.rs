@@ -259,6 +259,8 @@ pub async fn run_demo(args: DemoArgs) -> anyhow::Result<()> {
         ..DevNomadConfig::default()
     })?;
     let secret = nomad.seed_demo()?;
+    // A loopback identity provider and the `demo-sso` auth method that signs in with it.
+    let idp = nomad.start_demo_sso().await.context("cannot start the demo identity provider")?;
     if args.extra_tokens > 0 || args.extra_policies > 0 || args.extra_roles > 0 {
         nomad.seed_scale(args.extra_tokens, args.extra_policies, args.extra_roles)?;
     }
@@ -272,6 +274,7 @@ pub async fn run_demo(args: DemoArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     println!("Nomad ACL Console (demo mode): http://{addr}");
     println!("Embedded Nomad API:            {nomad_addr}");
+    println!("Demo identity provider:        {idp} (sign-in page: Continue with demo-sso)");
     // Demo data only: this secret is the embedded server's, created just now.
     println!("Sign in with this management token: {}", secret.expose());
     serve_on(listener, router(state), shutdown).await

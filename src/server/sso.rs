@@ -4,7 +4,11 @@
 //! 1. `POST /sign-in/oidc` (from the sign-in page, CSRF-checked like every post) asks
 //!    Nomad for the provider URL (`/v1/acl/oidc/auth-url`) with a fresh random client
 //!    nonce and this console's callback as redirect URI, keeps the nonce, the method and
-//!    the provider's `state` in a sealed ten-minute cookie, and sends the browser off.
+//!    the provider's `state` in a sealed ten-minute cookie, and answers a same-origin
+//!    page that moves on to the provider by itself. A 303 to the provider would be the
+//!    end of a form submission, which the pages' `form-action 'self'` forbids to leave
+//!    our origin (Chromium blocks it, with or without JavaScript); a navigation started
+//!    by a page of ours is not a form submission, so the CSP stays as strict as it is.
 //! 2. `GET /sign-in/oidc/callback` checks the provider's `state` against that cookie,
 //!    trades the code for a token (`/v1/acl/oidc/complete-auth`) and signs in with it.
 //!
@@ -88,8 +92,8 @@ pub fn state_of(auth_url: &str) -> Option<String> {
 pub fn explain(err: &NomadError, method: &str, client: &crate::nomad::client::NomadClient) -> String {
     match err {
         NomadError::Server { status: 501, message } => format!(
-            "SSO is unavailable: this Nomad server does not implement OIDC sign-in. The console's demo mode runs an \
-             embedded Nomad without it; sign in with a token instead. (Nomad said: {message})"
+            "SSO is unavailable: this Nomad server does not implement OIDC sign-in; sign in with a token instead. \
+             (Nomad said: {message})"
         ),
         NomadError::InvalidRequest { message } => {
             format!("Nomad refused the sign-in with {method}: {message}")
@@ -105,8 +109,14 @@ pub fn explain(err: &NomadError, method: &str, client: &crate::nomad::client::No
 /// The complete-auth request for a provider's answer, or why it cannot be trusted.
 pub fn check_callback(pending: Option<&Pending>, q: &CallbackQuery) -> Result<OidcCompleteAuthRequest, String> {
     if !q.error.is_empty() {
-        let detail = if q.error_description.is_empty() { String::new() } else { format!(" ({})", q.error_description) };
-        return Err(format!("The identity provider refused the sign-in: {}{detail}. Try again.", q.error));
+        // Anyone can send a browser here with any text: the detail goes to the log
+        // only (bounded, escaped by the Debug formatting), the user sees a fixed text.
+        tracing::info!(
+            error = ?bounded(&q.error, 64),
+            description = ?bounded(&q.error_description, 256),
+            "the identity provider refused an OIDC sign-in"
+        );
+        return Err(PROVIDER_REFUSED.to_string());
     }
     let Some(p) = pending else {
         return Err("This sign-in was not started here, or took longer than 10 minutes. Start it again.".to_string());
@@ -129,13 +139,24 @@ pub fn check_callback(pending: Option<&Pending>, q: &CallbackQuery) -> Result<Oi
     })
 }
 
+/// What the user reads when the provider answers an error instead of a code.
+pub const PROVIDER_REFUSED: &str =
+    "The identity provider did not sign you in. Try again, or ask your administrator to check the auth method.";
+
+/// At most `max` characters of `s`, for the log.
+fn bounded(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
 fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;").replace('\'', "&#39;")
 }
 
 /// A page that moves on to `location` by itself. After a cross-site redirect from the
 /// provider, the browser would not send the `SameSite=Strict` session cookie with a
-/// plain redirect; a navigation started by the console's own page carries it.
+/// plain redirect; a navigation started by the console's own page carries it. It is
+/// also how a sign-in leaves for the provider: the page's refresh is a navigation of
+/// its own, which `form-action` does not govern.
 pub fn continue_page(location: &str, cookies: Vec<HeaderValue>) -> Response {
     let href = html_escape(location);
     let body = format!(
@@ -180,10 +201,10 @@ pub async fn start(
     };
     match state.nomad.acl_auth_methods().oidc_auth_url(&req, &WriteOptions::new()).await {
         Ok((resp, _)) => {
-            let ok = url::Url::parse(&resp.auth_url).is_ok_and(|u| matches!(u.scheme(), "https" | "http"));
-            if !ok {
-                return fail(format!("Nomad answered an unusable provider URL for {method}."));
-            }
+            let provider = match url::Url::parse(&resp.auth_url) {
+                Ok(u) if matches!(u.scheme(), "https" | "http") => u,
+                _ => return fail(format!("Nomad answered an unusable provider URL for {method}.")),
+            };
             let pending = Pending {
                 method: method.clone(),
                 nonce: req.client_nonce,
@@ -199,7 +220,9 @@ pub async fn start(
                 https,
             );
             tracing::info!(method = %method, "OIDC sign-in started");
-            see_other(&resp.auth_url, vec![sealed])
+            // The parsed form: quotes and spaces percent-encoded, so the refresh URL
+            // cannot end early.
+            continue_page(provider.as_str(), vec![sealed])
         }
         Err(e) => {
             tracing::info!(method = %method, status = ?e.status(), "OIDC sign-in could not start");
@@ -329,9 +352,14 @@ mod tests {
         assert!(check_callback(Some(&pending()), &answer("c", "other")).unwrap_err().contains("state differs"));
         assert!(check_callback(None, &answer("c", "st-1")).unwrap_err().contains("not started here"));
         assert!(check_callback(Some(&pending()), &answer("", "st-1")).unwrap_err().contains("lacks its code"));
-        let refused =
-            CallbackQuery { error: "access_denied".into(), error_description: "no".into(), ..Default::default() };
-        assert!(check_callback(Some(&pending()), &refused).unwrap_err().contains("access_denied (no)"));
+        let refused = CallbackQuery {
+            error: "access_denied".into(),
+            error_description: "Your session expired: call +1 555 0100 <b>now</b>".into(),
+            ..Default::default()
+        };
+        // The provider's (or an attacker's) sentence is never shown, only a fixed text.
+        assert_eq!(check_callback(Some(&pending()), &refused).unwrap_err(), PROVIDER_REFUSED);
+        assert_eq!(check_callback(None, &refused).unwrap_err(), PROVIDER_REFUSED);
         // Without a state in the provider URL, Nomad checks the state itself.
         let p = Pending { state: None, ..pending() };
         assert!(check_callback(Some(&p), &answer("c", "anything")).is_ok());
@@ -351,11 +379,11 @@ mod tests {
     }
 
     #[test]
-    fn demo_mode_says_sso_is_unavailable() {
+    fn a_nomad_without_oidc_says_sso_is_unavailable() {
         let client = crate::nomad::client::NomadClient::new(&Default::default()).unwrap();
-        let e = NomadError::Server { status: 501, message: "devnomad does not implement OIDC/JWT login".into() };
+        let e = NomadError::Server { status: 501, message: "not implemented".into() };
         let m = explain(&e, "okta", &client);
-        assert!(m.starts_with("SSO is unavailable") && m.contains("demo mode") && m.contains("devnomad"), "{m}");
+        assert!(m.starts_with("SSO is unavailable") && m.contains("not implemented"), "{m}");
         let bad = NomadError::InvalidRequest { message: "auth-method \"x\" not found".into() };
         assert!(explain(&bad, "x", &client).contains("not found"));
     }
@@ -459,9 +487,9 @@ mod tests {
     async fn the_whole_flow_signs_in_with_the_token_nomad_answers() {
         let (app, keys) = console(mock_nomad(true).await);
         let res = post_start(&app).await;
-        assert_eq!(res.status(), StatusCode::SEE_OTHER);
-        assert_eq!(res.headers()[header::LOCATION], "https://idp.example/authorize?client_id=x&state=ST-1&nonce=n");
+        assert_eq!(res.status(), StatusCode::OK);
         let cookies = set_cookies(&res);
+        assert_eq!(refresh_target(&body_text(res).await), PROVIDER_URL);
         let pending = cookies.iter().find(|c| c.starts_with("nac_oidc=")).unwrap();
         assert!(pending.contains("HttpOnly") && pending.contains("SameSite=Lax"), "{pending}");
         assert!(pending.contains("Path=/sign-in/oidc/callback") && pending.contains("Max-Age=600"), "{pending}");
@@ -504,6 +532,48 @@ mod tests {
         assert!(!set_cookies(&res).iter().any(|c| c.starts_with("nac_oidc=")));
     }
 
+    /// The whole sign-in as a browser makes it, against the embedded Nomad and the demo
+    /// identity provider: the start page's refresh, the provider's page and pick, and
+    /// the callback that signs in with the token the binding rules made.
+    #[tokio::test]
+    async fn a_sign_in_with_the_demo_provider_ends_signed_in() {
+        use tower::ServiceExt;
+        let dn = crate::devnomad::DevNomad::new(Default::default()).unwrap();
+        dn.seed_demo().unwrap();
+        let issuer = dn.start_demo_sso().await.unwrap();
+        let (app, keys) = console(dn.spawn_local().await.unwrap());
+        let req = axum::http::Request::post("/sign-in/oidc")
+            .header(header::HOST, "127.0.0.1:4321")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from("method=demo-sso&return_to=%2Fprofile"))
+            .unwrap();
+        let res = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let pending = cookie_pair(&set_cookies(&res), "nac_oidc");
+        let provider = refresh_target(&body_text(res).await);
+        assert!(provider.starts_with(&format!("{issuer}/authorize?")), "{provider}");
+
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let page = http.get(&provider).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        let mut form: Vec<(String, String)> = url::Url::parse(&provider).unwrap().query_pairs().into_owned().collect();
+        form.push(("user".into(), "2".into()));
+        let back = http.post(format!("{issuer}/authorize")).form(&form).send().await.unwrap();
+        assert_eq!(back.status(), 303);
+        let back = url::Url::parse(back.headers()["location"].to_str().unwrap()).unwrap();
+        assert_eq!(back.path(), CALLBACK);
+
+        let res = get_callback(&app, back.query().unwrap(), Some(pending)).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, cookie_pair(&set_cookies(&res), "nac_session"));
+        let session = keys.read(&h).expect("signed in");
+        assert_eq!(session.name, "OIDC-carol");
+        let body = body_text(res).await;
+        assert_eq!(refresh_target(&body), "/profile");
+        assert!(!body.contains(session.secret.expose()), "{body}");
+    }
+
     #[test]
     fn jwts_and_their_method() {
         use crate::nomad::models::AclAuthMethodListStub;
@@ -523,6 +593,43 @@ mod tests {
         assert!(pick_jwt_method("", &[m("a", "JWT", false), m("b", "JWT", false)]).unwrap_err().contains("choose"));
         assert_eq!(pick_jwt_method("", &[m("a", "JWT", false), m("b", "JWT", true)]).unwrap(), "b");
         assert_eq!(pick_jwt_method("a", &[m("a", "JWT", false), m("b", "JWT", true)]).unwrap(), "a");
+    }
+
+    const PROVIDER_URL: &str = "https://idp.example/authorize?client_id=x&state=ST-1&nonce=n";
+
+    /// Where a page's `<meta http-equiv="refresh">` sends the browser (attribute decoded).
+    fn refresh_target(body: &str) -> String {
+        let start = body.find("content=\"0;url=").expect("a refresh") + "content=\"0;url=".len();
+        let end = start + body[start..].find('"').unwrap();
+        body[start..end]
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+    }
+
+    /// The sign-in form posts to our own origin (`form-action 'self'` allows that), and
+    /// the answer must not be a redirect to the provider: Chromium applies `form-action`
+    /// to a form submission's redirects and blocks one that leaves the origin. The answer
+    /// is a page of ours whose refresh (not a form submission) goes to the provider.
+    #[tokio::test]
+    async fn the_start_answers_a_page_a_browser_under_our_csp_follows_to_the_provider() {
+        assert!(super::super::headers::page_csp("n").contains("form-action 'self'"));
+        let (app, _) = console(mock_nomad(true).await);
+        let mut res = post_start(&app).await;
+        super::super::headers::apply(&mut res);
+        assert!(!res.status().is_redirection(), "a cross-origin redirect after a form post is blocked by form-action");
+        assert!(res.headers().get(header::LOCATION).is_none());
+        assert_eq!(res.headers()[header::CONTENT_TYPE], "text/html; charset=utf-8");
+        assert_eq!(res.headers()[header::CACHE_CONTROL], "no-store");
+        // No script is needed to move on: the strict CSP of non-page answers stays.
+        assert_eq!(res.headers()[header::CONTENT_SECURITY_POLICY], super::super::headers::STRICT_CSP);
+        let cookies = set_cookies(&res);
+        assert!(cookies.iter().any(|c| c.starts_with("nac_oidc=")), "{cookies:?}");
+        let body = body_text(res).await;
+        assert_eq!(refresh_target(&body), PROVIDER_URL);
+        assert!(!body.contains("<script"), "{body}");
     }
 
     #[test]

@@ -11,6 +11,8 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use super::Backend;
 
 pub struct Console {
+    /// Consoles run one at a time within a test binary (see `start_custom`).
+    _turn: std::sync::Arc<tokio::sync::OwnedMutexGuard<()>>,
     pub backend: Backend,
     /// `http://127.0.0.1:<port>`
     pub base: String,
@@ -48,6 +50,10 @@ impl Console {
     }
 
     pub async fn start_custom(limits: ConnectionLimits, max_renders: Option<usize>, keys: SessionKeys) -> Console {
+        // One console at a time: with a dozen consoles rendering at once on two cores,
+        // a page render now and then got no answer within a minute.
+        static TURNS: std::sync::OnceLock<std::sync::Arc<tokio::sync::Mutex<()>>> = std::sync::OnceLock::new();
+        let turn = TURNS.get_or_init(Default::default).clone().lock_owned().await;
         let backend = Backend::start().await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -72,7 +78,13 @@ impl Console {
             .timeout(Duration::from_secs(60))
             .build()
             .unwrap();
-        let mut console = Console { backend, base: format!("http://{addr}"), http, cookie: String::new() };
+        let mut console = Console {
+            _turn: std::sync::Arc::new(turn),
+            backend,
+            base: format!("http://{addr}"),
+            http,
+            cookie: String::new(),
+        };
         let secret = console.backend.mgmt.expose().to_string();
         console.cookie = console.sign_in(&secret).await;
         console
@@ -88,6 +100,7 @@ impl Console {
     /// The same console client with another `Cookie` header.
     pub fn with_cookie(&self, cookie: &str) -> Console {
         Console {
+            _turn: self._turn.clone(),
             backend: self.backend.clone(),
             base: self.base.clone(),
             http: self.http.clone(),

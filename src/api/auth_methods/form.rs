@@ -15,8 +15,8 @@ use crate::api::tokens::lifetime::TtlBounds;
 use crate::nomad::duration::GoDuration;
 use crate::nomad::error::NomadError;
 use crate::nomad::models::{
-    AclAuthMethod, AclAuthMethodConfig, AUTH_METHOD_TYPE_JWT, AUTH_METHOD_TYPE_OIDC, TOKEN_LOCALITY_GLOBAL,
-    TOKEN_LOCALITY_LOCAL,
+    AclAuthMethod, AclAuthMethodConfig, OidcClientAssertion, AUTH_METHOD_TYPE_JWT, AUTH_METHOD_TYPE_OIDC,
+    TOKEN_LOCALITY_GLOBAL, TOKEN_LOCALITY_LOCAL,
 };
 
 /// Nomad's default token name format (an empty one becomes this).
@@ -55,6 +55,18 @@ pub struct MethodInput {
     pub clock_skew_leeway: String,
     pub expiration_leeway: String,
     pub not_before_leeway: String,
+    /// `VerboseLogging`: Nomad logs the claims and the rules' verdicts of each login.
+    pub verbose_logging: bool,
+    /// `OIDCClientAssertion.KeySource`: empty for none, else `nomad`, `private_key` or
+    /// `client_secret`. The inline `PemKey` is not in the form (Nomad never returns it);
+    /// a stored one is kept.
+    pub assertion_key_source: String,
+    pub assertion_audience: String,
+    pub assertion_key_algorithm: String,
+    pub assertion_pem_key_file: String,
+    pub assertion_key_id: String,
+    pub assertion_key_id_header: String,
+    pub assertion_pem_cert_file: String,
 }
 
 impl std::fmt::Debug for MethodInput {
@@ -69,7 +81,7 @@ impl std::fmt::Debug for MethodInput {
 
 /// The draft fields a refused no-JavaScript save brings back in the URL: everything
 /// but the client secret.
-pub const DRAFT_KEYS: [&str; 24] = [
+pub const DRAFT_KEYS: [&str; 32] = [
     "name",
     "method_type",
     "token_locality",
@@ -94,7 +106,18 @@ pub const DRAFT_KEYS: [&str; 24] = [
     "clock_skew_leeway",
     "expiration_leeway",
     "not_before_leeway",
+    "verbose_logging",
+    "assertion_key_source",
+    "assertion_audience",
+    "assertion_key_algorithm",
+    "assertion_pem_key_file",
+    "assertion_key_id",
+    "assertion_key_id_header",
+    "assertion_pem_cert_file",
 ];
+
+/// `OIDCClientAssertion.KeySource` values.
+pub const KEY_SOURCES: [&str; 3] = ["nomad", "private_key", "client_secret"];
 
 impl MethodInput {
     /// A new method's starting values.
@@ -122,6 +145,8 @@ impl MethodInput {
         let map = |v: &Option<BTreeMap<String, String>>| {
             v.iter().flatten().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("\n")
         };
+        let assertion = c.oidc_client_assertion.clone().unwrap_or_default();
+        let key = assertion.private_key.clone().unwrap_or_default();
         MethodInput {
             original: m.name.clone(),
             name: m.name.clone(),
@@ -149,6 +174,14 @@ impl MethodInput {
             clock_skew_leeway: c.clock_skew_leeway.to_json_string(),
             expiration_leeway: c.expiration_leeway.to_json_string(),
             not_before_leeway: c.not_before_leeway.to_json_string(),
+            verbose_logging: c.verbose_logging,
+            assertion_key_source: assertion.key_source.clone(),
+            assertion_audience: lines(&assertion.audience),
+            assertion_key_algorithm: assertion.key_algorithm.clone(),
+            assertion_pem_key_file: key.pem_key_file.clone(),
+            assertion_key_id: key.key_id.clone(),
+            assertion_key_id_header: key.key_id_header.clone(),
+            assertion_pem_cert_file: key.pem_cert_file.clone(),
         }
     }
 
@@ -180,6 +213,14 @@ impl MethodInput {
             "clock_skew_leeway" => self.clock_skew_leeway.clone(),
             "expiration_leeway" => self.expiration_leeway.clone(),
             "not_before_leeway" => self.not_before_leeway.clone(),
+            "verbose_logging" => flag(self.verbose_logging),
+            "assertion_key_source" => self.assertion_key_source.clone(),
+            "assertion_audience" => self.assertion_audience.clone(),
+            "assertion_key_algorithm" => self.assertion_key_algorithm.clone(),
+            "assertion_pem_key_file" => self.assertion_pem_key_file.clone(),
+            "assertion_key_id" => self.assertion_key_id.clone(),
+            "assertion_key_id_header" => self.assertion_key_id_header.clone(),
+            "assertion_pem_cert_file" => self.assertion_pem_cert_file.clone(),
             _ => String::new(),
         }
     }
@@ -212,6 +253,14 @@ impl MethodInput {
             "clock_skew_leeway" => self.clock_skew_leeway = v,
             "expiration_leeway" => self.expiration_leeway = v,
             "not_before_leeway" => self.not_before_leeway = v,
+            "verbose_logging" => self.verbose_logging = flag,
+            "assertion_key_source" => self.assertion_key_source = v,
+            "assertion_audience" => self.assertion_audience = v,
+            "assertion_key_algorithm" => self.assertion_key_algorithm = v,
+            "assertion_pem_key_file" => self.assertion_pem_key_file = v,
+            "assertion_key_id" => self.assertion_key_id = v,
+            "assertion_key_id_header" => self.assertion_key_id_header = v,
+            "assertion_pem_cert_file" => self.assertion_pem_cert_file = v,
             _ => {}
         }
     }
@@ -281,8 +330,8 @@ fn duration(text: &str, field: &str, problems: &mut Vec<String>) -> GoDuration {
 }
 
 /// Writes the form's provider settings for its type into `c`, leaving the fields the
-/// form does not show (client assertion, verbose logging, the other type's fields) as
-/// they are. The client secret is set only when one was typed.
+/// form does not show (the other type's fields, a client assertion's inline key and
+/// extra headers) as they are. The client secret is set only when one was typed.
 pub fn apply_config(i: &MethodInput, c: &mut AclAuthMethodConfig, problems: &mut Vec<String>) {
     c.oidc_discovery_url = i.discovery_url.trim().to_string();
     c.discovery_ca_pem = pem_blocks(&i.discovery_ca_pem);
@@ -299,7 +348,9 @@ pub fn apply_config(i: &MethodInput, c: &mut AclAuthMethodConfig, problems: &mut
     c.clock_skew_leeway = duration(&i.clock_skew_leeway, "ClockSkewLeeway", problems);
     c.expiration_leeway = duration(&i.expiration_leeway, "ExpirationLeeway", problems);
     c.not_before_leeway = duration(&i.not_before_leeway, "NotBeforeLeeway", problems);
+    c.verbose_logging = i.verbose_logging;
     if i.is_oidc() {
+        c.oidc_client_assertion = client_assertion(i, c.oidc_client_assertion.take());
         c.oidc_client_id = i.client_id.trim().to_string();
         if !i.client_secret.is_empty() {
             c.oidc_client_secret = i.client_secret.clone();
@@ -314,6 +365,30 @@ pub fn apply_config(i: &MethodInput, c: &mut AclAuthMethodConfig, problems: &mut
         c.jwt_validation_pub_keys = pem_blocks(&i.jwt_validation_pub_keys);
         c.bound_issuer = lines(&i.bound_issuer);
     }
+}
+
+/// The client assertion the form describes, on top of the stored one (whose inline key
+/// and extra headers it keeps); `None` when no key source is chosen.
+fn client_assertion(i: &MethodInput, stored: Option<OidcClientAssertion>) -> Option<OidcClientAssertion> {
+    let source = i.assertion_key_source.trim();
+    if source.is_empty() {
+        return None;
+    }
+    let mut a = stored.unwrap_or_default();
+    a.key_source = source.to_string();
+    a.audience = lines(&i.assertion_audience);
+    a.key_algorithm = i.assertion_key_algorithm.trim().to_string();
+    if source == "private_key" {
+        let mut k = a.private_key.take().unwrap_or_default();
+        k.pem_key_file = i.assertion_pem_key_file.trim().to_string();
+        k.key_id = i.assertion_key_id.trim().to_string();
+        k.key_id_header = i.assertion_key_id_header.trim().to_string();
+        k.pem_cert_file = i.assertion_pem_cert_file.trim().to_string();
+        a.private_key = Some(k);
+    } else {
+        a.private_key = None;
+    }
+    Some(a)
 }
 
 /// The method the form describes, on top of `base` (the stored config when editing),
@@ -359,6 +434,9 @@ pub fn nomad_problems(m: &AclAuthMethod, bounds: TtlBounds) -> Vec<String> {
             if c.oidc_client_id.is_empty() {
                 v.push("missing OIDCClientID".to_string());
             }
+            if let Some(e) = c.oidc_client_assertion.as_ref().and_then(|a| assertion_problem(a, c)) {
+                v.push(format!("invalid client assertion config: {e}"));
+            }
             v
         }
         Some(c) if m.method_type == AUTH_METHOD_TYPE_JWT => {
@@ -382,6 +460,37 @@ pub fn nomad_problems(m: &AclAuthMethod, bounds: TtlBounds) -> Vec<String> {
         errs.push(format!("invalid MaxTokenTTL value '{ttl}' (should be between {min} and {max})"));
     }
     errs
+}
+
+/// Nomad's check of a client assertion (after it defaults the audience to the discovery
+/// URL and takes the client secret from the method): the key source and what it needs.
+fn assertion_problem(a: &OidcClientAssertion, c: &AclAuthMethodConfig) -> Option<String> {
+    if a.audience.as_ref().and_then(|v| v.first()).is_some_and(String::is_empty)
+        || (a.audience.as_ref().is_none_or(Vec::is_empty) && c.oidc_discovery_url.is_empty())
+    {
+        return Some("missing Audience".into());
+    }
+    match a.key_source.as_str() {
+        "nomad" => None,
+        "private_key" => {
+            let k = a.private_key.clone().unwrap_or_default();
+            if k.pem_key.is_empty() && k.pem_key_file.is_empty() {
+                Some("invalid PrivateKey: missing PemKey or PemKeyFile".into())
+            } else if k.pem_cert.is_empty() && k.pem_cert_file.is_empty() && k.key_id.is_empty() {
+                Some("invalid PrivateKey: missing PemCert, PemCertFile, or KeyID".into())
+            } else if !k.pem_key_file.is_empty() && !k.pem_key_file.starts_with('/') {
+                Some(format!("invalid PrivateKey: invalid PemKeyFile: must be absolute; got: {}", k.pem_key_file))
+            } else if !k.pem_cert_file.is_empty() && !k.pem_cert_file.starts_with('/') {
+                Some(format!("invalid PrivateKey: invalid PemCertFile: must be absolute; got: {}", k.pem_cert_file))
+            } else {
+                None
+            }
+        }
+        // The secret is the method's own; when editing, the form cannot tell whether
+        // one is stored, so Nomad decides.
+        "client_secret" => None,
+        other => Some(format!("invalid KeySource {other:?}")),
+    }
 }
 
 /// Everything wrong with the form: the fields that do not read, then Nomad's checks.
@@ -450,6 +559,7 @@ pub enum Field {
     ClockSkew,
     ExpirationLeeway,
     NotBeforeLeeway,
+    ClientAssertion,
     Other,
 }
 
@@ -473,6 +583,8 @@ pub fn field_of(message: &str) -> Field {
         Field::DiscoveryCaPem
     } else if starts("missing OIDCClientID") {
         Field::ClientId
+    } else if starts("invalid client assertion config") {
+        Field::ClientAssertion
     } else if m.contains("OIDCClientSecret") || m.contains("client secret") {
         Field::ClientSecret
     } else if starts("JWT auth method requires") || m.contains("JWKS") || m.contains("JWTValidationPubKeys") {
@@ -630,9 +742,62 @@ mod tests {
         };
         let (m, _) = build(&oidc(), Some(&stored));
         let c = m.config.unwrap();
-        assert!(c.verbose_logging, "fields the form does not show are kept");
+        assert!(!c.verbose_logging, "the form's verbose logging box decides");
+        assert_eq!(c.jwks_url, "https://other-type.example", "fields the form does not show are kept");
         assert_eq!(c.oidc_client_secret, "redacted", "an empty secret field does not replace it");
         assert_eq!(c.oidc_discovery_url, "https://idp.example");
+    }
+
+    #[test]
+    fn client_assertion_and_verbose_logging_are_in_the_form() {
+        let mut i = oidc();
+        i.verbose_logging = true;
+        i.enable_pkce = true;
+        i.assertion_key_source = "private_key".into();
+        i.assertion_pem_key_file = "/etc/nomad/assertion.pem".into();
+        i.assertion_key_id = "key-1".into();
+        i.assertion_key_id_header = "kid".into();
+        assert_eq!(problems(&i, TtlBounds::default()), Vec::<String>::new());
+        // The stored inline key (redacted by Nomad) and extra headers are kept.
+        let stored = AclAuthMethodConfig {
+            oidc_client_assertion: Some(OidcClientAssertion {
+                key_source: "private_key".into(),
+                extra_headers: Some(BTreeMap::from([("typ".to_string(), "JWT".to_string())])),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let (m, _) = build(&i, Some(&stored));
+        let c = m.config.clone().unwrap();
+        assert!(c.verbose_logging && c.oidc_enable_pkce);
+        let a = c.oidc_client_assertion.clone().unwrap();
+        assert_eq!(a.key_source, "private_key");
+        assert_eq!(a.extra_headers.as_ref().unwrap()["typ"], "JWT");
+        let k = a.private_key.unwrap();
+        assert_eq!(
+            (k.pem_key_file.as_str(), k.key_id.as_str(), k.key_id_header.as_str()),
+            ("/etc/nomad/assertion.pem", "key-1", "kid")
+        );
+        // Nomad's JSON field names.
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["VerboseLogging"], true);
+        assert_eq!(json["OIDCEnablePKCE"], true);
+        assert_eq!(json["OIDCClientAssertion"]["KeySource"], "private_key");
+        assert_eq!(json["OIDCClientAssertion"]["PrivateKey"]["PemKeyFile"], "/etc/nomad/assertion.pem");
+        assert_eq!(json["OIDCClientAssertion"]["PrivateKey"]["KeyIDHeader"], "kid");
+        let back = MethodInput::from_method(&m);
+        assert_eq!((back.assertion_key_source.as_str(), back.assertion_key_id.as_str()), ("private_key", "key-1"));
+        assert!(back.verbose_logging);
+
+        i.assertion_key_source = "magic".into();
+        let p = problems(&i, TtlBounds::default());
+        assert_eq!(p, vec!["invalid config: invalid client assertion config: invalid KeySource \"magic\"".to_string()]);
+        assert_eq!(field_of(&p[0]), Field::ClientAssertion);
+        i.assertion_key_source = "private_key".into();
+        i.assertion_pem_key_file = String::new();
+        assert!(problems(&i, TtlBounds::default())[0].ends_with("invalid PrivateKey: missing PemKey or PemKeyFile"));
+        i.assertion_key_source = String::new();
+        assert_eq!(build(&i, Some(&stored)).0.config.unwrap().oidc_client_assertion, None, "no key source: none");
     }
 
     #[test]

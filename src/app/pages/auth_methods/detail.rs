@@ -77,7 +77,7 @@ fn facts(m: MethodDetail) -> AnyView {
             <dt>"Discovery CA PEMs"</dt>{lines_view(&s.discovery_ca_pem, "method-ca-pem")}
             <dt>"User info"</dt><dd>{if s.disable_user_info { "Not fetched (disabled)" } else { "Fetched from the provider" }}</dd>
             <dt>"PKCE"</dt><dd>{if s.enable_pkce { "On" } else { "Off" }}</dd>
-            {m.client_assertion.then(|| view! { <dt>"Client assertion"</dt><dd>"Set (edit it with the Nomad CLI)"</dd> })}
+            {m.client_assertion.then(|| view! { <dt>"Client assertion"</dt><dd>"Set"</dd> })}
         }
         .into_any()
     } else {

@@ -222,6 +222,35 @@ fn checkbox(ctx: Ctx, key: &'static str, label: &'static str, help: &'static str
     .into_any()
 }
 
+/// A choice among fixed values, bound to the draft key `key` (posted as `input[key]`).
+fn choice(
+    ctx: Ctx,
+    key: &'static str,
+    label: &'static str,
+    help: &'static str,
+    options: &'static [(&'static str, &'static str)],
+    field: Option<Field>,
+) -> AnyView {
+    let id = format!("method-{}", key.replace('_', "-"));
+    let (help_id, err_id) = (format!("{id}-help"), format!("{id}-error"));
+    let initial = ctx.form.with_untracked(|i| i.draft_value(key));
+    view! {
+        <label for=id.clone()>{label}</label>
+        <select
+            id=id name=format!("input[{key}]") aria-describedby=format!("{help_id} {err_id}")
+            on:change=move |ev| {
+                ctx.form.update(|i| i.set_draft_value(key, event_target_value(&ev)));
+                ctx.touch(field);
+            }
+        >
+            {options.iter().map(|(v, l)| view! { <option value=*v selected=initial == *v>{*l}</option> }).collect_view()}
+        </select>
+        <p id=help_id class="help">{help}</p>
+        {errors_view(ctx, err_id, field)}
+    }
+    .into_any()
+}
+
 /// The editor: a real form posted to `save_auth_method` (works without JavaScript).
 /// After hydration each field is checked as it changes, with Nomad's own texts.
 #[component]
@@ -307,6 +336,7 @@ fn MethodEditor(initial: MethodInput, bounds: TtlBounds, secret_set: bool, callb
                 {text(ctx, Text { key: "clock_skew_leeway", label: "Clock skew leeway", help: "Go duration; empty for none.", field: Some(Field::ClockSkew), rows: 0, placeholder: "" })}
                 {text(ctx, Text { key: "expiration_leeway", label: "Expiration leeway", help: "Go duration; empty for none.", field: Some(Field::ExpirationLeeway), rows: 0, placeholder: "" })}
                 {text(ctx, Text { key: "not_before_leeway", label: "Not-before leeway", help: "Go duration; empty for none.", field: Some(Field::NotBeforeLeeway), rows: 0, placeholder: "" })}
+                {checkbox(ctx, "verbose_logging", "Verbose logging", "Nomad logs each login's claims and which binding rules matched, at debug level. For setting a method up; turn it off afterwards.", None)}
             </fieldset>
 
             <div class="form-actions">
@@ -350,9 +380,28 @@ fn oidc_fields(ctx: Ctx, create: bool, secret_set: bool, callback: String) -> An
             {checkbox(ctx, "disable_user_info", "Disable user info", "Do not call the provider's userinfo endpoint; claims come from the ID token only.", None)}
             {checkbox(ctx, "enable_pkce", "Use PKCE", "Proof Key for Code Exchange, for providers that require it or public clients.", None)}
         </fieldset>
+        <fieldset class="form" data-testid="client-assertion">
+            <legend>"Client assertion (optional)"</legend>
+            <p class="help">"Instead of sending its client secret, Nomad can prove who it is to the provider with a JWT it signs."</p>
+            {choice(ctx, "assertion_key_source", "Key source", "What signs the assertion.", ASSERTION_SOURCES, Some(Field::ClientAssertion))}
+            {text(ctx, Text { key: "assertion_audience", label: "Audience", help: "One per line. Empty means the discovery URL.", field: None, rows: 2, placeholder: "" })}
+            {text(ctx, Text { key: "assertion_key_algorithm", label: "Key algorithm", help: "Empty means RS256 for a key, HS256 for the client secret.", field: None, rows: 0, placeholder: "RS256" })}
+            {text(ctx, Text { key: "assertion_pem_key_file", label: "Private key file (private key source)", help: "Absolute path of a PEM key on the Nomad servers. A key pasted with the Nomad CLI is kept as it is.", field: None, rows: 0, placeholder: "/etc/nomad.d/oidc-assertion.pem" })}
+            {text(ctx, Text { key: "assertion_key_id", label: "Key ID (private key source)", help: "Sent as the kid header. Give this or a certificate file.", field: None, rows: 0, placeholder: "" })}
+            {text(ctx, Text { key: "assertion_pem_cert_file", label: "Certificate file (private key source)", help: "Absolute path of the key's PEM certificate; its thumbprint names the key.", field: None, rows: 0, placeholder: "" })}
+            {text(ctx, Text { key: "assertion_key_id_header", label: "Key ID header (private key source)", help: "kid with a key ID; x5t#S256 (the default) or x5t with a certificate.", field: None, rows: 0, placeholder: "" })}
+        </fieldset>
     }
     .into_any()
 }
+
+/// `OIDCClientAssertion.KeySource` choices (value, label).
+const ASSERTION_SOURCES: &[(&str, &str)] = &[
+    ("", "None: send the client secret"),
+    ("nomad", "Nomad's own signing key (nomad)"),
+    ("private_key", "A private key on the Nomad servers (private_key)"),
+    ("client_secret", "The client secret as an HMAC key (client_secret)"),
+];
 
 fn jwt_fields(ctx: Ctx) -> AnyView {
     view! {
