@@ -147,7 +147,7 @@ async fn a_signed_out_deep_link_is_a_303_that_keeps_its_query() {
     let c = Console::start().await;
     let page = c.get_anonymous("/tokens?search=abc&page=2").await;
     assert_eq!(page.status, 303);
-    assert_eq!(page.location(), Some("/sign-in?return_to=%2Ftokens%3Fsearch%3Dabc%26page%3D2"));
+    assert_eq!(page.location(), Some("/sign-in?return_to=/tokens%3Fsearch%3Dabc%26page%3D2"));
     // Pages that need no session, and unknown ones, are not redirected.
     assert_eq!(c.get_anonymous("/sign-in").await.status, 200);
     assert_eq!(c.get_anonymous("/no-such-page").await.status, 404);
@@ -311,7 +311,7 @@ async fn a_token_deleted_in_nomad_ends_its_sessions() {
 
     let page = user.get("/profile").await;
     assert_eq!(page.status, 303, "still signed in after the token was deleted");
-    assert_eq!(page.location(), Some("/sign-in?return_to=%2Fprofile"));
+    assert_eq!(page.location(), Some("/sign-in?return_to=/profile"));
     let set: Vec<&str> = page.headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).collect();
     assert!(set.iter().any(|v| v.starts_with("nac_session=;") || v.contains("Max-Age=0")), "{set:?}");
     let flash = set.iter().find(|v| v.starts_with("nac_flash=")).expect("a reason for the sign-in page");

@@ -258,7 +258,13 @@ pub async fn signed_out_redirect(State(state): State<AppState>, req: Request, ne
         return next.run(req).await;
     }
     let here = safe_return_to(req.uri().path_and_query().map_or("/", |p| p.as_str()));
-    see_other(&sign_in_url(&here), vec![])
+    // Encoded as the page shell encodes it when a session ends in the browser.
+    let target = if here == "/" {
+        "/sign-in".to_string()
+    } else {
+        format!("/sign-in?return_to={}", crate::app::format::percent_encode(&here, true))
+    };
+    see_other(&target, vec![])
 }
 
 /// A one-time token waiting for the user to confirm that it may replace their session.
