@@ -414,3 +414,18 @@ async fn logs_show_method_path_status_but_never_the_token() {
     let plain = QueryOptions::new().with_token(secret());
     assert!(!format!("{plain:?} {w:?} {c:?}").contains(SECRET));
 }
+
+#[tokio::test]
+async fn an_answer_past_the_size_cap_is_refused_not_read() {
+    let max = nomad_acl_console::nomad::client::MAX_ANSWER_BYTES;
+    let huge = format!("[\"{}\"]", "a".repeat(max));
+    let srv = fake::start(move |_| Reply::json(200, &huge)).await;
+    let c = client_for(&srv.base_url);
+    match c.acl_policies().list(&QueryOptions::new()).await {
+        Err(NomadError::BadResponse { reason }) => assert!(reason.contains("larger than 32 MiB"), "{reason}"),
+        other => panic!("a {max}-byte answer was read: {:?}", other.map(|(v, _)| v.len())),
+    }
+    // A usual answer is read as before.
+    let srv = fake::start(|_| Reply::json(200, "[]")).await;
+    assert!(client_for(&srv.base_url).acl_policies().list(&QueryOptions::new()).await.is_ok());
+}

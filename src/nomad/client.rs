@@ -555,9 +555,18 @@ impl NomadClient {
         };
         let status = response.status();
         let headers = response.headers().clone();
-        let body = match response.bytes().await {
-            Ok(b) => b.to_vec(),
-            Err(e) => {
+        let body = match read_capped(response).await {
+            Ok(b) => b,
+            Err(ReadError::TooLarge) => {
+                tracing::warn!(%method, %path, limit_mib = MAX_ANSWER_BYTES >> 20, "nomad answer too large: not read");
+                return Err(NomadError::BadResponse {
+                    reason: format!(
+                        "the answer is larger than {} MiB, more than the console reads; narrow the request",
+                        MAX_ANSWER_BYTES >> 20
+                    ),
+                });
+            }
+            Err(ReadError::Transport(e)) => {
                 let err = self.transport_error(&e);
                 tracing::debug!(%method, %path, status = status.as_u16(), error = %err, "reading nomad answer failed");
                 return Err(err);
@@ -588,6 +597,30 @@ impl NomadClient {
         }
         NomadError::Unreachable { address, reason: error_chain(e) }
     }
+}
+
+/// Largest answer read from Nomad. A 10,000-token list is about 5 MB; without a bound
+/// a 64 MB answer drove the console's memory to 1.8 GB while it was decoded.
+pub const MAX_ANSWER_BYTES: usize = 32 << 20;
+
+enum ReadError {
+    TooLarge,
+    Transport(reqwest::Error),
+}
+
+/// The answer's body, or `TooLarge` as soon as it passes [`MAX_ANSWER_BYTES`].
+async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, ReadError> {
+    if response.content_length().is_some_and(|n| n > MAX_ANSWER_BYTES as u64) {
+        return Err(ReadError::TooLarge);
+    }
+    let mut body = Vec::with_capacity(response.content_length().map_or(0, |n| n as usize));
+    while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(ReadError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn parse_address(address: &str) -> Result<Url, NomadError> {

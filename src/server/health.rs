@@ -55,3 +55,24 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readines
     let status = if readiness.ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (status, Json(readiness))
 }
+
+/// Why the console should get no new users now, if it should not: every render slot
+/// is busy and requests already wait behind them.
+pub fn saturation(in_progress: usize, waiting: usize, max: usize) -> Option<String> {
+    (in_progress >= max && waiting > 0)
+        .then(|| format!("saturated: all {max} render slots are busy and {waiting} requests wait for one"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::saturation;
+
+    #[test]
+    fn saturated_only_when_requests_queue_behind_full_slots() {
+        assert_eq!(saturation(0, 0, 8), None);
+        assert_eq!(saturation(8, 0, 8), None, "busy but nobody waits");
+        assert_eq!(saturation(7, 3, 8), None, "a slot is free (the waiters are about to take it)");
+        let reason = saturation(8, 3, 8).expect("saturated");
+        assert!(reason.contains("all 8 render slots") && reason.contains("3 requests"), "{reason}");
+    }
+}

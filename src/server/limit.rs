@@ -216,4 +216,31 @@ mod tests {
         assert!(RenderLimit::default_max() >= 8);
         assert_eq!(RenderLimit::new(0).max(), 1);
     }
+
+    #[tokio::test]
+    async fn a_client_that_gives_up_while_queued_is_no_longer_counted() {
+        let limit = RenderLimit::new(1);
+        let app = app(limit.clone());
+        let first = app.clone().oneshot(get_req("/tokens")).await.unwrap();
+        let queued = tokio::spawn(app.clone().oneshot(get_req("/tokens")));
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        assert_eq!(limit.waiting(), 1);
+        queued.abort();
+        let _ = queued.await;
+        assert_eq!(limit.waiting(), 0, "the gauge kept a client that left");
+        drop(first);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_body_that_never_arrives_gets_408_without_taking_a_slot() {
+        let limit = RenderLimit::new(1);
+        let never = Body::from_stream(futures::stream::pending::<Result<&'static [u8], std::io::Error>>());
+        let req = Request::builder().method("POST").uri("/sign-in").body(never).unwrap();
+        let app = Router::new()
+            .route("/sign-in", axum::routing::post(|| async { "signed in" }))
+            .layer(axum::middleware::from_fn_with_state(limit.clone(), layer));
+        let res = app.oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::REQUEST_TIMEOUT);
+        assert_eq!(limit.in_use(), 0);
+    }
 }
