@@ -335,3 +335,33 @@ async fn server_function_errors_carry_a_4xx_status() {
     let call = c.post_form(TestSelector::PATH, &[("nonsense", "1")]).await;
     assert_eq!(call.status, 400, "malformed arguments: {}", call.body);
 }
+
+#[tokio::test]
+async fn a_session_holds_a_bounded_number_of_live_streams() {
+    let c = Console::start().await;
+    let max = nomad_acl_console::server::live::MAX_STREAMS_PER_SESSION;
+    let open = |c: &Console| c.http.get(c.url("/live?kinds=tokens")).header("cookie", &c.cookie).send();
+    let mut streams = Vec::new();
+    for _ in 0..max {
+        let res = open(&c).await.unwrap();
+        assert_eq!(res.status(), 200);
+        streams.push(res);
+    }
+    let refused = open(&c).await.unwrap();
+    assert_eq!(refused.status(), 429, "stream {} of one session", max + 1);
+    // Another session of the same token has its own allowance.
+    let other = c.with_cookie(&c.sign_in(c.backend.mgmt.expose()).await);
+    assert_eq!(open(&other).await.unwrap().status(), 200);
+    // A closed stream gives its place back.
+    drop(streams.pop());
+    let mut reopened = None;
+    for _ in 0..50 {
+        let res = open(&c).await.unwrap();
+        if res.status() == 200 {
+            reopened = Some(res);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(reopened.is_some(), "the place of a closed stream was not given back");
+}

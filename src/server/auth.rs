@@ -220,6 +220,7 @@ pub async fn session_recheck(State(state): State<AppState>, mut req: Request, ne
     let q = QueryOptions::new().with_token(session.secret.clone());
     let cookie = match state.nomad.acl_tokens().get_self(&q).await {
         Ok((token, _)) if token.accessor_id == session.accessor_id => {
+            state.sessions.confirmed(&session, now);
             let mut confirmed = session;
             confirmed.checked_at = now;
             confirmed.expires_at = token.expiration_time.map(|t| t.unix_timestamp());

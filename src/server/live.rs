@@ -83,11 +83,52 @@ struct HubInner {
     /// Set at shutdown: streams end, so the server's graceful shutdown does not
     /// wait for pages that would never close them.
     closing: watch::Sender<bool>,
+    /// Open streams per session ID.
+    streams: Mutex<HashMap<String, usize>>,
 }
 
 impl Default for HubInner {
     fn default() -> Self {
-        Self { watches: Mutex::default(), config: LiveConfig::default(), closing: watch::channel(false).0 }
+        Self {
+            watches: Mutex::default(),
+            config: LiveConfig::default(),
+            closing: watch::channel(false).0,
+            streams: Mutex::default(),
+        }
+    }
+}
+
+/// Streams one session may hold open at once: one per open page, and a user has a
+/// few tabs. Each stream costs memory, so a signed-in script cannot open thousands.
+pub const MAX_STREAMS_PER_SESSION: usize = 16;
+
+/// One of a session's open streams; gives its place back when dropped.
+struct StreamSlot {
+    hub: LiveHub,
+    session: String,
+}
+
+impl LiveHub {
+    fn take_stream_slot(&self, session: &str) -> Option<StreamSlot> {
+        let mut streams = self.inner.streams.lock().unwrap_or_else(|e| e.into_inner());
+        let open = streams.entry(session.to_string()).or_default();
+        if *open >= MAX_STREAMS_PER_SESSION {
+            return None;
+        }
+        *open += 1;
+        Some(StreamSlot { hub: self.clone(), session: session.to_string() })
+    }
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut streams = self.hub.inner.streams.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(open) = streams.get_mut(&self.session) {
+            *open = open.saturating_sub(1);
+            if *open == 0 {
+                streams.remove(&self.session);
+            }
+        }
     }
 }
 
@@ -276,12 +317,23 @@ pub async fn stream(State(state): State<AppState>, headers: HeaderMap, Query(q):
         Ok(_) => return (StatusCode::BAD_REQUEST, "Name at least one kind in ?kinds=.").into_response(),
         Err(bad) => return (StatusCode::BAD_REQUEST, format!("Unknown kind {bad:?} in ?kinds=.")).into_response(),
     };
+    let Some(slot) = state.live.take_stream_slot(&session.id) else {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("This session already has {MAX_STREAMS_PER_SESSION} live-update streams open: close some pages."),
+        )
+            .into_response();
+    };
     let watches: Vec<(Kind, Arc<Watch>)> = kinds
         .iter()
         .map(|&k| (k, state.live.watch(&state.nomad, &session.accessor_id, &session.secret, session.expires_at, k)))
         .collect();
     let (tx, rx) = mpsc::channel::<Event>(16);
-    tokio::spawn(forward(state.live.clone(), kinds, watches, tx));
+    let hub = state.live.clone();
+    tokio::spawn(async move {
+        let _slot = slot;
+        forward(hub, kinds, watches, tx).await;
+    });
     let events =
         futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|e| (Ok::<_, Infallible>(e), rx)) });
     let mut res = Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response();

@@ -161,6 +161,10 @@ pub struct SessionKeys {
     max_age_secs: i64,
     recheck_secs: i64,
     revoked: Revoked,
+    /// When this replica last confirmed a session's token, by session ID: a client
+    /// that does not store the refreshed cookie (a script, a benchmark) is not
+    /// confirmed again on every request.
+    confirmed: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, i64>>>,
 }
 
 impl SessionKeys {
@@ -172,6 +176,7 @@ impl SessionKeys {
             max_age_secs: DEFAULT_MAX_AGE.as_secs() as i64,
             recheck_secs: RECHECK_SECS,
             revoked: Revoked::default(),
+            confirmed: Default::default(),
         })
     }
 
@@ -183,6 +188,7 @@ impl SessionKeys {
             max_age_secs: DEFAULT_MAX_AGE.as_secs() as i64,
             recheck_secs: RECHECK_SECS,
             revoked: Revoked::default(),
+            confirmed: Default::default(),
         }
     }
 
@@ -218,7 +224,22 @@ impl SessionKeys {
 
     /// Whether Nomad should confirm `session`'s token again now.
     pub fn needs_recheck(&self, session: &Session, now: OffsetDateTime) -> bool {
-        now.unix_timestamp().saturating_sub(session.checked_at) >= self.recheck_secs
+        let now = now.unix_timestamp();
+        let last = self.confirmed.lock().unwrap_or_else(|e| e.into_inner()).get(&session.id).copied();
+        now.saturating_sub(session.checked_at.max(last.unwrap_or(0))) >= self.recheck_secs
+    }
+
+    /// Nomad confirmed `session`'s token at `now` (unix seconds).
+    pub fn confirmed(&self, session: &Session, now: i64) {
+        let mut map = self.confirmed.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= MAX_REVOKED {
+            let horizon = now.saturating_sub(self.recheck_secs);
+            map.retain(|_, at| *at > horizon);
+            if map.len() >= MAX_REVOKED {
+                map.clear();
+            }
+        }
+        map.insert(session.id.clone(), now);
     }
 
     /// Why `session` no longer counts, if it does not.
@@ -521,5 +542,18 @@ mod tests {
         // Another session of the same token is not affected.
         let other = session();
         assert!(keys.current(&headers_with(&keys.set_cookie(&other, false))).is_some());
+    }
+
+    #[test]
+    fn a_confirmed_token_is_not_rechecked_for_a_minute_even_with_an_old_cookie() {
+        let keys = SessionKeys::new(&[7u8; 32], CookieSecure::Never).unwrap();
+        let mut s = session();
+        let now = OffsetDateTime::now_utc();
+        assert!(!keys.needs_recheck(&s, now), "just signed in");
+        s.checked_at -= RECHECK_SECS;
+        assert!(keys.needs_recheck(&s, now));
+        keys.confirmed(&s, now.unix_timestamp());
+        assert!(!keys.needs_recheck(&s, now), "confirmed on this replica; the client kept its old cookie");
+        assert!(keys.needs_recheck(&s, now + time::Duration::seconds(RECHECK_SECS)));
     }
 }
