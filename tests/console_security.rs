@@ -21,6 +21,12 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 const MARKUP: &str = "</textarea></title><meta http-equiv=\"refresh\" content=\"0;url=https://elsewhere.example/\">\
                       </form><form method=\"post\" action=\"/api/planted_by_link\"><input name=\"planted\" value=\"anonymous\">";
 
+/// A client token that may read nodes: someone other than the management user.
+async fn read_only_token(b: &common::Backend, prefix: &str) -> nomad_acl_console::nomad::models::AclToken {
+    let policy = b.policy(prefix, "node { policy = \"read\" }").await;
+    b.client_token(&[&policy.name]).await
+}
+
 fn enc(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
@@ -243,8 +249,7 @@ async fn connections_past_the_bound_wait_instead_of_failing() {
 async fn a_sign_in_link_asks_before_replacing_a_live_session() {
     let c = Console::start().await;
     let b = &c.backend;
-    let policy = b.policy("switch", "node { policy = \"read\" }").await;
-    let other = b.client_token(&[&policy.name]).await;
+    let other = read_only_token(b, "switch").await;
     let w = nomad_acl_console::nomad::client::WriteOptions::new().with_token(other.secret_id.clone());
     let (ott, _) = b.client.acl_tokens().create_one_time(&w).await.unwrap();
     let link = format!("/sign-in?ott={}&return_to=%2Froles", ott.one_time_secret_id.expose());
@@ -303,8 +308,7 @@ async fn a_signed_out_session_cookie_replayed_later_is_refused() {
 async fn a_token_deleted_in_nomad_ends_its_sessions() {
     let c = Console::start_rechecking().await;
     let b = &c.backend;
-    let policy = b.policy("deleted", "node { policy = \"read\" }").await;
-    let token = b.client_token(&[&policy.name]).await;
+    let token = read_only_token(b, "deleted").await;
     let user = c.with_cookie(&c.sign_in(token.secret_id.expose()).await);
     assert_eq!(user.get("/profile").await.status, 200);
     b.client.acl_tokens().delete(&token.accessor_id, &b.w()).await.unwrap();
