@@ -111,3 +111,104 @@ async fn a_watch_ends_when_the_session_token_expires() {
     .expect("the watch ended at the session's expiry");
     assert!(end.contains("expired"), "{end}");
 }
+
+async fn management_token(b: &Backend) -> nomad_acl_console::nomad::models::AclToken {
+    let t = nomad_acl_console::nomad::models::AclToken {
+        name: common::unique("live-admin"),
+        token_type: "management".into(),
+        ..Default::default()
+    };
+    b.client.acl_tokens().create(&t, &b.w()).await.expect("create management token").0
+}
+
+/// The next `At` above `above`, within `secs`.
+async fn next_index(rx: &mut watch::Receiver<WatchState>, above: u64, secs: u64) -> WatchState {
+    tokio::time::timeout(Duration::from_secs(secs), async {
+        loop {
+            let s = rx.borrow_and_update().clone();
+            match s {
+                WatchState::At(i) if i <= above => {}
+                WatchState::Starting => {}
+                other => return other,
+            }
+            rx.changed().await.expect("the watch stopped without a final state");
+        }
+    })
+    .await
+    .expect("no new state in time")
+}
+
+#[tokio::test]
+async fn many_tokens_share_one_upstream_watch_per_kind_and_a_refused_carrier_hands_over() {
+    let b = Backend::start().await;
+    let hub = LiveHub::new(LiveConfig { wait: Duration::from_secs(10), ..Default::default() });
+    let (first, second, third) = (management_token(&b).await, management_token(&b).await, management_token(&b).await);
+    // One at a time, so the first token joins first and carries the upstream query.
+    let mut members = Vec::new();
+    let mut rxs = Vec::new();
+    let mut at = 0;
+    for t in [&first, &second, &third] {
+        let member = hub.watch(&b.client, &t.accessor_id, &t.secret_id, None, Kind::Roles);
+        let mut rx = member.subscribe();
+        let WatchState::At(i) = settled(&mut rx, 10).await else { panic!("no index") };
+        at = at.max(i);
+        members.push(member);
+        rxs.push(rx);
+    }
+    assert_eq!(hub.running(), 3, "one member per token");
+    assert_eq!(hub.upstreams(), 1, "three tokens, one blocking query to Nomad");
+
+    // The first member's token carries the upstream query; delete it.
+    b.client.acl_tokens().delete(&first.accessor_id, &b.w()).await.unwrap();
+    let p = b.policy("live-handover", r#"namespace "default" { policy = "read" }"#).await;
+    b.role("live-handover", &[&p.name]).await;
+    for rx in rxs.iter_mut().skip(1) {
+        let WatchState::At(i) = next_index(rx, at, 5).await else { panic!("the change reached every member") };
+        assert!(i > at);
+    }
+    // Nomad refuses the deleted carrier on its next query: its member ends, the others carry on.
+    match next_index(&mut rxs[0], u64::MAX, 5).await {
+        WatchState::Ended(m) => assert!(m.contains("no longer works"), "{m}"),
+        other => panic!("the deleted token's member ends: {other:?}"),
+    }
+    let WatchState::At(before) = rxs[1].borrow().clone() else { panic!("still following") };
+    b.role("live-after", &[&p.name]).await;
+    for rx in rxs.iter_mut().skip(1) {
+        let WatchState::At(i) = next_index(rx, before, 5).await else { panic!("followed after the hand-over") };
+        assert!(i > before);
+    }
+    assert_eq!(hub.upstreams(), 1);
+    drop((members, rxs));
+    // The members' tasks end on the runtime's next turn, and with them the upstream watch.
+    tokio::time::timeout(Duration::from_secs(1), async {
+        while hub.upstreams() > 0 {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .expect("the upstream watch stops with its last member");
+}
+
+#[tokio::test]
+async fn a_member_that_does_not_carry_ends_at_its_recheck_when_its_token_is_deleted() {
+    let b = Backend::start().await;
+    let hub = LiveHub::new(LiveConfig {
+        wait: Duration::from_secs(10),
+        recheck: Duration::from_secs(2),
+        ..Default::default()
+    });
+    let carrier = hub.watch(&b.client, &b.mgmt_token.accessor_id, &b.mgmt, None, Kind::Policies);
+    let mut carrier_rx = carrier.subscribe();
+    settled(&mut carrier_rx, 10).await;
+    let rider = management_token(&b).await;
+    let member = hub.watch(&b.client, &rider.accessor_id, &rider.secret_id, None, Kind::Policies);
+    let mut rx = member.subscribe();
+    settled(&mut rx, 10).await;
+    b.client.acl_tokens().delete(&rider.accessor_id, &b.w()).await.unwrap();
+    // No policy changes, so the upstream query never answers: only the recheck can tell.
+    match next_index(&mut rx, u64::MAX, 5).await {
+        WatchState::Ended(m) => assert!(m.contains("no longer works"), "{m}"),
+        other => panic!("the rider's member ends within its recheck interval: {other:?}"),
+    }
+    assert!(matches!(*carrier_rx.borrow(), WatchState::At(_)), "the carrier follows on");
+}

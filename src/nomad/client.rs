@@ -324,7 +324,11 @@ impl NomadClient {
             .user_agent(concat!("nomad-acl-console/", env!("CARGO_PKG_VERSION")))
             // Nomad answers unclean paths with redirects; ACL calls never need one, and a
             // redirect to another host must not carry the token along.
-            .redirect(reqwest::redirect::Policy::none());
+            .redirect(reqwest::redirect::Policy::none())
+            // Idle connections to Nomad are kept for reuse, but not one per request of
+            // a burst: each holds buffers, and a burst of live streams left hundreds.
+            .pool_max_idle_per_host(MAX_IDLE_CONNECTIONS)
+            .pool_idle_timeout(Duration::from_secs(30));
         builder = match tls {
             tls::TlsSetup::Default => builder,
             tls::TlsSetup::IdentityOnly(pem) => {
@@ -602,6 +606,9 @@ impl NomadClient {
 /// Largest answer read from Nomad. A 10,000-token list is about 5 MB; without a bound
 /// a 64 MB answer drove the console's memory to 1.8 GB while it was decoded.
 pub const MAX_ANSWER_BYTES: usize = 32 << 20;
+
+/// Idle connections to Nomad kept open for reuse (per address).
+pub const MAX_IDLE_CONNECTIONS: usize = 16;
 
 enum ReadError {
     TooLarge,

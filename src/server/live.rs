@@ -1,11 +1,16 @@
 //! Live updates (server side): `GET /live?kinds=tokens,roles` is a Server-Sent
 //! Events stream that says when a kind's list changed in Nomad.
 //!
-//! Each (token, kind) pair has at most one upstream watch: a loop of Nomad
-//! blocking queries made with the viewer's own token, shared by every open page
-//! of that token and stopped when the last one closes (the last `Arc<Watch>` is
-//! dropped). A watch ends for good when its token stops working or expires, so it
-//! never outlives the session's token; other failures back off with jitter.
+//! Nomad's list index is the table's index, the same for every token that may
+//! list the kind, so each kind has at most one upstream watch (a loop of blocking
+//! queries) for the whole replica, however many tokens look at it. It carries the
+//! token of one of its members; when that token is refused, the next member's
+//! takes over. Each member (one per token and kind, shared by that token's open
+//! pages) proves with its own token, when it joins and again at a bounded
+//! interval, that the token works and may list the kind; so a stream never
+//! outlives its token and never reports a kind its token may not list. A member
+//! ends at its token's expiry; everything stops when the last page closes (the
+//! last `Arc` is dropped).
 //!
 //! Events: `ready` (subscribed; data: the kinds), `change` ([`Change`]),
 //! `unavailable` ([`Unavailable`]: this token may not list the kind) and `ended`
@@ -22,7 +27,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt as _;
 use serde::Deserialize;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, watch, Notify};
 use tokio::task::JoinHandle;
 
 use super::AppState;
@@ -45,6 +50,9 @@ pub struct LiveConfig {
     /// First and longest pause after a failure (doubling, with jitter, in between).
     pub backoff_min: Duration,
     pub backoff_max: Duration,
+    /// How often a member proves again that its token works and may list the kind
+    /// (with jitter in its upper half).
+    pub recheck: Duration,
 }
 
 impl Default for LiveConfig {
@@ -54,31 +62,35 @@ impl Default for LiveConfig {
             settle: Duration::from_millis(150),
             backoff_min: Duration::from_millis(500),
             backoff_max: Duration::from_secs(30),
+            recheck: Duration::from_secs(60),
         }
     }
 }
 
-/// What a watch knows about its kind.
+/// What a member knows about its kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WatchState {
     /// The first query has not answered yet.
     Starting,
     /// The kind's current index.
     At(u64),
-    /// The token may not list this kind; the watch has stopped.
+    /// The token may not list this kind; the member has stopped.
     Unavailable(String),
-    /// The token no longer works (deleted or expired); the watch has stopped.
+    /// The token no longer works (deleted or expired); the member has stopped.
     Ended(String),
 }
 
-/// Every running watch, by (token accessor, kind). Cheap to clone.
+/// Every running watch. Cheap to clone.
 #[derive(Clone, Default)]
 pub struct LiveHub {
     inner: Arc<HubInner>,
 }
 
 struct HubInner {
-    watches: Mutex<HashMap<(String, Kind), Weak<Watch>>>,
+    /// One member per (token accessor, kind).
+    members: Mutex<HashMap<(String, Kind), Weak<Watch>>>,
+    /// One upstream watch per kind.
+    upstreams: Mutex<HashMap<Kind, Weak<Upstream>>>,
     config: LiveConfig,
     /// Set at shutdown: streams end, so the server's graceful shutdown does not
     /// wait for pages that would never close them.
@@ -90,12 +102,17 @@ struct HubInner {
 impl Default for HubInner {
     fn default() -> Self {
         Self {
-            watches: Mutex::default(),
+            members: Mutex::default(),
+            upstreams: Mutex::default(),
             config: LiveConfig::default(),
             closing: watch::channel(false).0,
             streams: Mutex::default(),
         }
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Streams one session may hold open at once: one per open page, and a user has a
@@ -110,7 +127,7 @@ struct StreamSlot {
 
 impl LiveHub {
     fn take_stream_slot(&self, session: &str) -> Option<StreamSlot> {
-        let mut streams = self.inner.streams.lock().unwrap_or_else(|e| e.into_inner());
+        let mut streams = lock(&self.inner.streams);
         let open = streams.entry(session.to_string()).or_default();
         if *open >= MAX_STREAMS_PER_SESSION {
             return None;
@@ -122,7 +139,7 @@ impl LiveHub {
 
 impl Drop for StreamSlot {
     fn drop(&mut self) {
-        let mut streams = self.hub.inner.streams.lock().unwrap_or_else(|e| e.into_inner());
+        let mut streams = lock(&self.hub.inner.streams);
         if let Some(open) = streams.get_mut(&self.session) {
             *open = open.saturating_sub(1);
             if *open == 0 {
@@ -132,7 +149,8 @@ impl Drop for StreamSlot {
     }
 }
 
-/// One upstream watch; the task stops when the last holder drops it.
+/// A token's membership of a kind's upstream watch; its task stops when the last
+/// page holding it closes.
 pub struct Watch {
     key: (String, Kind),
     hub: Weak<HubInner>,
@@ -143,9 +161,8 @@ pub struct Watch {
 impl Drop for Watch {
     fn drop(&mut self) {
         self.task.abort();
-        metrics::gauge!(LIVE_WATCHES).decrement(1.0);
         if let Some(hub) = self.hub.upgrade() {
-            let mut map = hub.watches.lock().unwrap_or_else(|e| e.into_inner());
+            let mut map = lock(&hub.members);
             // A replacement may already be registered under the same key.
             if map.get(&self.key).is_some_and(|w| w.strong_count() == 0) {
                 map.remove(&self.key);
@@ -170,7 +187,7 @@ impl LiveHub {
         self.inner.closing.send_replace(true);
     }
 
-    /// The running watch of `kind` for this token, or a new one.
+    /// This token's running member of `kind`, or a new one.
     pub fn watch(
         &self,
         nomad: &NomadClient,
@@ -180,26 +197,127 @@ impl LiveHub {
         kind: Kind,
     ) -> Arc<Watch> {
         let key = (accessor.to_string(), kind);
-        let mut map = self.inner.watches.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = lock(&self.inner.members);
         if let Some(running) = map.get(&key).and_then(Weak::upgrade) {
             return running;
         }
         let (tx, rx) = watch::channel(WatchState::Starting);
-        let task = tokio::spawn(run(nomad.clone(), secret.clone(), expires_at, kind, tx, self.inner.config));
-        metrics::gauge!(LIVE_WATCHES).increment(1.0);
+        let member = Member { nomad: nomad.clone(), secret: secret.clone(), kind, hub: self.clone(), state: tx };
+        let task = tokio::spawn(member.run(expires_at));
         let running = Arc::new(Watch { key: key.clone(), hub: Arc::downgrade(&self.inner), state: rx, task });
         map.insert(key, Arc::downgrade(&running));
         running
     }
 
-    /// How many watches run now.
+    /// How many members (token and kind) run now.
     pub fn running(&self) -> usize {
-        let map = self.inner.watches.lock().unwrap_or_else(|e| e.into_inner());
-        map.values().filter(|w| w.strong_count() > 0).count()
+        lock(&self.inner.members).values().filter(|w| w.strong_count() > 0).count()
+    }
+
+    /// How many upstream watches (blocking-query loops to Nomad) run now.
+    pub fn upstreams(&self) -> usize {
+        lock(&self.inner.upstreams).values().filter(|w| w.strong_count() > 0).count()
+    }
+
+    /// The running upstream watch of `kind`, or a new one.
+    fn upstream(&self, nomad: &NomadClient, kind: Kind) -> Arc<Upstream> {
+        let mut map = lock(&self.inner.upstreams);
+        if let Some(running) = map.get(&kind).and_then(Weak::upgrade) {
+            return running;
+        }
+        let (tx, rx) = watch::channel(0);
+        let carriers = Arc::new(Carriers::default());
+        let task = tokio::spawn(carry(nomad.clone(), kind, carriers.clone(), tx, self.inner.config));
+        metrics::gauge!(LIVE_WATCHES).increment(1.0);
+        let running = Arc::new(Upstream { kind, hub: Arc::downgrade(&self.inner), index: rx, carriers, task });
+        map.insert(kind, Arc::downgrade(&running));
+        running
     }
 }
 
-/// The kind's list index, as the blocking query on its list endpoint answers it.
+/// The one upstream watch of a kind: its task stops when the last member leaves.
+struct Upstream {
+    kind: Kind,
+    hub: Weak<HubInner>,
+    /// The kind's index as the last blocking query answered it (0: not yet).
+    index: watch::Receiver<u64>,
+    carriers: Arc<Carriers>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for Upstream {
+    fn drop(&mut self) {
+        self.task.abort();
+        metrics::gauge!(LIVE_WATCHES).decrement(1.0);
+        if let Some(hub) = self.hub.upgrade() {
+            let mut map = lock(&hub.upstreams);
+            if map.get(&self.kind).is_some_and(|w| w.strong_count() == 0) {
+                map.remove(&self.kind);
+            }
+        }
+    }
+}
+
+/// The tokens an upstream watch may query with: its members', in joining order.
+#[derive(Default)]
+struct Carriers {
+    list: Mutex<Vec<Carrier>>,
+    next_id: std::sync::atomic::AtomicU64,
+    /// Wakes the upstream loop when a member joins or leaves.
+    changed: Notify,
+}
+
+struct Carrier {
+    id: u64,
+    secret: SecretId,
+    /// Told when Nomad refused this token, so its member checks it at once.
+    refused: Arc<Notify>,
+}
+
+impl Carriers {
+    fn join(&self, secret: SecretId) -> (u64, Arc<Notify>) {
+        let id = self.next_id.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let refused = Arc::new(Notify::new());
+        lock(&self.list).push(Carrier { id, secret, refused: refused.clone() });
+        self.changed.notify_one();
+        (id, refused)
+    }
+
+    fn leave(&self, id: u64) {
+        lock(&self.list).retain(|c| c.id != id);
+        self.changed.notify_one();
+    }
+
+    fn first(&self) -> Option<(u64, SecretId)> {
+        lock(&self.list).first().map(|c| (c.id, c.secret.clone()))
+    }
+
+    fn contains(&self, id: u64) -> bool {
+        lock(&self.list).iter().any(|c| c.id == id)
+    }
+
+    /// Nomad refused this carrier's token: it carries no more, and its member is told.
+    fn refuse(&self, id: u64) {
+        let mut list = lock(&self.list);
+        if let Some(at) = list.iter().position(|c| c.id == id) {
+            list.remove(at).refused.notify_one();
+        }
+    }
+}
+
+/// Leaves the carriers when the member stops.
+struct Membership {
+    upstream: Arc<Upstream>,
+    id: u64,
+}
+
+impl Drop for Membership {
+    fn drop(&mut self) {
+        self.upstream.carriers.leave(self.id);
+    }
+}
+
+/// The kind's list index, as the list endpoint answers it.
 async fn list_index(nomad: &NomadClient, kind: Kind, q: &QueryOptions) -> Result<u64, NomadError> {
     Ok(match kind {
         // One stub is enough to learn the table index; the page fetches the rest.
@@ -216,61 +334,52 @@ async fn list_index(nomad: &NomadClient, kind: Kind, q: &QueryOptions) -> Result
 /// in step.
 pub fn backoff(failures: u32, config: &LiveConfig) -> Duration {
     let base = config.backoff_min.saturating_mul(1u32 << failures.saturating_sub(1).min(16)).min(config.backoff_max);
-    let half = base / 2;
+    jittered(base)
+}
+
+/// A random point in the upper half of `d`.
+fn jittered(d: Duration) -> Duration {
+    let half = d / 2;
     half + half.mul_f64(rand::random::<f64>())
 }
 
-/// The watch loop of one (token, kind).
-async fn run(
-    nomad: NomadClient,
-    secret: SecretId,
-    expires_at: Option<i64>,
-    kind: Kind,
-    tx: watch::Sender<WatchState>,
-    config: LiveConfig,
-) {
-    let until_expiry = async {
-        match expires_at {
-            Some(t) => tokio::time::sleep(seconds_until(t)).await,
-            None => std::future::pending().await,
-        }
-    };
-    tokio::select! {
-        end = follow(&nomad, &secret, kind, &tx, config) => { tx.send_replace(end); }
-        _ = until_expiry => { tx.send_replace(WatchState::Ended("Your session has expired.".into())); }
-    }
-}
-
-fn seconds_until(unix: i64) -> Duration {
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    Duration::from_secs(unix.saturating_sub(now).max(0) as u64)
-}
-
-/// Blocking queries until the token stops working (the returned final state).
-async fn follow(
-    nomad: &NomadClient,
-    secret: &SecretId,
-    kind: Kind,
-    tx: &watch::Sender<WatchState>,
-    config: LiveConfig,
-) -> WatchState {
+/// The upstream loop of one kind: blocking queries with a member's token.
+async fn carry(nomad: NomadClient, kind: Kind, carriers: Arc<Carriers>, tx: watch::Sender<u64>, config: LiveConfig) {
     let mut index = 0u64;
     let mut failures = 0u32;
     loop {
-        let mut q = QueryOptions::new().with_token(secret.clone());
+        let Some((carrier, secret)) = carriers.first() else {
+            carriers.changed.notified().await;
+            continue;
+        };
+        let mut q = QueryOptions::new().with_token(secret);
         if index > 0 {
             q = q.blocking(index, config.wait);
         }
         let started = tokio::time::Instant::now();
-        match list_index(nomad, kind, &q).await {
-            Ok(now) => {
+        let query = list_index(&nomad, kind, &q);
+        tokio::pin!(query);
+        // A carrier that leaves mid-query (its pages closed) is not kept waiting on.
+        let answer = loop {
+            tokio::select! {
+                answer = &mut query => break Some(answer),
+                _ = carriers.changed.notified() => {
+                    if !carriers.contains(carrier) {
+                        break None;
+                    }
+                }
+            }
+        };
+        match answer {
+            None => continue,
+            Some(Ok(now)) => {
                 failures = 0;
                 // An index of 0 (an empty token table) would make the next query not block.
                 let now = now.max(1);
                 if now != index {
                     let first = index == 0;
                     index = now;
-                    tx.send_replace(WatchState::At(now));
+                    tx.send_replace(now);
                     if !first {
                         tokio::time::sleep(config.settle).await;
                     }
@@ -279,19 +388,8 @@ async fn follow(
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
             }
-            Err(e) if e.is_permission_denied() || e.is_acl_disabled() => {
-                // Either this token may not list the kind, or the token is gone.
-                let me = nomad.acl_tokens().get_self(&QueryOptions::new().with_token(secret.clone())).await;
-                return match me {
-                    Err(e) if e.is_permission_denied() || e.is_not_found() => {
-                        WatchState::Ended("Your token no longer works: it was deleted or has expired.".into())
-                    }
-                    _ => {
-                        WatchState::Unavailable(format!("Your token may not list {}.", kind.as_str().replace('-', " ")))
-                    }
-                };
-            }
-            Err(e) => {
+            Some(Err(e)) if e.is_permission_denied() || e.is_acl_disabled() => carriers.refuse(carrier),
+            Some(Err(e)) => {
                 failures += 1;
                 let pause = backoff(failures, &config);
                 tracing::debug!(kind = kind.as_str(), failures, ?pause, error = %e, "live watch: Nomad failed, retrying");
@@ -299,6 +397,123 @@ async fn follow(
             }
         }
     }
+}
+
+/// One token's view of a kind.
+struct Member {
+    nomad: NomadClient,
+    secret: SecretId,
+    kind: Kind,
+    hub: LiveHub,
+    state: watch::Sender<WatchState>,
+}
+
+/// What a member's own check found.
+enum Checked {
+    At(u64),
+    Stop(WatchState),
+    Failed(NomadError),
+}
+
+impl Member {
+    async fn run(self, expires_at: Option<i64>) {
+        let until_expiry = async {
+            match expires_at {
+                Some(t) => tokio::time::sleep(seconds_until(t)).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            end = self.follow() => { self.state.send_replace(end); }
+            _ = until_expiry => { self.state.send_replace(WatchState::Ended("Your session has expired.".into())); }
+        }
+    }
+
+    /// Its own token's verdict on the kind: the index, or why it must stop.
+    async fn check(&self) -> Checked {
+        let q = QueryOptions::new().with_token(self.secret.clone());
+        match list_index(&self.nomad, self.kind, &q).await {
+            Ok(index) => Checked::At(index),
+            Err(e) if e.is_permission_denied() || e.is_acl_disabled() => {
+                // Either this token may not list the kind, or the token is gone.
+                let me = self.nomad.acl_tokens().get_self(&q).await;
+                Checked::Stop(match me {
+                    Err(e) if e.is_permission_denied() || e.is_not_found() => {
+                        WatchState::Ended("Your token no longer works: it was deleted or has expired.".into())
+                    }
+                    _ => WatchState::Unavailable(format!(
+                        "Your token may not list {}.",
+                        self.kind.as_str().replace('-', " ")
+                    )),
+                })
+            }
+            Err(e) => Checked::Failed(e),
+        }
+    }
+
+    /// Follows the kind's upstream watch until the token stops working or may no
+    /// longer list the kind (the returned final state).
+    async fn follow(&self) -> WatchState {
+        let config = self.hub.inner.config;
+        let mut failures = 0u32;
+        let mut shown = 0u64;
+        loop {
+            let at = match self.check().await {
+                Checked::At(index) => index.max(1),
+                Checked::Stop(end) => return end,
+                Checked::Failed(e) => {
+                    failures += 1;
+                    let pause = backoff(failures, &config);
+                    tracing::debug!(kind = self.kind.as_str(), failures, ?pause, error = %e, "live watch: Nomad failed, retrying");
+                    tokio::time::sleep(pause).await;
+                    continue;
+                }
+            };
+            failures = 0;
+            if at > shown {
+                shown = at;
+                self.state.send_replace(WatchState::At(shown));
+            }
+            let upstream = self.hub.upstream(&self.nomad, self.kind);
+            let mut index = upstream.index.clone();
+            let (id, refused) = upstream.carriers.join(self.secret.clone());
+            let _membership = Membership { upstream, id };
+            let mut recheck = Box::pin(tokio::time::sleep(jittered(config.recheck)));
+            loop {
+                tokio::select! {
+                    changed = index.changed() => {
+                        if changed.is_err() {
+                            return WatchState::Ended("Live updates stopped.".into());
+                        }
+                        let now = *index.borrow_and_update();
+                        if now > shown {
+                            shown = now;
+                            self.state.send_replace(WatchState::At(now));
+                        }
+                    }
+                    // Nomad refused this token as carrier: check it, and if it was
+                    // refused for a moment only, join again after a pause.
+                    _ = refused.notified() => break,
+                    _ = &mut recheck => {
+                        if let Checked::Stop(end) = self.check().await {
+                            return end;
+                        }
+                        recheck.as_mut().reset(tokio::time::Instant::now() + jittered(config.recheck));
+                    }
+                }
+            }
+            drop(_membership);
+            match self.check().await {
+                Checked::Stop(end) => return end,
+                _ => tokio::time::sleep(backoff(1, &config)).await,
+            }
+        }
+    }
+}
+
+fn seconds_until(unix: i64) -> Duration {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    Duration::from_secs(unix.saturating_sub(now).max(0) as u64)
 }
 
 #[derive(Deserialize)]

@@ -12,6 +12,7 @@ pub mod limit;
 pub mod listen;
 pub mod live;
 pub mod logging;
+pub mod memory;
 pub mod metrics;
 pub mod session;
 pub mod sso;
@@ -242,6 +243,7 @@ pub async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
     let state = AppState::with_ttl(args.nomad.to_config(), args.listen, args.session.keys()?, args.ttl.bounds())?
         .with_render_limit(args.max_renders.map(usize::from));
     metrics::start();
+    memory::start();
     let listener = bind(args.listen).await?;
     let shutdown = ending_live_streams(shutdown_signal(), &state);
     let addr = listener.local_addr()?;
@@ -269,6 +271,7 @@ pub async fn run_demo(args: DemoArgs) -> anyhow::Result<()> {
         AppState::with_ttl(NomadArgs::local(nomad_addr.clone()), args.listen, args.session.keys()?, args.ttl.bounds())?
             .with_render_limit(args.max_renders.map(usize::from));
     metrics::start();
+    memory::start();
     let listener = bind(args.listen).await?;
     let shutdown = ending_live_streams(shutdown_signal(), &state);
     let addr = listener.local_addr()?;
