@@ -9,10 +9,11 @@
 
 pub mod api;
 pub mod app;
+pub mod links;
 pub mod nomad;
 
 #[cfg(feature = "ssr")]
-pub mod devnomad;
+pub use dev_nomad as devnomad;
 #[cfg(feature = "ssr")]
 pub mod server;
 

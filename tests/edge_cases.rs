@@ -1,7 +1,7 @@
 #![cfg(feature = "ssr")]
-//! The edge cases of `shared/nomad-acl-api.md` section 11, one test per case, numbered as
-//! there (`edge_NN_...`). Checks that the typed client cannot see (exact status, body bytes,
-//! headers) use raw HTTP against the backend's base URL.
+//! Corners of Nomad's ACL API where clients and servers most often disagree, one test
+//! per case, each named after the behavior it checks. Checks that the typed client
+//! cannot see (exact status, body bytes, headers) use raw HTTP against the backend's base URL.
 
 mod common;
 
@@ -23,7 +23,7 @@ fn jbody(v: serde_json::Value) -> String {
 }
 
 #[tokio::test]
-async fn edge_01_bootstrap_twice() {
+async fn bootstrap_twice() {
     let Some(f) = Fresh::start("edge_01").await else { return };
     let r = f.raw("POST", "/v1/acl/bootstrap", &[], None).await;
     r.expect_status(200);
@@ -49,7 +49,7 @@ async fn edge_01_bootstrap_twice() {
 }
 
 #[tokio::test]
-async fn edge_02_bootstrap_secret() {
+async fn bootstrap_secret() {
     let Some(f) = Fresh::start("edge_02").await else { return };
     let secret = "2b778dd9-f5f1-6f29-b4b4-9a5fa948757a";
     let r = f.raw("POST", "/v1/acl/bootstrap", &[], Some(&jbody(json!({"BootstrapSecret": secret})))).await;
@@ -65,7 +65,7 @@ async fn edge_02_bootstrap_secret() {
 }
 
 #[tokio::test]
-async fn edge_03_policy_put_name_mismatch() {
+async fn policy_put_name_mismatch() {
     let b = Backend::start().await;
     let foo = unique("foo");
     let body = jbody(json!({"Name": unique("bar"), "Rules": NODE_READ}));
@@ -80,7 +80,7 @@ async fn edge_03_policy_put_name_mismatch() {
 }
 
 #[tokio::test]
-async fn edge_04_policy_body_without_name() {
+async fn policy_body_without_name() {
     let b = Backend::start().await;
     let foo = unique("foo");
     b.raw_m("PUT", &format!("/v1/acl/policy/{foo}"), Some(&jbody(json!({"Rules": NODE_READ}))))
@@ -89,14 +89,14 @@ async fn edge_04_policy_body_without_name() {
 }
 
 #[tokio::test]
-async fn edge_05_policy_put_empty_body() {
+async fn policy_put_empty_body() {
     let b = Backend::start().await;
     let foo = unique("foo");
     b.raw_m("PUT", &format!("/v1/acl/policy/{foo}"), None).await.expect(400, "Request body is empty");
 }
 
 #[tokio::test]
-async fn edge_06_policy_invalid_rules() {
+async fn policy_invalid_rules() {
     let b = Backend::start().await;
     let name = unique("foo");
     let p = AclPolicy { name: name.clone(), rules: "invalid".into(), ..Default::default() };
@@ -112,7 +112,7 @@ async fn edge_06_policy_invalid_rules() {
 }
 
 #[tokio::test]
-async fn edge_07_policy_invalid_name() {
+async fn policy_invalid_name() {
     let b = Backend::start().await;
     let body = jbody(json!({"Name": "my_policy", "Rules": NODE_READ}));
     b.raw_m("PUT", "/v1/acl/policy/my_policy", Some(&body))
@@ -131,7 +131,7 @@ async fn edge_07_policy_invalid_name() {
 }
 
 #[tokio::test]
-async fn edge_08_list_is_not_a_namespace_policy() {
+async fn list_is_not_a_namespace_policy() {
     let b = Backend::start().await;
     let name = unique("ns-list");
     let body = jbody(json!({"Name": name, "Rules": "namespace \"default\" { policy = \"list\" }"}));
@@ -145,7 +145,7 @@ async fn edge_08_list_is_not_a_namespace_policy() {
 }
 
 #[tokio::test]
-async fn edge_09_duplicate_singleton_block() {
+async fn duplicate_singleton_block() {
     let b = Backend::start().await;
     let name = unique("dup");
     let body = jbody(json!({"Name": name, "Rules": "node { policy = \"read\" } node { policy = \"write\" }"}));
@@ -155,7 +155,7 @@ async fn edge_09_duplicate_singleton_block() {
 }
 
 #[tokio::test]
-async fn edge_10_empty_rules_accepted() {
+async fn empty_rules_accepted() {
     let b = Backend::start().await;
     let name = unique("empty");
     let body = jbody(json!({"Name": name, "Rules": ""}));
@@ -167,7 +167,7 @@ async fn edge_10_empty_rules_accepted() {
 }
 
 #[tokio::test]
-async fn edge_11_policy_writes_require_management() {
+async fn policy_writes_require_management() {
     let b = Backend::start().await;
     let p = b.policy("c11", NODE_READ).await;
     let c = b.client_token(&[&p.name]).await;
@@ -183,7 +183,7 @@ async fn edge_11_policy_writes_require_management() {
 }
 
 #[tokio::test]
-async fn edge_12_missing_policy() {
+async fn missing_policy() {
     let b = Backend::start().await;
     let p = b.policy("c12", NODE_READ).await;
     let c = b.client_token(&[&p.name]).await;
@@ -197,7 +197,7 @@ async fn edge_12_missing_policy() {
 }
 
 #[tokio::test]
-async fn edge_13_anonymous_policy_is_world_readable() {
+async fn anonymous_policy_is_world_readable() {
     let b = Backend::start().await;
     let other = b.policy("other", NODE_READ).await;
     b.raw_tok("GET", &format!("/v1/acl/policy/{}", other.name), None, None).await.expect(403, "Permission denied");
@@ -225,7 +225,7 @@ async fn edge_13_anonymous_policy_is_world_readable() {
 }
 
 #[tokio::test]
-async fn edge_14_delete_missing_policy_succeeds() {
+async fn delete_missing_policy_succeeds() {
     let b = Backend::start().await;
     let before = b.write_index().await;
     let r = b.raw_m("DELETE", &format!("/v1/acl/policy/{}", unique("nonexistent")), None).await;
@@ -238,7 +238,7 @@ async fn edge_14_delete_missing_policy_succeeds() {
 }
 
 #[tokio::test]
-async fn edge_15_delete_missing_token() {
+async fn delete_missing_token() {
     let b = Backend::start().await;
     let id = uuid();
     b.raw_m("DELETE", &format!("/v1/acl/token/{id}"), None)
@@ -249,7 +249,7 @@ async fn edge_15_delete_missing_token() {
 }
 
 #[tokio::test]
-async fn edge_16_delete_missing_role_binding_rule_auth_method() {
+async fn delete_missing_role_binding_rule_auth_method() {
     let b = Backend::start().await;
     b.raw_m("DELETE", &format!("/v1/acl/role/{}", uuid()), None).await.expect(500, "ACL role not found");
     b.raw_m("DELETE", &format!("/v1/acl/binding-rule/{}", uuid()), None)
@@ -261,7 +261,7 @@ async fn edge_16_delete_missing_role_binding_rule_auth_method() {
 }
 
 #[tokio::test]
-async fn edge_17_client_token_without_policies() {
+async fn client_token_without_policies() {
     let b = Backend::start().await;
     b.raw_m("POST", "/v1/acl/token", Some(r#"{"Name":"x","Type":"client"}"#))
         .await
@@ -269,7 +269,7 @@ async fn edge_17_client_token_without_policies() {
 }
 
 #[tokio::test]
-async fn edge_18_management_token_with_policies() {
+async fn management_token_with_policies() {
     let b = Backend::start().await;
     b.raw_m("POST", "/v1/acl/token", Some(r#"{"Type":"management","Policies":["a"]}"#)).await.expect(
         400,
@@ -278,7 +278,7 @@ async fn edge_18_management_token_with_policies() {
 }
 
 #[tokio::test]
-async fn edge_19_missing_or_invalid_token_type() {
+async fn missing_or_invalid_token_type() {
     let b = Backend::start().await;
     b.raw_m("POST", "/v1/acl/token", Some(r#"{"Name":"x","Policies":["a"]}"#))
         .await
@@ -290,7 +290,7 @@ async fn edge_19_missing_or_invalid_token_type() {
 }
 
 #[tokio::test]
-async fn edge_20_dangling_policy_names_allowed() {
+async fn dangling_policy_names_allowed() {
     let b = Backend::start().await;
     let dangling = unique("does-not-exist");
     let t = AclToken { token_type: "client".into(), policies: Some(vec![dangling.clone()]), ..Default::default() };
@@ -301,7 +301,7 @@ async fn edge_20_dangling_policy_names_allowed() {
 }
 
 #[tokio::test]
-async fn edge_21_missing_role_link() {
+async fn missing_role_link() {
     let b = Backend::start().await;
     let name = unique("cant-find-me");
     let body = jbody(json!({"Type": "client", "Roles": [{"Name": name}]}));
@@ -312,7 +312,7 @@ async fn edge_21_missing_role_link() {
 }
 
 #[tokio::test]
-async fn edge_22_role_link_normalization() {
+async fn role_link_normalization() {
     let b = Backend::start().await;
     let p = b.policy("c22", NODE_READ).await;
     let r = b.role("c22-role", &[&p.name]).await;
@@ -332,7 +332,7 @@ async fn edge_22_role_link_normalization() {
 }
 
 #[tokio::test]
-async fn edge_23_token_ttl_bounds() {
+async fn token_ttl_bounds() {
     let b = Backend::start().await;
     let r = b.raw_m("POST", "/v1/acl/token", Some(r#"{"Type":"management","ExpirationTTL":"10m"}"#)).await;
     r.expect_status(200);
@@ -353,7 +353,7 @@ async fn edge_23_token_ttl_bounds() {
 }
 
 #[tokio::test]
-async fn edge_24_negative_ttl() {
+async fn negative_ttl() {
     let b = Backend::start().await;
     let r = b.raw_m("POST", "/v1/acl/token", Some(r#"{"Type":"management","ExpirationTTL":"-1h"}"#)).await;
     r.expect(
@@ -366,7 +366,7 @@ async fn edge_24_negative_ttl() {
 }
 
 #[tokio::test]
-async fn edge_25_token_path_body_mismatch() {
+async fn token_path_body_mismatch() {
     let b = Backend::start().await;
     let p = b.policy("c25", NODE_READ).await;
     let a = b.client_token(&[&p.name]).await;
@@ -381,7 +381,7 @@ async fn edge_25_token_path_body_mismatch() {
 }
 
 #[tokio::test]
-async fn edge_26_toggling_global() {
+async fn toggling_global() {
     let b = Backend::start().await;
     let p = b.policy("c26", NODE_READ).await;
     let t = b.client_token(&[&p.name]).await;
@@ -397,7 +397,7 @@ async fn edge_26_toggling_global() {
 }
 
 #[tokio::test]
-async fn edge_27_dropping_ttl_on_update() {
+async fn dropping_ttl_on_update() {
     let b = Backend::start().await;
     let p = b.policy("c27", NODE_READ).await;
     let t = AclToken {
@@ -419,7 +419,7 @@ async fn edge_27_dropping_ttl_on_update() {
 }
 
 #[tokio::test]
-async fn edge_28_upload_client_token() {
+async fn upload_client_token() {
     let b = Backend::start().await;
     let p = b.policy("c28", NODE_READ).await;
     let (a, s) = (uuid(), uuid());
@@ -442,7 +442,7 @@ async fn edge_28_upload_client_token() {
 }
 
 #[tokio::test]
-async fn edge_29_secret_id_cannot_change() {
+async fn secret_id_cannot_change() {
     let b = Backend::start().await;
     let p = b.policy("c29", NODE_READ).await;
     let t = b.client_token(&[&p.name]).await;
@@ -463,7 +463,7 @@ async fn edge_29_secret_id_cannot_change() {
 }
 
 #[tokio::test]
-async fn edge_30_type_change_on_update() {
+async fn type_change_on_update() {
     let b = Backend::start().await;
     let p = b.policy("c30", NODE_READ).await;
     let t = b.client_token(&[&p.name]).await;
@@ -476,7 +476,7 @@ async fn edge_30_type_change_on_update() {
 }
 
 #[tokio::test]
-async fn edge_31_malformed_accessor() {
+async fn malformed_accessor() {
     let b = Backend::start().await;
     b.raw_m("GET", "/v1/acl/token/abc", None)
         .await
@@ -486,7 +486,7 @@ async fn edge_31_malformed_accessor() {
 }
 
 #[tokio::test]
-async fn edge_32_odd_length_token_prefix() {
+async fn odd_length_token_prefix() {
     let b = Backend::start().await;
     b.raw_m("GET", "/v1/acl/tokens?prefix=abc", None)
         .await
@@ -508,7 +508,7 @@ async fn edge_32_odd_length_token_prefix() {
 }
 
 #[tokio::test]
-async fn edge_33_client_tokens_read_only_themselves() {
+async fn client_tokens_read_only_themselves() {
     let b = Backend::start().await;
     let p = b.policy("c33", NODE_READ).await;
     let c = b.client_token(&[&p.name]).await;
@@ -525,7 +525,7 @@ async fn edge_33_client_tokens_read_only_themselves() {
 }
 
 #[tokio::test]
-async fn edge_34_token_list_stubs() {
+async fn token_list_stubs() {
     let b = Backend::start().await;
     let p = b.policy("c34", NODE_READ).await;
     let t = b.client_token(&[&p.name]).await;
@@ -547,7 +547,7 @@ async fn edge_34_token_list_stubs() {
 }
 
 #[tokio::test]
-async fn edge_35_token_pagination() {
+async fn token_pagination() {
     let b = Backend::start().await;
     let p = b.policy("c35", NODE_READ).await;
     for _ in 0..3 {
@@ -575,7 +575,7 @@ async fn edge_35_token_pagination() {
 }
 
 #[tokio::test]
-async fn edge_36_token_list_filters() {
+async fn token_list_filters() {
     let b = Backend::start().await;
     b.raw_m("GET", "/v1/acl/tokens?filter=NotValid", None)
         .await
@@ -607,7 +607,7 @@ fn url_encode(s: &str) -> String {
 }
 
 #[tokio::test]
-async fn edge_37_anonymous_token_self() {
+async fn anonymous_token_self() {
     let b = Backend::start().await;
     let r = b.raw_tok("GET", "/v1/acl/token/self", None, None).await;
     r.expect_status(200);
@@ -621,7 +621,7 @@ async fn edge_37_anonymous_token_self() {
 }
 
 #[tokio::test]
-async fn edge_38_token_self_rejects_writes() {
+async fn token_self_rejects_writes() {
     let b = Backend::start().await;
     b.raw_m("PUT", "/v1/acl/token/self", Some("{}")).await.expect(405, "Invalid method");
     b.raw_m("GET", "/v1/acl/token", None).await.expect(405, "Invalid method");
@@ -629,7 +629,7 @@ async fn edge_38_token_self_rejects_writes() {
 }
 
 #[tokio::test]
-async fn edge_39_policy_self() {
+async fn policy_self() {
     let b = Backend::start().await;
     let p = b.policy("c39", NODE_READ).await;
     let r = b.raw_m("GET", "/v1/acl/policy/self", None).await;
@@ -647,7 +647,7 @@ async fn edge_39_policy_self() {
 }
 
 #[tokio::test]
-async fn edge_39_policy_self_null_when_none() {
+async fn policy_self_null_when_none() {
     let Some(f) = Fresh::start("edge_39_policy_self_null_when_none").await else { return };
     let (t, _) = f.client.acl_tokens().bootstrap(None, &WriteOptions::new()).await.unwrap();
     let r = f.raw("GET", "/v1/acl/policy/self", &[("X-Nomad-Token", t.secret_id.expose())], None).await;
@@ -657,7 +657,7 @@ async fn edge_39_policy_self_null_when_none() {
 }
 
 #[tokio::test]
-async fn edge_40_one_time_token_round_trip() {
+async fn one_time_token_round_trip() {
     let b = Backend::start().await;
     let p = b.policy("c40", NODE_READ).await;
     let c = b.client_token(&[&p.name]).await;
@@ -690,7 +690,7 @@ async fn edge_40_one_time_token_round_trip() {
 }
 
 #[tokio::test]
-async fn edge_41_duplicate_role_name_and_role_validation() {
+async fn duplicate_role_name_and_role_validation() {
     let b = Backend::start().await;
     let p1 = b.policy("p1", NODE_READ).await;
     let r1 = unique("r1");
@@ -707,7 +707,7 @@ async fn edge_41_duplicate_role_name_and_role_validation() {
 }
 
 #[tokio::test]
-async fn edge_42_role_path_body_mismatch() {
+async fn role_path_body_mismatch() {
     let b = Backend::start().await;
     let p = b.policy("c42", NODE_READ).await;
     let r = b.role("c42-role", &[&p.name]).await;
@@ -722,7 +722,7 @@ async fn edge_42_role_path_body_mismatch() {
 }
 
 #[tokio::test]
-async fn edge_43_role_uri_errors() {
+async fn role_uri_errors() {
     let b = Backend::start().await;
     b.raw_m("GET", "/v1/acl/role/name/this/is/bad", None).await.expect(400, "invalid URI");
     b.raw_m("GET", "/v1/acl/role/foobar/rolename", None).await.expect(400, "invalid URI");
@@ -732,7 +732,7 @@ async fn edge_43_role_uri_errors() {
 }
 
 #[tokio::test]
-async fn edge_44_roles_for_anonymous_and_client_callers() {
+async fn roles_for_anonymous_and_client_callers() {
     let b = Backend::start().await;
     let p = b.policy("c44", NODE_READ).await;
     let linked = b.role("c44-linked", &[&p.name]).await;
@@ -755,7 +755,7 @@ async fn edge_44_roles_for_anonymous_and_client_callers() {
 }
 
 #[tokio::test]
-async fn edge_45_role_delete_and_rename_seen_through_tokens() {
+async fn role_delete_and_rename_seen_through_tokens() {
     let b = Backend::start().await;
     let p = b.policy("c45", NODE_READ).await;
     let doomed = b.role("c45-doomed", &[&p.name]).await;
@@ -789,7 +789,7 @@ async fn edge_45_role_delete_and_rename_seen_through_tokens() {
 }
 
 #[tokio::test]
-async fn edge_46_auth_method_list_needs_no_auth() {
+async fn auth_method_list_needs_no_auth() {
     let b = Backend::start().await;
     let r = b.raw("GET", "/v1/acl/auth-methods", &[("X-Nomad-Token", "garbage-not-a-token")], None).await;
     r.expect_status(200);
@@ -801,7 +801,7 @@ async fn edge_46_auth_method_list_needs_no_auth() {
 }
 
 #[tokio::test]
-async fn edge_47_auth_method_needs_max_token_ttl() {
+async fn auth_method_needs_max_token_ttl() {
     let b = Backend::start().await;
     let body = jbody(
         json!({"Name": unique("m"), "Type": "JWT", "TokenLocality": "local", "Config": {"JWKSURL": "https://x"}}),
@@ -830,7 +830,7 @@ async fn jwt_method(b: &Backend) -> String {
 }
 
 #[tokio::test]
-async fn edge_48_binding_rule_id_from_path() {
+async fn binding_rule_id_from_path() {
     let b = Backend::start().await;
     let method = jwt_method(&b).await;
     let rule = AclBindingRule {
@@ -859,7 +859,7 @@ async fn edge_48_binding_rule_id_from_path() {
 }
 
 #[tokio::test]
-async fn edge_49_binding_rule_for_missing_auth_method() {
+async fn binding_rule_for_missing_auth_method() {
     let b = Backend::start().await;
     let nope = unique("nope");
     let body = jbody(json!({"AuthMethod": nope, "BindType": "management"}));
@@ -871,7 +871,7 @@ async fn edge_49_binding_rule_for_missing_auth_method() {
 }
 
 #[tokio::test]
-async fn edge_50_invalid_query_parameters() {
+async fn invalid_query_parameters() {
     let b = Backend::start().await;
     b.raw_m("GET", "/v1/acl/policies?index=abc", None).await.expect(400, "Invalid index");
     b.raw_m("GET", "/v1/acl/policies?wait=10", None).await.expect(400, "Invalid wait time");
@@ -884,7 +884,7 @@ async fn edge_50_invalid_query_parameters() {
 }
 
 #[tokio::test]
-async fn edge_51_blocking_query() {
+async fn blocking_query() {
     let b = Backend::start().await;
     let idx = b.write_index().await;
     let r = b.raw_m("GET", "/v1/acl/policies", None).await;
@@ -923,14 +923,14 @@ async fn edge_51_blocking_query() {
 }
 
 #[tokio::test]
-async fn edge_52_unsupported_method() {
+async fn unsupported_method() {
     let b = Backend::start().await;
     b.raw_m("PATCH", "/v1/acl/policies", None).await.expect(405, "Invalid method");
     b.raw_m("PATCH", "/v1/acl/policy/", None).await.expect(400, "Missing Policy Name");
 }
 
 #[tokio::test]
-async fn edge_53_bearer_header() {
+async fn bearer_header() {
     let b = Backend::start().await;
     let bearer = format!("bearer {}", b.mgmt.expose());
     let r = b.raw("GET", "/v1/acl/token/self", &[("Authorization", &bearer)], None).await;
@@ -953,7 +953,7 @@ async fn edge_53_bearer_header() {
 }
 
 #[tokio::test]
-async fn edge_54_case_insensitive_body_keys() {
+async fn case_insensitive_body_keys() {
     let b = Backend::start().await;
     let name = unique("foo");
     let body = jbody(json!({"name": name, "rules": NODE_READ}));

@@ -1,6 +1,6 @@
 #![cfg(feature = "ssr")]
-//! Behaviors of `shared/nomad-acl-api.md` outside the numbered edge cases (sections 1-3, 6, 10):
-//! headers and content types, index flooring, routing corners, expired tokens, no-op updates.
+//! More of Nomad's ACL API as clients meet it: headers and content types, index
+//! flooring, routing corners, expired tokens, no-op updates.
 
 mod common;
 

@@ -343,7 +343,7 @@ pub async fn save_binding_rule(
     #[server(default)] bind_name: String,
 ) -> Result<(), ApiError> {
     use super::context::{error_url, nomad, plain_form_post, session, write};
-    use crate::app::format::percent_encode;
+    use crate::links::percent_encode;
     use crate::nomad::models::AclBindingRule;
     use leptos::server_fn::ServerFn;
     let auth_method = auth_method.trim().to_string();
@@ -406,7 +406,7 @@ pub async fn save_binding_rule(
 #[server(output = JsonText)]
 pub async fn delete_binding_rule(id: String, label: String) -> Result<(), ApiError> {
     use super::context::{after_delete, nomad, plain_form_post, session, write};
-    use crate::app::format::percent_encode;
+    use crate::links::percent_encode;
     use leptos::server_fn::ServerFn;
     let (plain, client) = (plain_form_post(), nomad());
     let outcome = async {
@@ -421,7 +421,7 @@ pub async fn delete_binding_rule(id: String, label: String) -> Result<(), ApiErr
 
 /// `/binding-rules/<id>` with the ID escaped for a path.
 pub fn href(id: &str) -> String {
-    format!("/binding-rules/{}", crate::app::format::percent_encode(id, false))
+    format!("/binding-rules/{}", crate::links::percent_encode(id, false))
 }
 
 /// The names a rule can point at.

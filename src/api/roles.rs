@@ -163,7 +163,7 @@ pub async fn save_role(
     #[server(default)] policies: Vec<String>,
 ) -> Result<(), ApiError> {
     use super::context::{error_url, nomad, plain_form_post, session, write};
-    use crate::app::format::percent_encode;
+    use crate::links::percent_encode;
     use crate::nomad::models::{AclRole, AclRolePolicyLink};
     use leptos::server_fn::ServerFn;
     let name = name.trim().to_string();
@@ -214,7 +214,7 @@ pub async fn save_role(
 #[server(output = JsonText)]
 pub async fn delete_role(id: String, name: String) -> Result<(), ApiError> {
     use super::context::{after_delete, nomad, plain_form_post, session, write};
-    use crate::app::format::percent_encode;
+    use crate::links::percent_encode;
     use leptos::server_fn::ServerFn;
     let (plain, client) = (plain_form_post(), nomad());
     let outcome = async {
@@ -230,7 +230,7 @@ pub async fn delete_role(id: String, name: String) -> Result<(), ApiError> {
 
 /// `/roles/<id>` with the ID escaped for a path.
 pub fn href(id: &str) -> String {
-    format!("/roles/{}", crate::app::format::percent_encode(id, false))
+    format!("/roles/{}", crate::links::percent_encode(id, false))
 }
 
 /// The `nomad acl role create` command that makes this role, every value shell-quoted.

@@ -1,18 +1,8 @@
-//! Everything about Nomad's ACL API. `models`, `duration` and `policy` also
-//! compile to wasm (the browser uses them); the client, `bexpr` (go-bexpr, for
-//! binding-rule selectors and the token filter) and `selector` (how a login's claims
-//! meet a binding rule's selector) are server-only;
-//! its error type is plain data that pages receive.
+//! Nomad's ACL API, as the console sees it: the objects and rules (the
+//! `nomad-acl-core` crate, also compiled to wasm) and, on the server, the typed
+//! client (the `nomad-acl-client` crate).
 
-pub mod duration;
-pub mod models;
-pub mod policy;
-
-pub mod error;
+pub use nomad_acl_core::{bexpr, duration, error, models, policy, selector};
 
 #[cfg(feature = "ssr")]
-pub mod bexpr;
-#[cfg(feature = "ssr")]
-pub mod client;
-#[cfg(feature = "ssr")]
-pub mod selector;
+pub use nomad_acl_client as client;

@@ -263,7 +263,7 @@ pub async fn signed_out_redirect(State(state): State<AppState>, req: Request, ne
     let target = if here == "/" {
         "/sign-in".to_string()
     } else {
-        format!("/sign-in?return_to={}", crate::app::format::percent_encode(&here, true))
+        format!("/sign-in?return_to={}", crate::links::percent_encode(&here, true))
     };
     see_other(&target, vec![])
 }

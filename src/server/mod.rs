@@ -70,6 +70,7 @@ impl AppState {
         sessions: session::SessionKeys,
         ttl: crate::api::tokens::lifetime::TtlBounds,
     ) -> anyhow::Result<Self> {
+        crate::nomad::client::observe_requests(metrics::record_upstream);
         let nomad = NomadClient::new(&nomad).context("invalid Nomad settings")?;
         let leptos_options = LeptosOptions::builder()
             .output_name("nomad-acl-console")

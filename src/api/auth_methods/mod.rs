@@ -86,7 +86,7 @@ pub struct SignInMethod {
 
 /// `/auth-methods/<name>` with the name escaped for a path.
 pub fn href(name: &str) -> String {
-    format!("/auth-methods/{}", crate::app::format::percent_encode(name, false))
+    format!("/auth-methods/{}", crate::links::percent_encode(name, false))
 }
 
 #[server(output = JsonText)]
@@ -207,7 +207,7 @@ pub async fn save_auth_method(input: MethodInput) -> Result<(), ApiError> {
 #[server(output = JsonText)]
 pub async fn delete_auth_method(name: String) -> Result<(), ApiError> {
     use super::context::{after_delete, nomad, plain_form_post, session, write};
-    use crate::app::format::percent_encode;
+    use crate::links::percent_encode;
     use leptos::server_fn::ServerFn;
     let (plain, client, s) = (plain_form_post(), nomad(), session());
     let outcome = async {

@@ -57,7 +57,7 @@ pub async fn renew_token(
         }
         Err(e) => {
             if plain {
-                let base = format!("/tokens/{}", crate::app::format::percent_encode(&accessor_id, false));
+                let base = format!("/tokens/{}", crate::links::percent_encode(&accessor_id, false));
                 leptos_axum::redirect(&error_url(&base, RenewToken::PATH, &e, &[]));
             }
             Err(e)

@@ -95,13 +95,13 @@ pub async fn update_token(
     match ssr::update(&accessor_id, &draft).await {
         Ok(index) => {
             // The new modify index makes the URL new, so the page loads the saved token.
-            let page = crate::app::format::percent_encode(&accessor_id, false);
+            let page = crate::links::percent_encode(&accessor_id, false);
             leptos_axum::redirect(&format!("/tokens/{page}?saved={index}"));
             Ok(())
         }
         Err(e) => {
             if plain {
-                let base = format!("/tokens/{}", crate::app::format::percent_encode(&accessor_id, false));
+                let base = format!("/tokens/{}", crate::links::percent_encode(&accessor_id, false));
                 leptos_axum::redirect(&error_url(&base, UpdateToken::PATH, &e, &[]));
             }
             Err(e)

@@ -32,7 +32,7 @@ pub async fn take_token_secret(accessor_id: String) -> Result<Option<ShownSecret
 pub async fn reveal_token_secret(accessor_id: String) -> Result<String, ApiError> {
     use crate::api::context::{error_url, nomad, plain_form_post, query, session};
     use leptos::server_fn::ServerFn;
-    let page = format!("/tokens/{}", crate::app::format::percent_encode(&accessor_id, false));
+    let page = format!("/tokens/{}", crate::links::percent_encode(&accessor_id, false));
     let (plain, courier) = (plain_form_post(), ssr::Courier::new());
     let outcome = async {
         let s = session()?;

@@ -18,10 +18,10 @@ use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
-use crate::nomad::error::NomadError;
+use nomad_acl_core::error::NomadError;
 
 /// The TLS part of [`super::NomadConfig`], borrowed.
-pub(crate) struct TlsSettings<'a> {
+pub struct TlsSettings<'a> {
     pub ca_cert: Option<&'a Path>,
     pub ca_path: Option<&'a Path>,
     pub client_cert: Option<&'a Path>,
@@ -31,7 +31,7 @@ pub(crate) struct TlsSettings<'a> {
 }
 
 /// How the reqwest client gets its TLS settings.
-pub(crate) enum TlsSetup {
+pub enum TlsSetup {
     /// Nothing configured: reqwest's defaults (its built-in web PKI roots).
     Default,
     /// Only a client certificate: reqwest's built-in roots plus this identity (PEM, cert then key).
@@ -48,7 +48,7 @@ fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-pub(crate) fn build(s: &TlsSettings<'_>) -> Result<TlsSetup, NomadError> {
+pub fn build(s: &TlsSettings<'_>) -> Result<TlsSetup, NomadError> {
     let identity = match (s.client_cert, s.client_key) {
         (Some(cert), Some(key)) => Some((load_cert_chain(cert)?, load_private_key(key)?, cert, key)),
         (None, None) => None,

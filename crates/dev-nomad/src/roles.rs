@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::response::Response;
 
-use crate::nomad::models::{AclRole, AclRoleListStub, AclRolePolicyLink};
+use nomad_acl_core::models::{AclRole, AclRoleListStub, AclRolePolicyLink};
 
 use super::body::{decode, ACL_ROLE};
 use super::http::{blocking, error, parse_query, query_ok, rpc_prelude, write_empty, write_ok, Req};
@@ -12,7 +12,7 @@ use super::state::{role_hash, State};
 use super::util::{multierror, new_uuid, now_utc, valid_name, ApiError};
 use super::Inner;
 
-pub(crate) fn stub(r: &AclRole) -> AclRoleListStub {
+pub fn stub(r: &AclRole) -> AclRoleListStub {
     AclRoleListStub {
         id: r.id.clone(),
         name: r.name.clone(),
@@ -25,7 +25,7 @@ pub(crate) fn stub(r: &AclRole) -> AclRoleListStub {
 }
 
 /// `ACLRole.Validate` (section 5.3).
-pub(crate) fn validate(r: &AclRole) -> Vec<String> {
+pub fn validate(r: &AclRole) -> Vec<String> {
     let mut errs = Vec::new();
     if !valid_name(&r.name) {
         errs.push(format!("invalid name '{}'", r.name));
@@ -40,7 +40,7 @@ pub(crate) fn validate(r: &AclRole) -> Vec<String> {
 }
 
 /// `GET /v1/acl/roles`.
-pub(crate) async fn list(inner: &Arc<Inner>, req: &Req) -> Response {
+pub async fn list(inner: &Arc<Inner>, req: &Req) -> Response {
     if req.method != "GET" {
         return error(ApiError::method_not_allowed());
     }
@@ -72,7 +72,7 @@ pub(crate) async fn list(inner: &Arc<Inner>, req: &Req) -> Response {
 }
 
 /// `PUT|POST /v1/acl/role`.
-pub(crate) async fn create(inner: &Arc<Inner>, req: &Req) -> Response {
+pub async fn create(inner: &Arc<Inner>, req: &Req) -> Response {
     if req.method != "PUT" && req.method != "POST" {
         return error(ApiError::method_not_allowed());
     }
@@ -80,7 +80,7 @@ pub(crate) async fn create(inner: &Arc<Inner>, req: &Req) -> Response {
 }
 
 /// `/v1/acl/role/<rest>` path parsing (section 3.3.7).
-pub(crate) async fn specific(inner: &Arc<Inner>, req: &Req, rest: &str) -> Response {
+pub async fn specific(inner: &Arc<Inner>, req: &Req, rest: &str) -> Response {
     let parts: Vec<&str> = rest.split('/').collect();
     match parts.len() {
         1 => {
@@ -155,7 +155,7 @@ async fn get(inner: &Arc<Inner>, req: &Req, lookup: Lookup<'_>) -> Response {
 }
 
 /// Upsert logic after auth (section 3.3.2 / 3.3.5).
-pub(crate) fn upsert_role(s: &mut State, mut role: AclRole) -> Result<(AclRole, u64), ApiError> {
+pub fn upsert_role(s: &mut State, mut role: AclRole) -> Result<(AclRole, u64), ApiError> {
     let errs = validate(&role);
     if !errs.is_empty() {
         return Err(ApiError::bad_request(format!("role 0 invalid: {}", multierror(&errs))));

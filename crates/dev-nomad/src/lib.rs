@@ -1,13 +1,13 @@
 //! devnomad: an embedded, Nomad-compatible ACL server (test double and demo backend).
 //!
-//! Implements Nomad's `/v1/acl/*` HTTP API as described in
-//! `nomad-acl-api.md` (sections 1-11): same status codes, error texts, headers,
-//! indexes and edge cases. State lives in memory and optionally in a JSON state
+//! Implements Nomad's `/v1/acl/*` HTTP API as Nomad's own source does (`nomad/acl_endpoint.go`,
+//! `command/agent/acl_endpoint.go`, `nomad/structs/acl.go`): same status codes, error texts,
+//! headers, indexes and edge cases; docs/embedded-nomad.md lists where it knowingly differs. State lives in memory and optionally in a JSON state
 //! file written atomically after every write.
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
-//! use nomad_acl_console::devnomad::{DevNomad, DevNomadConfig};
+//! use dev_nomad::{DevNomad, DevNomadConfig};
 //! let dn = DevNomad::new(DevNomadConfig::default())?;
 //! let secret = dn.seed_demo()?;
 //! let base = dn.spawn_local().await?; // "http://127.0.0.1:PORT"
@@ -15,7 +15,7 @@
 //! ```
 
 /// The selector language, shared with the console's selector tester.
-pub use crate::nomad::bexpr;
+pub use nomad_acl_core::bexpr;
 pub mod body;
 pub mod persist;
 pub mod state;
@@ -36,7 +36,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::nomad::models::SecretId;
+use nomad_acl_core::models::SecretId;
 
 use state::State;
 
@@ -71,14 +71,14 @@ impl Default for DevNomadConfig {
 }
 
 /// Shared server internals.
-pub(crate) struct Inner {
-    pub(crate) config: DevNomadConfig,
+pub struct Inner {
+    pub config: DevNomadConfig,
     state: Mutex<State>,
     tx: tokio::sync::watch::Sender<u64>,
-    pub(crate) blocked: AtomicUsize,
+    pub blocked: AtomicUsize,
     /// Set at shutdown: blocking queries answer at once, so the graceful
     /// shutdown does not wait out their `wait` (up to ten minutes).
-    pub(crate) closing: AtomicBool,
+    pub closing: AtomicBool,
     last_gc: Mutex<Instant>,
     /// OIDC sign-ins between auth-url and complete-auth.
     oidc: login::OidcRequests,
@@ -90,14 +90,14 @@ impl Inner {
     }
 
     /// Runs a read-only closure against the state.
-    pub(crate) fn read<R>(&self, f: impl FnOnce(&State) -> R) -> R {
+    pub fn read<R>(&self, f: impl FnOnce(&State) -> R) -> R {
         f(&self.lock())
     }
 
     /// Runs a writing closure. If it consumed a raft index (even when it then
     /// failed, like Nomad's failing state-level writes), the state is persisted and
     /// blocking queries are woken.
-    pub(crate) fn write<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+    pub fn write<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
         let mut st = self.lock();
         let before = st.index;
         let out = f(&mut st);
@@ -118,20 +118,20 @@ impl Inner {
         }
     }
 
-    pub(crate) fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
         self.tx.subscribe()
     }
 
-    pub(crate) fn min_ttl_nanos(&self) -> i64 {
-        crate::nomad::duration::GoDuration::from_std(self.config.token_min_ttl).as_nanos()
+    pub fn min_ttl_nanos(&self) -> i64 {
+        nomad_acl_core::duration::GoDuration::from_std(self.config.token_min_ttl).as_nanos()
     }
 
-    pub(crate) fn max_ttl_nanos(&self) -> i64 {
-        crate::nomad::duration::GoDuration::from_std(self.config.token_max_ttl).as_nanos()
+    pub fn max_ttl_nanos(&self) -> i64 {
+        nomad_acl_core::duration::GoDuration::from_std(self.config.token_max_ttl).as_nanos()
     }
 
     /// Runs the expired-token and expired-one-time-token GC now.
-    pub(crate) fn gc_now(&self) {
+    pub fn gc_now(&self) {
         let now = util::now_utc();
         self.write(|s| {
             let t = s.gc_expired_tokens(now);
@@ -143,7 +143,7 @@ impl Inner {
     }
 
     /// Runs the GC if the last run is older than the GC interval.
-    pub(crate) fn maybe_gc(&self) {
+    pub fn maybe_gc(&self) {
         let due = {
             let mut last = self.last_gc.lock().unwrap_or_else(|p| p.into_inner());
             if last.elapsed() >= GC_INTERVAL {
@@ -243,9 +243,9 @@ impl DevNomad {
         Ok(format!("http://{addr}"))
     }
 
-    /// Test helper: a stored auth method as stored (its secrets unredacted).
-    #[cfg(test)]
-    pub(crate) fn stored_auth_method(&self, name: &str) -> Option<crate::nomad::models::AclAuthMethod> {
+    /// The auth method as stored, secrets included (Nomad's API redacts them): for tests.
+    #[doc(hidden)]
+    pub fn stored_auth_method(&self, name: &str) -> Option<nomad_acl_core::models::AclAuthMethod> {
         self.inner.read(|s| s.auth_methods.get(name).cloned())
     }
 

@@ -38,8 +38,8 @@ pub use self::acl::{
     OidcAuthUrlResponse, OidcCompleteAuthRequest,
 };
 pub use self::lists::AclLists;
-use crate::nomad::error::NomadError;
-use crate::nomad::models::SecretId;
+use nomad_acl_core::error::NomadError;
+use nomad_acl_core::models::SecretId;
 
 /// The address the `nomad` CLI uses when `NOMAD_ADDR` is not set.
 pub const DEFAULT_ADDRESS: &str = "http://127.0.0.1:4646";
@@ -274,9 +274,9 @@ struct Inner {
     address: String,
     region: Option<String>,
     request_timeout: Duration,
-    token_lists: list_cache::ListCache<crate::nomad::models::AclTokenListStub>,
-    role_lists: list_cache::ListCache<crate::nomad::models::AclRoleListStub>,
-    policy_lists: list_cache::ListCache<crate::nomad::models::AclPolicyListStub>,
+    token_lists: list_cache::ListCache<nomad_acl_core::models::AclTokenListStub>,
+    role_lists: list_cache::ListCache<nomad_acl_core::models::AclRoleListStub>,
+    policy_lists: list_cache::ListCache<nomad_acl_core::models::AclPolicyListStub>,
 }
 
 impl std::fmt::Debug for NomadClient {
@@ -405,7 +405,7 @@ impl NomadClient {
     // ------------------------------------------------------------------------------------
 
     /// `GET /v1/<segments...>`, decoding the JSON answer and the query metadata.
-    pub(crate) async fn query<T: DeserializeOwned>(
+    pub async fn query<T: DeserializeOwned>(
         &self,
         segments: &[&str],
         q: &QueryOptions,
@@ -447,7 +447,7 @@ impl NomadClient {
     }
 
     /// A write (`PUT`/`POST`/`DELETE`) whose answer is JSON.
-    pub(crate) async fn write<B: Serialize + ?Sized, T: DeserializeOwned>(
+    pub async fn write<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         method: Method,
         segments: &[&str],
@@ -461,7 +461,7 @@ impl NomadClient {
     }
 
     /// A write whose answer body is empty (policy PUT, deletes): only the metadata.
-    pub(crate) async fn write_no_reply<B: Serialize + ?Sized>(
+    pub async fn write_no_reply<B: Serialize + ?Sized>(
         &self,
         method: Method,
         segments: &[&str],
@@ -509,12 +509,14 @@ impl NomadClient {
         url
     }
 
-    /// Every request to Nomad goes through here: latency and errors per endpoint
-    /// template land in `/metrics`.
+    /// Every request to Nomad goes through here: its latency and error reach the
+    /// observer ([`observe_requests`]).
     async fn send(&self, method: Method, segments: &[&str], parts: RequestParts<'_>) -> Result<RawReply, NomadError> {
         let start = Instant::now();
         let result = self.send_unmetered(method.clone(), segments, parts).await;
-        crate::server::metrics::record_upstream(&method, segments, start.elapsed(), result.as_ref().err());
+        if let Some(observe) = OBSERVER.get() {
+            observe(&method, segments, start.elapsed(), result.as_ref().err());
+        }
         result
     }
 
@@ -601,6 +603,17 @@ impl NomadClient {
         }
         NomadError::Unreachable { address, reason: error_chain(e) }
     }
+}
+
+/// Told of every request to Nomad once it ended: its method, its path segments
+/// (`["v1", "acl", "token", <accessor>]`), how long it took and its error, if any.
+pub type Observer = fn(&Method, &[&str], Duration, Option<&NomadError>);
+
+static OBSERVER: std::sync::OnceLock<Observer> = std::sync::OnceLock::new();
+
+/// Sets the process's request observer (the server's metrics); the first call wins.
+pub fn observe_requests(observer: Observer) {
+    let _ = OBSERVER.set(observer);
 }
 
 /// Largest answer read from Nomad. A 10,000-token list is about 5 MB; without a bound

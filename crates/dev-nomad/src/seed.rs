@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 
 use time::OffsetDateTime;
 
-use crate::nomad::duration::GoDuration;
-use crate::nomad::models::{
+use nomad_acl_core::duration::GoDuration;
+use nomad_acl_core::models::{
     AclAuthMethod, AclAuthMethodConfig, AclBindingRule, AclPolicy, AclRole, AclRolePolicyLink, AclToken,
     AclTokenRoleLink, SecretId, TOKEN_TYPE_CLIENT, TOKEN_TYPE_MANAGEMENT,
 };
@@ -25,7 +25,7 @@ const HOUR: i64 = 60 * MINUTE;
 const DAY: i64 = 24 * HOUR;
 
 /// (name, description, rules)
-pub(crate) const DEMO_POLICIES: &[(&str, &str, &str)] = &[
+pub const DEMO_POLICIES: &[(&str, &str, &str)] = &[
     (
         "anonymous",
         "Unauthenticated access: list jobs in the default namespace",
@@ -149,7 +149,7 @@ namespace "payments" {
 ];
 
 /// (name, description, policies)
-pub(crate) const DEMO_ROLES: &[(&str, &str, &[&str])] = &[
+pub const DEMO_ROLES: &[(&str, &str, &[&str])] = &[
     ("ops-oncall", "Primary and secondary on-call rotation", &["oncall-readonly", "node-read", "agent-read"]),
     ("ci-pipeline", "Deployment pipelines (GitHub Actions, GitLab)", &["ci-deployer"]),
     (
@@ -329,7 +329,7 @@ fn bootstrap(s: &mut State, now: OffsetDateTime) -> AclToken {
     t
 }
 
-pub(crate) fn seed_demo(inner: &Inner) -> anyhow::Result<SecretId> {
+pub fn seed_demo(inner: &Inner) -> anyhow::Result<SecretId> {
     if !inner.config.acl_enabled {
         anyhow::bail!("seed_demo: ACLs are disabled in this devnomad configuration");
     }
@@ -353,7 +353,7 @@ pub(crate) fn seed_demo(inner: &Inner) -> anyhow::Result<SecretId> {
 }
 
 /// Fills an empty state with the demo data; returns the bootstrap secret.
-pub(crate) fn seed_demo_state(s: &mut State, now: OffsetDateTime) -> SecretId {
+pub fn seed_demo_state(s: &mut State, now: OffsetDateTime) -> SecretId {
     let boot = bootstrap(s, add_nanos(now, -120 * DAY));
     for (name, description, rules) in DEMO_POLICIES {
         put_policy(s, name, description, rules, now);
@@ -453,14 +453,14 @@ pub(crate) fn seed_demo_state(s: &mut State, now: OffsetDateTime) -> SecretId {
     boot.secret_id
 }
 
-pub(crate) fn seed_scale(inner: &Inner, tokens: usize, policies: usize, roles: usize) -> anyhow::Result<()> {
+pub fn seed_scale(inner: &Inner, tokens: usize, policies: usize, roles: usize) -> anyhow::Result<()> {
     inner.write(|s| {
         seed_scale_state(s, tokens, policies, roles, now_utc());
     });
     Ok(())
 }
 
-pub(crate) fn seed_scale_state(s: &mut State, tokens: usize, policies: usize, roles: usize, now: OffsetDateTime) {
+pub fn seed_scale_state(s: &mut State, tokens: usize, policies: usize, roles: usize, now: OffsetDateTime) {
     let namespaces = ["default", "payments", "payments-dev", "search", "checkout", "ml-training", "edge", "infra"];
     let levels = ["read", "write", "read", "scale"];
     let base = s.policies.len();

@@ -7,8 +7,8 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
 use super::{NomadClient, QueryMeta, QueryOptions, WriteMeta, WriteOptions};
-use crate::nomad::error::NomadError;
-use crate::nomad::models::{
+use nomad_acl_core::error::NomadError;
+use nomad_acl_core::models::{
     AclAuthMethod, AclAuthMethodListStub, AclBindingRule, AclBindingRuleListStub, AclPolicy, AclPolicyListStub,
     AclRole, AclRoleListStub, AclToken, AclTokenListStub, BootstrapRequest, OneTimeToken, OneTimeTokenExchangeRequest,
     OneTimeTokenExchangeResponse, OneTimeTokenUpsertResponse, SecretId,

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use axum::response::Response;
 use time::OffsetDateTime;
 
-use crate::nomad::duration::GoDuration;
-use crate::nomad::models::{
+use nomad_acl_core::duration::GoDuration;
+use nomad_acl_core::models::{
     is_zero_time, AclToken, AclTokenListStub, AclTokenRoleLink, BootstrapRequest, OneTimeToken,
     OneTimeTokenExchangeRequest, OneTimeTokenExchangeResponse, OneTimeTokenUpsertResponse, SecretId, TOKEN_TYPE_CLIENT,
     TOKEN_TYPE_MANAGEMENT,
@@ -26,7 +26,7 @@ use super::Inner;
 // ---- bootstrap ----------------------------------------------------------------------------
 
 /// `PUT|POST /v1/acl/bootstrap` (section 3.2.1).
-pub(crate) async fn bootstrap(inner: &Arc<Inner>, req: &Req) -> Response {
+pub async fn bootstrap(inner: &Arc<Inner>, req: &Req) -> Response {
     if req.method != "PUT" && req.method != "POST" {
         return error(ApiError::method_not_allowed());
     }
@@ -189,7 +189,7 @@ fn list_page(
 }
 
 /// `GET /v1/acl/tokens` (section 3.2.2).
-pub(crate) async fn list(inner: &Arc<Inner>, req: &Req) -> Response {
+pub async fn list(inner: &Arc<Inner>, req: &Req) -> Response {
     if req.method != "GET" {
         return error(ApiError::method_not_allowed());
     }
@@ -221,7 +221,7 @@ pub(crate) async fn list(inner: &Arc<Inner>, req: &Req) -> Response {
 // ---- specific --------------------------------------------------------------------------------
 
 /// `/v1/acl/token` (`accessor == None`) and `/v1/acl/token/<rest>`.
-pub(crate) async fn specific(inner: &Arc<Inner>, req: &Req, accessor: Option<&str>) -> Response {
+pub async fn specific(inner: &Arc<Inner>, req: &Req, accessor: Option<&str>) -> Response {
     match accessor {
         None => {
             if req.method == "PUT" || req.method == "POST" {
@@ -307,7 +307,7 @@ async fn token_self(inner: &Arc<Inner>, req: &Req) -> Response {
 }
 
 /// `ACLToken.Validate(min, max, existing)` (section 5.2).
-pub(crate) fn validate(t: &AclToken, min: i64, max: i64, existing: Option<&AclToken>) -> Vec<String> {
+pub fn validate(t: &AclToken, min: i64, max: i64, existing: Option<&AclToken>) -> Vec<String> {
     let mut errs = Vec::new();
     if t.name.len() > 256 {
         errs.push("token name too long".into());
@@ -378,7 +378,7 @@ fn apply_ttl(t: &mut AclToken) {
 
 /// Create/update/upload logic (section 3.2.5); returns the stored token (role
 /// links resolved) and the raft index.
-pub(crate) fn upsert_token(
+pub fn upsert_token(
     s: &mut State,
     mut token: AclToken,
     min: i64,
@@ -499,7 +499,7 @@ fn delete(inner: &Arc<Inner>, req: &Req, accessor: &str) -> Response {
 // ---- one-time tokens ----------------------------------------------------------------------
 
 /// `PUT|POST /v1/acl/token/onetime` (section 3.2.7).
-pub(crate) async fn one_time_create(inner: &Arc<Inner>, req: &Req) -> Response {
+pub async fn one_time_create(inner: &Arc<Inner>, req: &Req) -> Response {
     if req.method != "PUT" && req.method != "POST" {
         return error(ApiError::method_not_allowed());
     }
@@ -542,7 +542,7 @@ pub(crate) async fn one_time_create(inner: &Arc<Inner>, req: &Req) -> Response {
 }
 
 /// `PUT|POST /v1/acl/token/onetime/exchange` (section 3.2.8).
-pub(crate) async fn one_time_exchange(inner: &Arc<Inner>, req: &Req) -> Response {
+pub async fn one_time_exchange(inner: &Arc<Inner>, req: &Req) -> Response {
     if req.method != "PUT" && req.method != "POST" {
         return error(ApiError::method_not_allowed());
     }

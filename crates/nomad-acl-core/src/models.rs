@@ -17,7 +17,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::OffsetDateTime;
 
-pub use crate::nomad::duration::GoDuration;
+pub use crate::duration::GoDuration;
 
 /// Go's zero `time.Time` (`0001-01-01T00:00:00Z`).
 pub const ZERO_TIME: OffsetDateTime = time::macros::datetime!(0001-01-01 0:00 UTC);

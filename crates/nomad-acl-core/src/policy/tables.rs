@@ -303,12 +303,12 @@ impl Block {
 }
 
 /// Go `isPolicyValid`.
-pub(crate) fn is_policy_valid(p: &str) -> bool {
+pub fn is_policy_valid(p: &str) -> bool {
     DISPOSITIONS.contains(&p)
 }
 
 /// `^[a-zA-Z0-9-*]{1,128}$` (namespaces, host volumes), with `_` for node pools.
-pub(crate) fn valid_label(name: &str, allow_underscore: bool) -> bool {
+pub fn valid_label(name: &str, allow_underscore: bool) -> bool {
     !name.is_empty()
         && name.len() <= 128
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'*' || (allow_underscore && b == b'_'))

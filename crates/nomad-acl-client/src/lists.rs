@@ -18,8 +18,8 @@ use std::time::Instant;
 
 use super::list_cache::{key, Kept, Key, ListCache};
 use super::{NomadClient, QueryMeta, QueryOptions};
-use crate::nomad::error::NomadError;
-use crate::nomad::models::{AclPolicyListStub, AclRoleListStub, AclTokenListStub};
+use nomad_acl_core::error::NomadError;
+use nomad_acl_core::models::{AclPolicyListStub, AclRoleListStub, AclTokenListStub};
 
 /// A whole list and the answer's metadata.
 pub type Listed<T> = Result<(Arc<Vec<T>>, QueryMeta), NomadError>;

@@ -16,11 +16,11 @@ use std::fmt;
 
 /// Deeper nesting than this is rejected; Go has growable stacks, we do not (wasm!).
 /// Real policies nest 4 levels deep.
-pub(crate) const MAX_DEPTH: usize = 64;
+pub const MAX_DEPTH: usize = 64;
 
 /// A Go `token.Pos` (line 0 means invalid and prints as `-`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Pos {
+pub struct Pos {
     pub offset: usize,
     pub line: usize,
     pub column: usize,
@@ -44,7 +44,7 @@ impl fmt::Display for Pos {
 
 /// Editor location (1-based line and column), kept even where Go's position is empty
 /// (the JSON parser drops positions; the editor still wants to point somewhere).
-pub(crate) type Loc = Option<(usize, usize)>;
+pub type Loc = Option<(usize, usize)>;
 
 fn loc_of(p: Pos) -> Loc {
     p.is_valid().then_some((p.line, p.column))
@@ -53,7 +53,7 @@ fn loc_of(p: Pos) -> Loc {
 /// How a step failed: an ordinary Go error (its `Error()` text) or a Go panic
 /// (its recovered value printed with `%v`).
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Fault {
+pub enum Fault {
     Error { text: String, loc: Loc },
     Panic(String),
 }
@@ -74,7 +74,7 @@ impl Fault {
 }
 
 /// Go's `runtime error: index out of range [i] with length n`.
-pub(crate) fn index_panic(i: usize, len: usize) -> Fault {
+pub fn index_panic(i: usize, len: usize) -> Fault {
     Fault::Panic(format!("runtime error: index out of range [{i}] with length {len}"))
 }
 
@@ -86,7 +86,7 @@ const UNREAD_PANIC: &str = "bytes.Buffer: UnreadRune: previous operation was not
 
 /// HCL token types (`hcl/token`); JSON tokens are mapped onto these by `HCLToken()`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Tok {
+pub enum Tok {
     Illegal,
     Eof,
     Comment,
@@ -138,7 +138,7 @@ impl Tok {
 }
 
 #[derive(Clone, Debug)]
-pub(crate) struct Token {
+pub struct Token {
     pub kind: Tok,
     pub pos: Pos,
     pub text: String,
@@ -181,12 +181,12 @@ impl Token {
 }
 
 #[derive(Clone, Debug, Default)]
-pub(crate) struct ObjectList {
+pub struct ObjectList {
     pub items: Vec<ObjectItem>,
 }
 
 #[derive(Clone, Debug)]
-pub(crate) struct ObjectItem {
+pub struct ObjectItem {
     pub keys: Vec<Token>,
     pub val: Node,
     /// Where the item started in the source (survives key stripping by `filter`).
@@ -194,14 +194,14 @@ pub(crate) struct ObjectItem {
 }
 
 #[derive(Clone, Debug)]
-pub(crate) struct ObjectType {
+pub struct ObjectType {
     pub lbrace: Pos,
     pub list: ObjectList,
     pub loc: Loc,
 }
 
 #[derive(Clone, Debug)]
-pub(crate) struct ListType {
+pub struct ListType {
     pub lbrack: Pos,
     pub list: Vec<Node>,
     pub loc: Loc,
@@ -209,7 +209,7 @@ pub(crate) struct ListType {
 
 /// `ast.Node` values the decoder can meet.
 #[derive(Clone, Debug)]
-pub(crate) enum Node {
+pub enum Node {
     List(ObjectList),
     Item(Box<ObjectItem>),
     Object(ObjectType),
@@ -262,7 +262,7 @@ impl ObjectItem {
 }
 
 /// Go's `strings.EqualFold` (simple Unicode case folding, approximated per char).
-pub(crate) fn equal_fold(a: &str, b: &str) -> bool {
+pub fn equal_fold(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
@@ -393,7 +393,7 @@ fn push_rune(buf: &mut Vec<u8>, v: u32, multibyte: bool) {
 }
 
 /// `hcl/strconv.Unquote`: like Go's, but `${...}` sections are copied verbatim.
-pub(crate) fn hcl_unquote(text: &str) -> Option<String> {
+pub fn hcl_unquote(text: &str) -> Option<String> {
     let b = text.as_bytes();
     let n = b.len();
     if n < 2 || b[0] != b'"' || b[n - 1] != b'"' {
@@ -444,7 +444,7 @@ pub(crate) fn hcl_unquote(text: &str) -> Option<String> {
 }
 
 /// Go's `strconv.Unquote` for a double-quoted literal (used for JSON strings).
-pub(crate) fn go_unquote(text: &str) -> Option<String> {
+pub fn go_unquote(text: &str) -> Option<String> {
     let b = text.as_bytes();
     if b.len() < 2 || b[0] != b'"' {
         return None;
@@ -1643,7 +1643,7 @@ fn flatten_node(n: &mut Node) {
 // ---------------------------------------------------------------------------------------
 
 /// `hcl.Parse`: JSON mode when the first non-space rune is `{` (Go's `unicode.IsSpace`).
-pub(crate) fn parse(src: &str) -> Result<ObjectList, Fault> {
+pub fn parse(src: &str) -> Result<ObjectList, Fault> {
     let first = src.chars().find(|c| !c.is_whitespace());
     if first == Some('{') {
         parse_json(src)

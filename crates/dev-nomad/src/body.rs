@@ -364,7 +364,7 @@ fn normalize(v: Value, t: &Ty, path: &str, ctx: &mut Ctx<'_>) -> Option<Value> {
         Ty::Str | Ty::DurStr => match v {
             Value::String(ref s) => {
                 if matches!(t, Ty::DurStr) && !s.is_empty() {
-                    if let Err(e) = crate::nomad::duration::parse_go_duration(s) {
+                    if let Err(e) = nomad_acl_core::duration::parse_go_duration(s) {
                         ctx.other_err(e.to_string());
                         return None;
                     }
@@ -395,7 +395,7 @@ fn normalize(v: Value, t: &Ty, path: &str, ctx: &mut Ctx<'_>) -> Option<Value> {
                 if s.is_empty() {
                     return None;
                 }
-                match crate::nomad::duration::parse_go_duration(s) {
+                match nomad_acl_core::duration::parse_go_duration(s) {
                     Ok(_) => Some(v),
                     Err(e) => {
                         ctx.other_err(e.to_string());
@@ -408,7 +408,7 @@ fn normalize(v: Value, t: &Ty, path: &str, ctx: &mut Ctx<'_>) -> Option<Value> {
             _ => None,
         },
         Ty::Time => match &v {
-            Value::String(s) => match crate::nomad::models::parse_rfc3339(s) {
+            Value::String(s) => match nomad_acl_core::models::parse_rfc3339(s) {
                 Ok(_) => Some(v),
                 Err(_) => {
                     ctx.other_err(format!(
@@ -688,7 +688,7 @@ pub static OTT_EXCHANGE_REQUEST: Obj = Obj {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::nomad::models::{AclPolicy, AclToken};
+    use nomad_acl_core::models::{AclPolicy, AclToken};
 
     #[test]
     fn go_syntax_errors() {

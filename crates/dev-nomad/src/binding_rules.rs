@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::response::Response;
 use time::OffsetDateTime;
 
-use crate::nomad::models::{
+use nomad_acl_core::models::{
     AclBindingRule, AclBindingRuleListStub, BIND_TYPE_MANAGEMENT, BIND_TYPE_POLICY, BIND_TYPE_ROLE,
 };
 
@@ -16,7 +16,7 @@ use super::state::{binding_rule_hash, State};
 use super::util::{multierror, new_uuid, now_utc, ApiError};
 use super::Inner;
 
-pub(crate) fn stub(r: &AclBindingRule) -> AclBindingRuleListStub {
+pub fn stub(r: &AclBindingRule) -> AclBindingRuleListStub {
     AclBindingRuleListStub {
         id: r.id.clone(),
         description: r.description.clone(),
@@ -28,7 +28,7 @@ pub(crate) fn stub(r: &AclBindingRule) -> AclBindingRuleListStub {
 }
 
 /// `ACLBindingRule.Validate` (section 5.5).
-pub(crate) fn validate(r: &AclBindingRule) -> Vec<String> {
+pub fn validate(r: &AclBindingRule) -> Vec<String> {
     let mut errs = Vec::new();
     if r.auth_method.is_empty() {
         errs.push("auth method is missing".into());
@@ -59,7 +59,7 @@ pub(crate) fn validate(r: &AclBindingRule) -> Vec<String> {
 }
 
 /// `GET /v1/acl/binding-rules`.
-pub(crate) async fn list(inner: &Arc<Inner>, req: &Req) -> Response {
+pub async fn list(inner: &Arc<Inner>, req: &Req) -> Response {
     if req.method != "GET" {
         return error(ApiError::method_not_allowed());
     }
@@ -84,7 +84,7 @@ pub(crate) async fn list(inner: &Arc<Inner>, req: &Req) -> Response {
 }
 
 /// `PUT|POST /v1/acl/binding-rule`.
-pub(crate) async fn create(inner: &Arc<Inner>, req: &Req) -> Response {
+pub async fn create(inner: &Arc<Inner>, req: &Req) -> Response {
     if req.method != "PUT" && req.method != "POST" {
         return error(ApiError::method_not_allowed());
     }
@@ -92,7 +92,7 @@ pub(crate) async fn create(inner: &Arc<Inner>, req: &Req) -> Response {
 }
 
 /// `/v1/acl/binding-rule/:id`.
-pub(crate) async fn specific(inner: &Arc<Inner>, req: &Req, id: &str) -> Response {
+pub async fn specific(inner: &Arc<Inner>, req: &Req, id: &str) -> Response {
     if id.is_empty() {
         return error(ApiError::bad_request("missing ACL binding rule ID"));
     }
@@ -129,7 +129,7 @@ async fn get(inner: &Arc<Inner>, req: &Req, id: &str) -> Response {
 }
 
 /// Upsert logic after auth (section 3.5.2).
-pub(crate) fn upsert_rule(
+pub fn upsert_rule(
     s: &mut State,
     mut r: AclBindingRule,
     now: OffsetDateTime,

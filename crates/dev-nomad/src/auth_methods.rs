@@ -5,8 +5,8 @@ use std::sync::Arc;
 use axum::response::Response;
 use time::OffsetDateTime;
 
-use crate::nomad::duration::GoDuration;
-use crate::nomad::models::{
+use nomad_acl_core::duration::GoDuration;
+use nomad_acl_core::models::{
     is_zero_time, AclAuthMethod, AclAuthMethodConfig, AclAuthMethodListStub, AUTH_METHOD_TYPE_JWT,
     AUTH_METHOD_TYPE_OIDC, REDACTED, TOKEN_LOCALITY_GLOBAL, TOKEN_LOCALITY_LOCAL,
 };
@@ -17,7 +17,7 @@ use super::state::{auth_method_hash, State};
 use super::util::{multierror, now_utc, valid_name, ApiError};
 use super::Inner;
 
-pub(crate) fn stub(m: &AclAuthMethod) -> AclAuthMethodListStub {
+pub fn stub(m: &AclAuthMethod) -> AclAuthMethodListStub {
     AclAuthMethodListStub {
         name: m.name.clone(),
         method_type: m.method_type.clone(),
@@ -29,7 +29,7 @@ pub(crate) fn stub(m: &AclAuthMethod) -> AclAuthMethodListStub {
 }
 
 /// Replaces secrets with `"redacted"` (Nomad's `Sanitize`).
-pub(crate) fn sanitize(m: &AclAuthMethod) -> AclAuthMethod {
+pub fn sanitize(m: &AclAuthMethod) -> AclAuthMethod {
     let mut m = m.clone();
     if let Some(c) = m.config.as_mut() {
         if !c.oidc_client_secret.is_empty() {
@@ -77,7 +77,7 @@ fn config_errors(c: Option<&AclAuthMethodConfig>, method_type: &str) -> Vec<Stri
 }
 
 /// `ACLAuthMethod.Validate(min, max)` (section 5.4).
-pub(crate) fn validate(m: &AclAuthMethod, min: i64, max: i64) -> Vec<String> {
+pub fn validate(m: &AclAuthMethod, min: i64, max: i64) -> Vec<String> {
     let mut errs = Vec::new();
     if !valid_name(&m.name) {
         errs.push(format!("invalid name '{}'", m.name));
@@ -107,7 +107,7 @@ pub(crate) fn validate(m: &AclAuthMethod, min: i64, max: i64) -> Vec<String> {
 }
 
 /// `GET /v1/acl/auth-methods`: no authentication at all.
-pub(crate) async fn list(inner: &Arc<Inner>, req: &Req) -> Response {
+pub async fn list(inner: &Arc<Inner>, req: &Req) -> Response {
     if req.method != "GET" {
         return error(ApiError::method_not_allowed());
     }
@@ -131,7 +131,7 @@ pub(crate) async fn list(inner: &Arc<Inner>, req: &Req) -> Response {
 }
 
 /// `PUT|POST /v1/acl/auth-method`.
-pub(crate) async fn create(inner: &Arc<Inner>, req: &Req) -> Response {
+pub async fn create(inner: &Arc<Inner>, req: &Req) -> Response {
     if req.method != "PUT" && req.method != "POST" {
         return error(ApiError::method_not_allowed());
     }
@@ -139,7 +139,7 @@ pub(crate) async fn create(inner: &Arc<Inner>, req: &Req) -> Response {
 }
 
 /// `/v1/acl/auth-method/:name`.
-pub(crate) async fn specific(inner: &Arc<Inner>, req: &Req, name: &str) -> Response {
+pub async fn specific(inner: &Arc<Inner>, req: &Req, name: &str) -> Response {
     if name.is_empty() {
         return error(ApiError::bad_request("missing ACL auth-method name"));
     }
@@ -176,7 +176,7 @@ async fn get(inner: &Arc<Inner>, req: &Req, name: &str) -> Response {
 }
 
 /// Upsert logic after auth (section 3.4.2). Returns the stored (unsanitized) method.
-pub(crate) fn upsert_method(
+pub fn upsert_method(
     s: &mut State,
     mut m: AclAuthMethod,
     min: i64,

@@ -21,7 +21,7 @@ const MAX_BODY: usize = 16 * 1024 * 1024;
 const MAX_BLOCKING_NANOS: i64 = 300 * 1_000_000_000;
 
 /// A parsed request.
-pub(crate) struct Req {
+pub struct Req {
     pub method: String,
     /// Decoded, clean path.
     pub path: String,
@@ -86,7 +86,7 @@ pub fn parse_token(headers: &HeaderMap) -> String {
 
 /// Parsed query options (section 1.2).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct QueryOptions {
+pub struct QueryOptions {
     pub region: String,
     pub token: String,
     pub stale: bool,
@@ -110,7 +110,7 @@ pub fn go_parse_bool(s: &str) -> Option<bool> {
 }
 
 /// `parse`: the first failure is an immediate 400 with Nomad's text.
-pub(crate) fn parse_query(req: &Req, inner: &Inner) -> Result<QueryOptions, ApiError> {
+pub fn parse_query(req: &Req, inner: &Inner) -> Result<QueryOptions, ApiError> {
     let mut q = QueryOptions { region: req.region(inner).to_string(), token: req.token(), ..Default::default() };
     if let Some(v) = req.q("stale") {
         if v.is_empty() {
@@ -138,7 +138,7 @@ pub(crate) fn parse_query(req: &Req, inner: &Inner) -> Result<QueryOptions, ApiE
     q.reverse = req.q("reverse") == Some("true");
     if let Some(v) = req.q("wait") {
         if !v.is_empty() {
-            match crate::nomad::duration::parse_go_duration(v) {
+            match nomad_acl_core::duration::parse_go_duration(v) {
                 Ok(n) => q.wait = n,
                 Err(_) => return Err(ApiError::bad_request("Invalid wait time")),
             }
@@ -156,7 +156,7 @@ pub(crate) fn parse_query(req: &Req, inner: &Inner) -> Result<QueryOptions, ApiE
 }
 
 /// Region forwarding and the ACL-enabled check that every ACL RPC starts with.
-pub(crate) fn rpc_prelude(inner: &Inner, region: &str) -> Result<(), ApiError> {
+pub fn rpc_prelude(inner: &Inner, region: &str) -> Result<(), ApiError> {
     if !inner.config.acl_enabled {
         return Err(ApiError::acl_disabled());
     }
@@ -170,7 +170,7 @@ pub(crate) fn rpc_prelude(inner: &Inner, region: &str) -> Result<(), ApiError> {
 
 /// Serializes like Nomad: compact, or 4-space indent plus trailing newline with `pretty`.
 /// `html_escape` mimics Go `encoding/json` (ACLToken, ACLAuthMethod) escaping `<`, `>`, `&`.
-pub(crate) fn to_json<T: Serialize + ?Sized>(v: &T, pretty: bool, html_escape: bool) -> String {
+pub fn to_json<T: Serialize + ?Sized>(v: &T, pretty: bool, html_escape: bool) -> String {
     let mut s = if pretty {
         let mut buf = Vec::new();
         let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
@@ -208,14 +208,14 @@ fn query_meta(h: &mut HeaderMap, index: u64) {
 }
 
 /// A text/plain response with no trailing newline.
-pub(crate) fn text(status: u16, msg: &str) -> Response {
+pub fn text(status: u16, msg: &str) -> Response {
     let mut r = Response::new(Body::from(msg.to_string()));
     *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     r
 }
 
-pub(crate) fn error(e: ApiError) -> Response {
+pub fn error(e: ApiError) -> Response {
     let mut r = text(e.status, &e.message);
     if let Some(idx) = e.query_index {
         query_meta(r.headers_mut(), idx);
@@ -230,13 +230,7 @@ fn json_response(body: String) -> Response {
 }
 
 /// Successful GET: JSON plus query metadata headers.
-pub(crate) fn query_ok<T: Serialize + ?Sized>(
-    req: &Req,
-    v: &T,
-    index: u64,
-    next_token: &str,
-    html_escape: bool,
-) -> Response {
+pub fn query_ok<T: Serialize + ?Sized>(req: &Req, v: &T, index: u64, next_token: &str, html_escape: bool) -> Response {
     let mut r = json_response(to_json(v, req.pretty(), html_escape));
     query_meta(r.headers_mut(), index);
     if !next_token.is_empty() {
@@ -246,14 +240,14 @@ pub(crate) fn query_ok<T: Serialize + ?Sized>(
 }
 
 /// Successful write returning an object.
-pub(crate) fn write_ok<T: Serialize + ?Sized>(req: &Req, v: &T, index: u64, html_escape: bool) -> Response {
+pub fn write_ok<T: Serialize + ?Sized>(req: &Req, v: &T, index: u64, html_escape: bool) -> Response {
     let mut r = json_response(to_json(v, req.pretty(), html_escape));
     set(r.headers_mut(), "X-Nomad-Index", index.to_string());
     r
 }
 
 /// Successful write with a nil result: 200, empty body, no Content-Type.
-pub(crate) fn write_empty(index: u64) -> Response {
+pub fn write_empty(index: u64) -> Response {
     let mut r = Response::new(Body::empty());
     set(r.headers_mut(), "X-Nomad-Index", index.to_string());
     r
@@ -303,7 +297,7 @@ impl Drop for BlockedGuard<'_> {
 
 /// `blockingRPC`: runs `run` once; with `index > 0` and a reply index in
 /// `1..=index`, waits for a state change (or the timeout) and runs again.
-pub(crate) async fn blocking<T>(
+pub async fn blocking<T>(
     inner: &Inner,
     q: &QueryOptions,
     mut run: impl FnMut(&State) -> Result<(T, u64), ApiError>,
@@ -395,7 +389,7 @@ pub fn clean_path(p: &str) -> String {
 }
 
 /// The axum fallback handler: everything goes through here.
-pub(crate) async fn dispatch(AxState(inner): AxState<Arc<Inner>>, request: Request) -> Response {
+pub async fn dispatch(AxState(inner): AxState<Arc<Inner>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let body = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
@@ -493,8 +487,8 @@ fn agent_self(inner: &Inner, req: &Req) -> Response {
             "Version": {"Version": "2.0.6", "VersionPrerelease": "dev", "VersionMetadata": "devnomad"},
             "ACL": {
                 "Enabled": c.acl_enabled,
-                "TokenMinExpirationTTL": crate::nomad::duration::GoDuration::from_std(c.token_min_ttl).to_go_string(),
-                "TokenMaxExpirationTTL": crate::nomad::duration::GoDuration::from_std(c.token_max_ttl).to_go_string(),
+                "TokenMinExpirationTTL": nomad_acl_core::duration::GoDuration::from_std(c.token_min_ttl).to_go_string(),
+                "TokenMaxExpirationTTL": nomad_acl_core::duration::GoDuration::from_std(c.token_max_ttl).to_go_string(),
             },
             "Server": {"Enabled": true},
         },

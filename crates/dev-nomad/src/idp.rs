@@ -20,8 +20,8 @@ use axum::Json;
 use base64::Engine;
 use serde_json::{json, Value};
 
-use crate::nomad::duration::GoDuration;
-use crate::nomad::models::{AclAuthMethod, AclAuthMethodConfig, AclBindingRule};
+use nomad_acl_core::duration::GoDuration;
+use nomad_acl_core::models::{AclAuthMethod, AclAuthMethodConfig, AclBindingRule};
 
 use super::login::pkce_challenge;
 use super::state::{auth_method_hash, binding_rule_hash, State as NomadState};
@@ -68,7 +68,7 @@ struct Grant {
     made: Instant,
 }
 
-pub(crate) struct Idp {
+pub struct Idp {
     issuer: String,
     client_secret: String,
     kid: String,
@@ -437,7 +437,7 @@ fn router(idp: Arc<Idp>) -> axum::Router {
 
 /// Starts the provider on 127.0.0.1 (a free port); returns its issuer URL and the
 /// client secret it expects.
-pub(crate) async fn spawn_local() -> anyhow::Result<(String, String)> {
+pub async fn spawn_local() -> anyhow::Result<(String, String)> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
     let issuer = format!("http://{}", listener.local_addr()?);
     let secret = random(24);
@@ -452,7 +452,7 @@ pub(crate) async fn spawn_local() -> anyhow::Result<(String, String)> {
 
 /// The demo auth method (pointing at `issuer`) and its binding rules. Its tokens live
 /// 8 hours, or less when the server allows less (`max_ttl`, nanoseconds).
-pub(crate) fn seed_demo_sso(s: &mut NomadState, issuer: &str, client_secret: &str, max_ttl: i64) {
+pub fn seed_demo_sso(s: &mut NomadState, issuer: &str, client_secret: &str, max_ttl: i64) {
     const HOUR: i64 = 3600 * 1_000_000_000;
     let now = now_utc();
     let idx = s.next_index();

@@ -95,7 +95,7 @@ const U: &str = "2b778dd9-f5f1-6f29-b4b4-9a5fa948757a";
 const NODE_READ: &str = "node { policy = \"read\" }";
 
 fn policy_parser_is_real() -> bool {
-    crate::nomad::policy::parse("invalid").is_err()
+    nomad_acl_core::policy::parse("invalid").is_err()
 }
 
 #[tokio::test]
@@ -267,8 +267,8 @@ async fn ec15_to_ec24_token_creation() {
     assert_eq!(r.status, 200);
     let v = r.json();
     assert_eq!(v["ExpirationTTL"], "10m0s");
-    let ct = crate::nomad::models::parse_rfc3339(v["CreateTime"].as_str().unwrap()).unwrap();
-    let et = crate::nomad::models::parse_rfc3339(v["ExpirationTime"].as_str().unwrap()).unwrap();
+    let ct = nomad_acl_core::models::parse_rfc3339(v["CreateTime"].as_str().unwrap()).unwrap();
+    let et = nomad_acl_core::models::parse_rfc3339(v["ExpirationTime"].as_str().unwrap()).unwrap();
     assert_eq!(et - ct, time::Duration::minutes(10));
     let r = t.req("POST", "/v1/acl/token", Some(&m), Some(r#"{"Type":"management","ExpirationTTL":"30s"}"#)).await;
     expect(
@@ -473,8 +473,8 @@ async fn expired_tokens() {
     // create an expired token by uploading one with an old CreateTime
     let (a, s) = ("7b778dd9-f5f1-6f29-b4b4-9a5fa948757a", "8b778dd9-f5f1-6f29-b4b4-9a5fa948757a");
     let now = time::OffsetDateTime::now_utc();
-    let ct = crate::nomad::models::format_rfc3339_nano(&(now - time::Duration::minutes(30)));
-    let et = crate::nomad::models::format_rfc3339_nano(&(now - time::Duration::minutes(5)));
+    let ct = nomad_acl_core::models::format_rfc3339_nano(&(now - time::Duration::minutes(30)));
+    let et = nomad_acl_core::models::format_rfc3339_nano(&(now - time::Duration::minutes(5)));
     let body =
         json!({"AccessorID":a,"SecretID":s,"Type":"client","Policies":["p"],"CreateTime":ct,"ExpirationTime":et})
             .to_string();

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::nomad::models::{
+use nomad_acl_core::models::{
     AclAuthMethod, AclBindingRule, AclPolicy, AclRole, AclToken, AclTokenRoleLink, GoDuration, OneTimeToken, SecretId,
     TOKEN_TYPE_CLIENT, TOKEN_TYPE_MANAGEMENT, ZERO_TIME,
 };

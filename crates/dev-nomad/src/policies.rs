@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::response::Response;
 
-use crate::nomad::models::{AclPolicy, AclPolicyListStub};
+use nomad_acl_core::models::{AclPolicy, AclPolicyListStub};
 
 use super::body::{decode, ACL_POLICY};
 use super::http::{blocking, error, parse_query, query_ok, rpc_prelude, write_empty, QueryOptions, Req};
@@ -12,7 +12,7 @@ use super::state::policy_hash;
 use super::util::{is_uuid, multierror, now_utc, valid_name, ApiError};
 use super::Inner;
 
-pub(crate) fn stub(p: &AclPolicy) -> AclPolicyListStub {
+pub fn stub(p: &AclPolicy) -> AclPolicyListStub {
     AclPolicyListStub {
         name: p.name.clone(),
         description: p.description.clone(),
@@ -24,8 +24,8 @@ pub(crate) fn stub(p: &AclPolicy) -> AclPolicyListStub {
 }
 
 /// `RulesJSON`: the parsed policy, or null when the stored rules do not parse.
-pub(crate) fn rules_json(rules: &str) -> serde_json::Value {
-    match crate::nomad::policy::parse(rules) {
+pub fn rules_json(rules: &str) -> serde_json::Value {
+    match nomad_acl_core::policy::parse(rules) {
         Ok(p) => serde_json::to_value(&p).unwrap_or(serde_json::Value::Null),
         Err(_) if rules.is_empty() => serde_json::json!({
             "Namespaces": null, "NodePools": null, "HostVolumes": null, "Agent": null, "Node": null,
@@ -36,13 +36,13 @@ pub(crate) fn rules_json(rules: &str) -> serde_json::Value {
 }
 
 /// `ACLPolicy.Validate` (section 5.1). Returns the list of errors.
-pub(crate) fn validate(p: &AclPolicy) -> Vec<String> {
+pub fn validate(p: &AclPolicy) -> Vec<String> {
     let mut errs = Vec::new();
     if !valid_name(&p.name) {
         errs.push(format!("invalid name '{}'", p.name));
     }
     if !p.rules.is_empty() {
-        match crate::nomad::policy::parse(&p.rules) {
+        match nomad_acl_core::policy::parse(&p.rules) {
             Err(e) => errs.push(format!("failed to parse rules: {e}")),
             Ok(_) if p.rules.trim().is_empty() => {
                 errs.push(format!("failed to parse rules: Invalid policy: {}", p.rules));
@@ -68,7 +68,7 @@ pub(crate) fn validate(p: &AclPolicy) -> Vec<String> {
 }
 
 /// `GET /v1/acl/policies`.
-pub(crate) async fn list(inner: &Arc<Inner>, req: &Req) -> Response {
+pub async fn list(inner: &Arc<Inner>, req: &Req) -> Response {
     if req.method != "GET" {
         return error(ApiError::method_not_allowed());
     }
@@ -100,7 +100,7 @@ async fn list_stubs(inner: &Inner, q: &QueryOptions) -> Result<(Vec<AclPolicyLis
 }
 
 /// `/v1/acl/policy/:name`.
-pub(crate) async fn specific(inner: &Arc<Inner>, req: &Req, name: &str) -> Response {
+pub async fn specific(inner: &Arc<Inner>, req: &Req, name: &str) -> Response {
     if name.is_empty() {
         return error(ApiError::bad_request("Missing Policy Name"));
     }

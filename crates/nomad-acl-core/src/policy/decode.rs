@@ -15,7 +15,7 @@
 use super::hcl1::{equal_fold, index_panic, Fault, Loc, Node, ObjectItem, ObjectList, ObjectType, Pos};
 
 #[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct RawNamespace {
+pub struct RawNamespace {
     pub name: String,
     pub policy: String,
     pub caps: Option<Vec<String>>,
@@ -24,13 +24,13 @@ pub(crate) struct RawNamespace {
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct RawVariables {
+pub struct RawVariables {
     pub paths: Option<Vec<RawPath>>,
     pub loc: Loc,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct RawPath {
+pub struct RawPath {
     pub path_spec: String,
     pub caps: Option<Vec<String>>,
     pub loc: Loc,
@@ -38,7 +38,7 @@ pub(crate) struct RawPath {
 
 /// `NodePoolPolicy` and `HostVolumePolicy`.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct RawNamed {
+pub struct RawNamed {
     pub name: String,
     pub policy: String,
     pub caps: Option<Vec<String>>,
@@ -47,14 +47,14 @@ pub(crate) struct RawNamed {
 
 /// Agent, node, quota and plugin (policy only); operator and sentinel (with capabilities).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct RawBlock {
+pub struct RawBlock {
     pub policy: String,
     pub caps: Option<Vec<String>>,
     pub loc: Loc,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct RawPolicy {
+pub struct RawPolicy {
     pub namespaces: Option<Vec<RawNamespace>>,
     pub node_pools: Option<Vec<RawNamed>>,
     pub host_volumes: Option<Vec<RawNamed>>,
@@ -470,7 +470,7 @@ fn fix_labels(root: &ObjectList, p: &mut RawPolicy) -> Result<(), Fault> {
 }
 
 /// Nomad's `hclDecode(p, rules)`: parse, decode, fix labels.
-pub(crate) fn hcl_decode(rules: &str) -> Result<RawPolicy, Fault> {
+pub fn hcl_decode(rules: &str) -> Result<RawPolicy, Fault> {
     let root = super::hcl1::parse(rules)?;
     let mut p = decode_root(&root)?;
     fix_labels(&root, &mut p)?;

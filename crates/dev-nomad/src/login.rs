@@ -15,12 +15,12 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::nomad::duration::GoDuration;
-use crate::nomad::models::{
+use nomad_acl_core::duration::GoDuration;
+use nomad_acl_core::models::{
     AclAuthMethod, AclAuthMethodConfig, AclToken, AclTokenRoleLink, SecretId, BIND_TYPE_MANAGEMENT, BIND_TYPE_POLICY,
     BIND_TYPE_ROLE, TOKEN_TYPE_CLIENT, TOKEN_TYPE_MANAGEMENT,
 };
-use crate::nomad::selector::{self, MappedClaims, Verdict};
+use nomad_acl_core::selector::{self, MappedClaims, Verdict};
 
 use super::body::{decode, Obj, Ty};
 use super::http::{error, rpc_prelude, write_ok, Req};
@@ -116,7 +116,7 @@ struct OidcRequest {
 
 /// The requests of sign-ins in progress.
 #[derive(Default)]
-pub(crate) struct OidcRequests(Mutex<HashMap<String, OidcRequest>>);
+pub struct OidcRequests(Mutex<HashMap<String, OidcRequest>>);
 
 impl OidcRequests {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, OidcRequest>> {
@@ -145,7 +145,7 @@ fn random_token(bytes: usize) -> String {
 }
 
 /// PKCE `S256`: base64url(SHA-256(verifier)).
-pub(crate) fn pkce_challenge(verifier: &str) -> String {
+pub fn pkce_challenge(verifier: &str) -> String {
     use base64::Engine;
     let digest = ring::digest::digest(&ring::digest::SHA256, verifier.as_bytes());
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest.as_ref())
@@ -429,7 +429,7 @@ async fn validate_jwt(token: &str, c: &AclAuthMethodConfig) -> Result<Value, Str
 
 /// What the binding rules grant one identity.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct Bindings {
+pub struct Bindings {
     pub management: bool,
     pub roles: Vec<String>,
     pub policies: Vec<String>,
@@ -437,7 +437,7 @@ pub(crate) struct Bindings {
 
 /// HIL interpolation of `${name}` variables (the only form binding rules and token
 /// name formats use); `lowercase` lowers the values, as binding rules do.
-pub(crate) fn interpolate(s: &str, vars: &BTreeMap<String, String>, lowercase: bool) -> Result<String, String> {
+pub fn interpolate(s: &str, vars: &BTreeMap<String, String>, lowercase: bool) -> Result<String, String> {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(i) = rest.find("${") {
@@ -476,12 +476,7 @@ fn bind_vars(c: &AclAuthMethodConfig, mapped: &MappedClaims) -> BTreeMap<String,
 
 /// Nomad's binder: every rule of the method whose selector matches, in ID order; a
 /// management rule wins outright; role and policy names that do not exist are skipped.
-pub(crate) fn bind(
-    s: &State,
-    method: &AclAuthMethod,
-    mapped: &MappedClaims,
-    verbose: bool,
-) -> Result<Bindings, ApiError> {
+pub fn bind(s: &State, method: &AclAuthMethod, mapped: &MappedClaims, verbose: bool) -> Result<Bindings, ApiError> {
     let c = config_of(method);
     let vars = bind_vars(&c, mapped);
     let mut b = Bindings::default();
@@ -599,7 +594,7 @@ fn issue_token(inner: &Arc<Inner>, req: &Req, method: &AclAuthMethod, claims: Va
 // ---- the endpoints ------------------------------------------------------------------------
 
 /// `PUT|POST /v1/acl/oidc/auth-url`.
-pub(crate) async fn auth_url(inner: &Arc<Inner>, req: &Req) -> Response {
+pub async fn auth_url(inner: &Arc<Inner>, req: &Req) -> Response {
     match auth_url_inner(inner, req).await {
         Ok(r) => r,
         Err(e) => error(e),
@@ -661,7 +656,7 @@ async fn auth_url_inner(inner: &Arc<Inner>, req: &Req) -> Result<Response, ApiEr
 }
 
 /// `PUT|POST /v1/acl/oidc/complete-auth`.
-pub(crate) async fn complete_auth(inner: &Arc<Inner>, req: &Req) -> Response {
+pub async fn complete_auth(inner: &Arc<Inner>, req: &Req) -> Response {
     match complete_auth_inner(inner, req).await {
         Ok((method, claims, user)) => issue_token(inner, req, &method, claims, user),
         Err(e) => error(e),
@@ -769,7 +764,7 @@ async fn complete_auth_inner(inner: &Arc<Inner>, req: &Req) -> Result<(AclAuthMe
 
 /// The checks of an ID token: signature, issuer, audience (the client, and one of the
 /// bound audiences when set), expiry, and the client nonce.
-pub(crate) fn verify_id_token(
+pub fn verify_id_token(
     token: &str,
     keys: &[jsonwebtoken::DecodingKey],
     c: &AclAuthMethodConfig,
@@ -807,7 +802,7 @@ pub(crate) fn verify_id_token(
 }
 
 /// `PUT|POST /v1/acl/login`.
-pub(crate) async fn login(inner: &Arc<Inner>, req: &Req) -> Response {
+pub async fn login(inner: &Arc<Inner>, req: &Req) -> Response {
     match login_inner(inner, req).await {
         Ok((method, claims)) => issue_token(inner, req, &method, claims, None),
         Err(e) => error(e),

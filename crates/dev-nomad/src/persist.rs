@@ -81,7 +81,7 @@ pub fn read_bootstrap_reset(state_file: Option<&Path>) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::nomad::models::{AclPolicy, AclToken, SecretId};
+    use nomad_acl_core::models::{AclPolicy, AclToken, SecretId};
 
     #[test]
     fn round_trip_and_corrupt_file() {
