@@ -21,13 +21,6 @@ pub struct SessionInfo {
     pub region: Option<String>,
 }
 
-/// What the console knows of the cluster without a session.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClusterInfo {
-    pub nomad_address: String,
-    pub region: Option<String>,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FlashView {
     Error,
@@ -58,12 +51,6 @@ pub async fn get_session_info() -> Result<Option<SessionInfo>, ApiError> {
         nomad_address: client.address().to_string(),
         region: client.region().map(str::to_string),
     }))
-}
-
-#[server(output = JsonText)]
-pub async fn get_cluster_info() -> Result<ClusterInfo, ApiError> {
-    let client = super::context::nomad();
-    Ok(ClusterInfo { nomad_address: client.address().to_string(), region: client.region().map(str::to_string) })
 }
 
 /// Reads and removes the one-shot message, if any.
