@@ -17,9 +17,13 @@ pub enum Ty {
     Str,
     Bool,
     U64,
-    /// `time.Duration` read by a custom `UnmarshalJSON`: string (Go duration or `""`) or number.
+    /// `time.Duration` read by a custom `UnmarshalJSON`: string (Go duration or `""`) or number;
+    /// other types are ignored (ACLToken.ExpirationTTL).
     Dur,
-    /// `time.Duration` read as a plain string (ACLAuthMethod.MaxTokenTTL's aux field).
+    /// As `Dur`, but another type is an error naming the field (the auth method config's leeways).
+    DurStrict(&'static str),
+    /// `time.Duration` read by ACLAuthMethod's `UnmarshalJSON`: a Go duration string (`""`
+    /// included, which Go refuses) or a number; other types are ignored.
     DurStr,
     /// `time.Time` / `*time.Time`: RFC3339 string.
     Time,
@@ -37,6 +41,34 @@ pub struct Obj {
     /// Go type name, used in error texts (`ACLPolicy`).
     pub name: &'static str,
     pub fields: &'static [(&'static str, Ty)],
+}
+
+/// A JSON value as Go's `%v` prints what `encoding/json` decoded it to.
+fn go_value(v: &Value) -> String {
+    match v {
+        Value::Null => "<nil>".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.as_f64().map(go_float).unwrap_or_else(|| n.to_string()),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => format!("[{}]", items.iter().map(go_value).collect::<Vec<_>>().join(" ")),
+        // Go prints a map's keys in sorted order, as serde_json's map keeps them.
+        Value::Object(m) => {
+            format!("map[{}]", m.iter().map(|(k, v)| format!("{k}:{}", go_value(v))).collect::<Vec<_>>().join(" "))
+        }
+    }
+}
+
+/// A float64 as Go's `%v`: the shortest digits, in exponent form when the exponent
+/// is below -4 or at least 6 (`1e+06`).
+fn go_float(f: f64) -> String {
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if f != 0.0 && !(-4..6).contains(&exp) {
+        format!("{mantissa}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
+    } else {
+        f.to_string()
+    }
 }
 
 /// Go's `quoteChar` for scanner errors.
@@ -307,7 +339,7 @@ fn go_type(t: &Ty) -> String {
         Ty::Str | Ty::DurStr => "string".into(),
         Ty::Bool => "bool".into(),
         Ty::U64 => "uint64".into(),
-        Ty::Dur => "time.Duration".into(),
+        Ty::Dur | Ty::DurStrict(_) => "time.Duration".into(),
         Ty::Time => "time.Time".into(),
         Ty::Bytes => "[]uint8".into(),
         Ty::Any => "interface {}".into(),
@@ -361,20 +393,23 @@ fn normalize(v: Value, t: &Ty, path: &str, ctx: &mut Ctx<'_>) -> Option<Value> {
     }
     match t {
         Ty::Any => Some(v),
-        Ty::Str | Ty::DurStr => match v {
-            Value::String(ref s) => {
-                if matches!(t, Ty::DurStr) && !s.is_empty() {
-                    if let Err(e) = nomad_acl_core::duration::parse_go_duration(s) {
-                        ctx.other_err(e.to_string());
-                        return None;
-                    }
-                }
-                Some(v)
-            }
+        Ty::Str => match v {
+            Value::String(_) => Some(v),
             other => {
                 ctx.type_err(&other, path, t);
                 None
             }
+        },
+        Ty::DurStr => match &v {
+            Value::String(s) => match nomad_acl_core::duration::parse_go_duration(s) {
+                Ok(_) => Some(v),
+                Err(e) => {
+                    ctx.other_err(e.to_string());
+                    None
+                }
+            },
+            Value::Number(_) => Some(v),
+            _ => None,
         },
         Ty::Bool => match v {
             Value::Bool(_) => Some(v),
@@ -390,7 +425,7 @@ fn normalize(v: Value, t: &Ty, path: &str, ctx: &mut Ctx<'_>) -> Option<Value> {
                 None
             }
         },
-        Ty::Dur => match &v {
+        Ty::Dur | Ty::DurStrict(_) => match &v {
             Value::String(s) => {
                 if s.is_empty() {
                     return None;
@@ -404,8 +439,14 @@ fn normalize(v: Value, t: &Ty, path: &str, ctx: &mut Ctx<'_>) -> Option<Value> {
                 }
             }
             Value::Number(_) => Some(v),
-            // Nomad's custom decoders ignore other types for ExpirationTTL.
-            _ => None,
+            // Nomad's custom decoders ignore other types for ExpirationTTL
+            // and refuse them for the leeways.
+            other => {
+                if let Ty::DurStrict(field) = t {
+                    ctx.other_err(format!("unexpected {field} type: {}", go_value(other)));
+                }
+                None
+            }
         },
         Ty::Time => match &v {
             Value::String(s) => match nomad_acl_core::models::parse_rfc3339(s) {
@@ -631,9 +672,9 @@ pub static AUTH_METHOD_CONFIG: Obj = Obj {
         ("DiscoveryCaPem", STR_LIST),
         ("JWKSCACert", Ty::Str),
         ("SigningAlgs", STR_LIST),
-        ("ExpirationLeeway", Ty::Dur),
-        ("NotBeforeLeeway", Ty::Dur),
-        ("ClockSkewLeeway", Ty::Dur),
+        ("ExpirationLeeway", Ty::DurStrict("ExpirationLeeway")),
+        ("NotBeforeLeeway", Ty::DurStrict("NotBeforeLeeway")),
+        ("ClockSkewLeeway", Ty::DurStrict("ClockSkewLeeway")),
         ("ClaimMappings", STR_MAP),
         ("ListClaimMappings", STR_MAP),
         ("VerboseLogging", Ty::Bool),

@@ -313,7 +313,8 @@ pub async fn blocking<T>(
         rx.borrow_and_update();
         let res = inner.read(|s| run(s));
         match &res {
-            Ok((_, idx)) if *idx > 0 && *idx <= q.min_index => {}
+            // Index 0 (a table never written) waits too, as in Nomad's blockingRPC.
+            Ok((_, idx)) if *idx <= q.min_index => {}
             _ => return res,
         }
         if inner.closing.load(Ordering::SeqCst) {

@@ -191,19 +191,71 @@ pub fn binding_rule_hash(b: &AclBindingRule) -> String {
     ])
 }
 
+/// Nomad's `ACLAuthMethod.SetHash` (`nomad/structs/acl.go`): blake2b-256 over the
+/// fields written one after another, with no separators, in Nomad's order (not the
+/// struct's). Go walks maps in random order, so Nomad's own hash of a map with two
+/// or more entries varies; here maps go in key order, which matches Nomad whenever
+/// a map has at most one entry.
 pub fn auth_method_hash(m: &AclAuthMethod) -> String {
-    let mut buf: Vec<Vec<u8>> = vec![
+    fn flag(b: bool) -> &'static [u8] {
+        if b {
+            b"true"
+        } else {
+            b"false"
+        }
+    }
+    let mut parts: Vec<Vec<u8>> = vec![
         m.name.clone().into_bytes(),
         m.method_type.clone().into_bytes(),
         m.token_locality.clone().into_bytes(),
         m.token_name_format.clone().into_bytes(),
         m.max_token_ttl.to_go_string().into_bytes(),
-        if m.default { b"true".to_vec() } else { b"false".to_vec() },
+        flag(m.default).to_vec(),
     ];
     if let Some(c) = &m.config {
-        buf.push(serde_json::to_vec(c).unwrap_or_default());
+        for s in [&c.jwks_url, &c.jwks_ca_cert, &c.oidc_discovery_url, &c.oidc_client_id, &c.oidc_client_secret] {
+            parts.push(s.clone().into_bytes());
+        }
+        for b in [c.oidc_enable_pkce, c.oidc_disable_user_info, c.verbose_logging] {
+            parts.push(flag(b).to_vec());
+        }
+        for d in [c.expiration_leeway, c.not_before_leeway, c.clock_skew_leeway] {
+            parts.push(d.to_go_string().into_bytes());
+        }
+        for list in [
+            &c.bound_audiences,
+            &c.bound_issuer,
+            &c.allowed_redirect_uris,
+            &c.discovery_ca_pem,
+            &c.oidc_scopes,
+            &c.signing_algs,
+            &c.jwt_validation_pub_keys,
+        ] {
+            parts.extend(list.iter().flatten().map(|s| s.clone().into_bytes()));
+        }
+        for map in [&c.claim_mappings, &c.list_claim_mappings] {
+            for (k, v) in map.iter().flatten() {
+                parts.push(k.clone().into_bytes());
+                parts.push(v.clone().into_bytes());
+            }
+        }
+        if let Some(a) = &c.oidc_client_assertion {
+            parts.push(a.key_source.clone().into_bytes());
+            parts.push(a.key_algorithm.clone().into_bytes());
+            parts.extend(a.audience.iter().flatten().map(|s| s.clone().into_bytes()));
+            for (k, v) in a.extra_headers.iter().flatten() {
+                parts.push(k.clone().into_bytes());
+                parts.push(v.clone().into_bytes());
+            }
+            // The assertion's client secret is not part of Nomad's hash.
+            if let Some(k) = &a.private_key {
+                for s in [&k.key_id_header, &k.key_id, &k.pem_key, &k.pem_key_file, &k.pem_cert, &k.pem_cert_file] {
+                    parts.push(s.clone().into_bytes());
+                }
+            }
+        }
     }
-    hash_parts(buf.iter().map(|v| v.as_slice()))
+    hash_parts(parts.iter().map(|v| v.as_slice()))
 }
 
 impl State {

@@ -160,6 +160,12 @@ fn list_page(
             Box::new(items.into_iter())
         }
     };
+    let passes = |t: &AclToken| match filter {
+        None => Ok(true),
+        Some(f) => {
+            f.evaluate(&filter_datum(t)).map_err(|e| ApiError::bad_request(format!("failed to read result page: {e}")))
+        }
+    };
     let mut out = Vec::new();
     let mut next = String::new();
     while let Some(t) = iter.next() {
@@ -170,17 +176,17 @@ fn list_page(
                 continue;
             }
         }
-        if let Some(f) = filter {
-            match f.evaluate(&filter_datum(t)) {
-                Ok(true) => {}
-                Ok(false) => continue,
-                Err(e) => return Err(ApiError::bad_request(format!("failed to read result page: {e}"))),
-            }
+        if !passes(t)? {
+            continue;
         }
         out.push(t.stub());
         if per_page > 0 && out.len() >= per_page as usize {
-            if let Some(n) = iter.next() {
-                next = page_token(n, with_create_index);
+            // The next page starts at the next token that passes the filter; none, no next page.
+            for n in iter.by_ref() {
+                if passes(n)? {
+                    next = page_token(n, with_create_index);
+                    break;
+                }
             }
             break;
         }

@@ -230,10 +230,11 @@ impl<'a> Lexer<'a> {
                     }
                     lx.toks.push((Tok::Num(src[start..i].to_string()), start));
                 }
-                c if c.is_ascii_alphabetic() || c == b'_' => {
+                // go-bexpr's identifiers: a letter, then letters, digits, `_` and `/`.
+                c if c.is_ascii_alphabetic() => {
                     let start = i;
                     i += 1;
-                    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'-') {
+                    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'/') {
                         i += 1;
                     }
                     lx.toks.push((Tok::Ident(src[start..i].to_string()), start));

@@ -338,6 +338,12 @@ impl std::str::FromStr for GoDuration {
     }
 }
 
+/// Writes Go's `Duration.String()` even for zero (`"0s"`): for a field Nomad reads with
+/// `time.ParseDuration`, which refuses `""` (an auth method's MaxTokenTTL).
+pub fn serialize_go_string<S: Serializer>(d: &GoDuration, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&d.to_go_string())
+}
+
 impl Serialize for GoDuration {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.to_json_string())

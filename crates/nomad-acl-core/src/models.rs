@@ -580,8 +580,9 @@ impl fmt::Debug for AclAuthMethodConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AclAuthMethod {
-    /// `""` when zero. Emitted first, like Nomad.
-    #[serde(rename = "MaxTokenTTL")]
+    /// Sent as `"0s"` when zero: Nomad refuses `""` here (an update then keeps the
+    /// stored value). Emitted first, like Nomad.
+    #[serde(rename = "MaxTokenTTL", serialize_with = "crate::duration::serialize_go_string")]
     pub max_token_ttl: GoDuration,
     pub name: String,
     /// `"OIDC"` or `"JWT"`.

@@ -193,6 +193,17 @@ mod tests {
         (maps(&[("email", "email"), ("name", "name"), ("/org/team", "team")]), maps(&[("groups", "groups")]))
     }
 
+    #[test]
+    fn the_tester_judges_identifiers_as_nomad_does() {
+        // go-bexpr: a letter, then letters, digits, `_` and `/`.
+        for bad in [r#"value.a-b == "x""#, r#"_x == "y""#, r#"group-name in list.groups"#] {
+            assert!(check(bad).is_some_and(|e| e.starts_with("selector is invalid: ")), "{bad} must be refused");
+        }
+        for good in [r#"list.groups/x contains "a""#, r#"value.first_name == "x""#, r#""a" in list.g2"#] {
+            assert_eq!(check(good), None, "{good} is valid");
+        }
+    }
+
     fn run(claims: Value, selector: &str) -> Verdict {
         let (c, l) = okta();
         evaluate(selector, &map_claims(&claims, &c, &l).unwrap())
