@@ -3,20 +3,66 @@ use leptos::prelude::*;
 use crate::api::error::ApiError;
 use crate::nomad::error::NomadError;
 
-/// A failed load, said plainly: what failed and what to do.
+/// The list a missing object belongs to, offered as the way back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListLink {
+    pub href: &'static str,
+    /// As the link reads: "All {label}".
+    pub label: &'static str,
+}
+
+pub const TOKENS: ListLink = ListLink { href: "/tokens", label: "tokens" };
+pub const POLICIES: ListLink = ListLink { href: "/policies", label: "policies" };
+pub const ROLES: ListLink = ListLink { href: "/roles", label: "roles" };
+pub const AUTH_METHODS: ListLink = ListLink { href: "/auth-methods", label: "auth methods" };
+pub const BINDING_RULES: ListLink = ListLink { href: "/binding-rules", label: "binding rules" };
+
+/// A failed load, said plainly: what failed and what to do. An object that does not
+/// exist says so, answers HTTP 404 (on the server) and links back to its list.
 #[component]
-pub fn ErrorPanel(error: ApiError, #[prop(optional, into)] what: String) -> impl IntoView {
+pub fn ErrorPanel(
+    error: ApiError,
+    #[prop(optional, into)] what: String,
+    #[prop(optional)] list: Option<ListLink>,
+) -> impl IntoView {
+    let missing = matches!(error, ApiError::Nomad(NomadError::NotFound { .. }));
+    if missing {
+        not_found_status();
+    }
     let title = match &error {
+        _ if missing => "Not found",
         ApiError::Nomad(NomadError::Unreachable { .. } | NomadError::Timeout { .. }) => "Nomad is not answering",
         ApiError::Nomad(NomadError::PermissionDenied { .. }) => "Permission denied",
         ApiError::NotSignedIn => "Signed out",
         _ => "Something went wrong",
     };
-    let context = if what.is_empty() { String::new() } else { format!("Could not load {what}. ") };
+    let text = match (missing, what.is_empty()) {
+        (true, false) => format!("{} does not exist: it was deleted, or the link is wrong.", capitalized(&what)),
+        (true, true) => "It does not exist: it was deleted, or the link is wrong.".to_string(),
+        (false, false) => format!("Could not load {what}. {}", error.explain()),
+        (false, true) => error.explain(),
+    };
     view! {
-        <div class="error-panel" role="alert">
+        <div class="error-panel" role="alert" data-testid=if missing { "not-found" } else { "load-failed" }>
             <strong>{title}</strong>
-            <p>{context}{error.explain()}</p>
+            <p>{text}</p>
+            {list.map(|l| view! { <p><a href=l.href>{format!("All {}", l.label)}</a></p> })}
         </div>
+    }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Makes the server's answer a 404 (the page is rendered whole before it is sent).
+fn not_found_status() {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(axum::http::StatusCode::NOT_FOUND);
     }
 }

@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::type_label;
 use crate::api::auth_methods::{get_auth_method, href, DeleteAuthMethod, MethodDetail};
 use crate::api::live::Kind;
-use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::format::absolute;
 use crate::app::live::use_live;
@@ -27,7 +27,7 @@ pub fn AuthMethodDetailPage() -> impl IntoView {
                 Err(e) => view! {
                     <Title text="Auth method" />
                     <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <a href="/auth-methods">"Auth methods"</a></nav>
-                    <h1>"Auth method"</h1> <ErrorPanel error=e what="the auth method" /> }.into_any(),
+                    <h1>"Auth method"</h1> <ErrorPanel error=e what="the auth method" list=error_panel::AUTH_METHODS /> }.into_any(),
                 Ok(m) => view! {
                     <Title text=format!("Auth method {}", m.settings.name) />
                     <nav aria-label="Breadcrumb" class="breadcrumbs">

@@ -7,7 +7,7 @@ use crate::api::auth_methods::form::{self, field_of, Field, MethodInput, DEFAULT
 use crate::api::auth_methods::{get_auth_method_form, href, MethodForm, SaveAuthMethod};
 use crate::api::live::Kind;
 use crate::api::tokens::lifetime::TtlBounds;
-use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::raw_text::escaped_raw_text;
@@ -86,12 +86,12 @@ pub fn AuthMethodEditPage() -> impl IntoView {
                     }.into_any()
                 }
                 other => {
-                    let e = other.err().unwrap_or(crate::api::error::ApiError::Invalid("No such auth method.".into()));
+                    let e = other.err().unwrap_or(crate::api::error::ApiError::Nomad(crate::nomad::error::NomadError::NotFound { message: "ACL auth-method not found".into() }));
                     view! {
                         <Title text="Edit auth method" />
                         <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <a href="/auth-methods">"Auth methods"</a></nav>
                         <h1>"Edit auth method"</h1>
-                        <ErrorPanel error=e what="the auth method" />
+                        <ErrorPanel error=e what="the auth method" list=error_panel::AUTH_METHODS />
                     }.into_any()
                 }
             })}

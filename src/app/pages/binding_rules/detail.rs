@@ -11,7 +11,7 @@ use crate::api::error::ApiError;
 use crate::api::live::Kind;
 use crate::api::roles::shell_quote;
 use crate::app::components::copy_button::CopyButton;
-use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::relative_time::RelativeTime;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::use_live;
@@ -67,7 +67,7 @@ pub fn BindingRuleDetailPage() -> impl IntoView {
                     <Title text="Binding rule" />
                     <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <a href="/binding-rules">"Binding rules"</a></nav>
                     <h1>"Binding rule"</h1>
-                    <ErrorPanel error=e what="the binding rule" />
+                    <ErrorPanel error=e what="the binding rule" list=error_panel::BINDING_RULES />
                 }.into_any()),
                 (Some(Ok(r)), Some(t)) => {
                     let label = r.rule.label();

@@ -7,7 +7,7 @@ use crate::api::binding_rules::validate::{self, Field};
 use crate::api::binding_rules::{get_binding_rule_form, href, test_selector, RuleForm, SaveBindingRule, SelectorTest};
 use crate::api::error::ApiError;
 use crate::api::live::Kind;
-use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::raw_text::escaped_raw_text;
@@ -102,7 +102,7 @@ pub fn BindingRuleEditPage() -> impl IntoView {
                     <Title text="Edit binding rule" />
                     {crumbs(view! { <span>"Edit"</span> }.into_any())}
                     <h1>"Edit binding rule"</h1>
-                    <ErrorPanel error=e what="the rule" />
+                    <ErrorPanel error=e what="the binding rule" list=error_panel::BINDING_RULES />
                 }.into_any()),
                 (Some(Ok(f)), Some(t)) => {
                     let (label, link) = f.rule.as_ref().map(|r| (r.label(), href(&r.id))).unwrap_or_default();

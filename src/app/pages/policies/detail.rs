@@ -6,7 +6,7 @@ use super::href;
 use crate::api::live::Kind;
 use crate::api::policies::{get_policy, urlencoding_path, DeletePolicy, PolicyDetail};
 use crate::app::components::copy_button::CopyButton;
-use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::policy_preview::PolicyPreview;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::use_live;
@@ -29,7 +29,7 @@ pub fn PolicyDetailPage() -> impl IntoView {
         {move || saved.get().then(|| view! { <p class="notice" role="status" data-testid="policy-saved">"The policy was saved."</p> })}
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading the policy…"</p> }>
             {move || policy.get().map(|r| match r {
-                Err(e) => view! { <ErrorPanel error=e what="the policy" /> }.into_any(),
+                Err(e) => view! { <ErrorPanel error=e what="the policy" list=error_panel::POLICIES /> }.into_any(),
                 Ok(p) => view! { <DetailView p /> }.into_any(),
             })}
         </Transition>

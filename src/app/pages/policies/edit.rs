@@ -7,7 +7,7 @@ use crate::api::live::Kind;
 use crate::api::policies::presets::Preset;
 use crate::api::policies::validate::{self, Field};
 use crate::api::policies::{get_policy, SavePolicy};
-use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::policy_preview::PolicyPreview;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
@@ -55,7 +55,7 @@ pub fn PolicyEditPage() -> impl IntoView {
         <h1>"Edit policy " <code>{move || name.get()}</code></h1>
         <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the policy…"</p> }>
             {move || policy.get().map(|r| match r {
-                Err(e) => view! { <ErrorPanel error=e what="the policy" /> }.into_any(),
+                Err(e) => view! { <ErrorPanel error=e what="the policy" list=error_panel::POLICIES /> }.into_any(),
                 Ok(p) => view! {
                     <EditGuard kind=&[Kind::Policies] id=p.name.clone() modify_index=p.modify_index what="policy" />
                     <PolicyForm

@@ -6,7 +6,7 @@ use super::PolicyTags;
 use crate::api::live::Kind;
 use crate::api::roles::{cli_create, get_role, href, shell_quote, DeleteRole, RoleDetail, RoleToken};
 use crate::app::components::copy_button::CopyButton;
-use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::relative_time::{Expiry, RelativeTime};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::format::percent_encode;
@@ -29,7 +29,7 @@ pub fn RoleDetailPage() -> impl IntoView {
                 Err(e) => view! {
                     <Title text="Role" />
                     <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <a href="/roles">"Roles"</a></nav>
-                    <h1>"Role"</h1> <ErrorPanel error=e what="the role" /> }.into_any(),
+                    <h1>"Role"</h1> <ErrorPanel error=e what="the role" list=error_panel::ROLES /> }.into_any(),
                 Ok(r) => view! {
                     <Title text=format!("Role {}", r.name) />
                     <nav aria-label="Breadcrumb" class="breadcrumbs">

@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::live::Kind;
 use crate::api::roles::validate::{self, Field};
 use crate::api::roles::{get_role_form, href, PolicyChoice, RoleForm, SaveRole};
-use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 
@@ -60,7 +60,7 @@ pub fn RoleEditPage() -> impl IntoView {
                     <Title text="Edit role" />
                     <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <a href="/roles">"Roles"</a></nav>
                     <h1>"Edit role"</h1>
-                    <ErrorPanel error=e what="the role" />
+                    <ErrorPanel error=e what="the role" list=error_panel::ROLES />
                 }.into_any(),
                 Ok(f) => {
                     let (name, link) = f.role.as_ref().map(|r| (r.name.clone(), href(&r.id))).unwrap_or_default();

@@ -14,7 +14,7 @@ use crate::api::tokens::form::UpdateToken;
 use crate::api::tokens::lifetime::LifetimeInput;
 use crate::api::tokens::secret::{take_token_secret, RevealTokenSecret, ShownSecret};
 use crate::app::components::copy_button::CopyButton;
-use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::relative_time::{Expiry, RelativeTime};
 use crate::app::format::{absolute, percent_encode};
 use crate::app::live::EditGuard;
@@ -47,7 +47,7 @@ pub fn TokenDetailPage() -> impl IntoView {
                 Err(e) => view! {
                     <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <a href="/tokens">"Tokens"</a></nav>
                     <h1>"Token"</h1>
-                    <ErrorPanel error=e what="the token" />
+                    <ErrorPanel error=e what="the token" list=error_panel::TOKENS />
                 }.into_any(),
                 Ok(t) => view! {
                     <TokenView token=t shown=shown.get().flatten() saved=saved() />
