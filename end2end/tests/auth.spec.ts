@@ -1,104 +1,99 @@
 import { test, expect } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { createToken, demoSecret, nomad, nomadAddr, recordSecret, signIn, suffix } from '../support/nomad';
+import { createExpiredToken, createToken, demoSecret, nomad, nomadAddr, recordSecret, suffix } from '../support/nomad';
 import { startConsole, startDevNomad } from '../support/console';
+import { seriousAxeViolations } from '../support/accessibility';
+import { BootstrappedPage } from '../pages/bootstrappedPage';
+import { hydrated } from '../pages/hydrated';
+import { Header } from '../pages/header';
+import { OverviewPage } from '../pages/overviewPage';
+import { ProfilePage } from '../pages/profilePage';
+import { SignInPage, signIn } from '../pages/signInPage';
 
 test.describe('sign-in', () => {
   test('a management token signs in and sees the overview, with counts matching Nomad', async ({ page }) => {
+    const header = new Header(page);
+    const overview = new OverviewPage(page);
     await signIn(page, demoSecret());
     await expect(page).toHaveURL(/\/$/);
-    await expect(page.getByTestId('cluster')).toContainText(nomadAddr());
-    await expect(page.locator('.profile-menu .badge')).toHaveText('management');
-    await expect(page.getByTestId('time-left')).toHaveText('never expires');
+    await expect(header.cluster).toContainText(nomadAddr());
+    await expect(header.tokenType).toHaveText('management');
+    await expect(header.timeLeft).toHaveText('never expires');
     const [tokens, roles, policies, methods, rules] = await Promise.all(
       ['tokens', 'roles', 'policies', 'auth-methods', 'binding-rules'].map((k) => nomad('GET', `/v1/acl/${k}`)),
     );
     // Other specs add objects concurrently: the page shows at least what Nomad had before it loaded.
     await page.reload();
-    for (const [id, list] of [
-      ['count-tokens', tokens],
-      ['count-roles', roles],
-      ['count-policies', policies],
-      ['count-auth-methods', methods],
-      ['count-binding-rules', rules],
+    for (const [kind, list] of [
+      ['tokens', tokens],
+      ['roles', roles],
+      ['policies', policies],
+      ['auth-methods', methods],
+      ['binding-rules', rules],
     ] as const) {
-      expect(Number(await page.getByTestId(id).textContent()), id).toBeGreaterThanOrEqual(list.length);
+      expect(Number(await overview.count(kind).textContent()), `count-${kind}`).toBeGreaterThanOrEqual(list.length);
     }
     // Health links lead to filtered lists.
-    await expect(page.getByRole('link', { name: /expired tokens?$/ })).toHaveAttribute('href', '/tokens?expiry=expired');
-    await expect(page.getByTestId('missing-policies')).toContainText('prometheus-scrape');
+    await expect(overview.expiredTokensLink).toHaveAttribute('href', '/tokens?expiry=expired');
+    await expect(overview.missingPolicies).toContainText('prometheus-scrape');
   });
 
   test('an unknown token is refused with a clear message next to the field', async ({ page }) => {
-    await page.goto('/sign-in');
-    await page.getByLabel('Secret ID').fill('6bd5f3a8-7c43-4d53-a0ab-9b1f5e4b3c21');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByTestId('sign-in-error')).toContainText('Nomad does not know this token');
+    const signInPage = new SignInPage(page);
+    await signInPage.goto();
+    await signInPage.submit('6bd5f3a8-7c43-4d53-a0ab-9b1f5e4b3c21');
+    await expect(signInPage.error).toContainText('Nomad does not know this token');
     await expect(page).toHaveURL(/\/sign-in$/);
     // The message is gone on the next visit (it was shown once).
     await page.reload();
-    await expect(page.getByTestId('sign-in-error')).toHaveCount(0);
+    await expect(signInPage.error).toHaveCount(0);
   });
 
   test('a malformed token is refused without asking Nomad', async ({ page }) => {
-    await page.goto('/sign-in');
-    await page.getByLabel('Secret ID').fill('not-a-token');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByTestId('sign-in-error')).toContainText('not a Nomad token Secret ID');
+    const signInPage = new SignInPage(page);
+    await signInPage.goto();
+    await signInPage.submit('not-a-token');
+    await expect(signInPage.error).toContainText('not a Nomad token Secret ID');
   });
 
   test('an expired token is refused as expired', async ({ page }) => {
     // Upload a token with caller-chosen IDs whose life ended a minute ago.
-    const now = Date.now();
-    const secret = crypto.randomUUID();
-    recordSecret(secret);
-    const accessor = crypto.randomUUID();
-    await nomad('PUT', `/v1/acl/token/${accessor}`, {
-      AccessorID: accessor,
-      SecretID: secret,
-      Name: `expired-${suffix()}`,
-      Type: 'client',
-      Policies: ['oncall-readonly'],
-      CreateTime: new Date(now - 2 * 3600_000).toISOString(),
-      // A minute ago: Nomad collects expired tokens only an hour after they expire.
-      ExpirationTime: new Date(now - 60_000).toISOString(),
-    });
-    await page.goto('/sign-in');
-    await page.getByLabel('Secret ID').fill(secret);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByTestId('sign-in-error')).toContainText('expired');
+    const { SecretID: secret } = await createExpiredToken({ Name: `expired-${suffix()}`, Policies: ['oncall-readonly'] });
+    const signInPage = new SignInPage(page);
+    await signInPage.goto();
+    await signInPage.submit(secret);
+    await expect(signInPage.error).toContainText('expired');
   });
 
   test('a one-time token link signs in and leaves no secret in the URL', async ({ page }) => {
     const token = await createToken({ Name: `ott-${suffix()}`, Policies: ['oncall-readonly'] });
     const ott = await nomad('PUT', '/v1/acl/token/onetime', undefined, token.SecretID);
     recordSecret(ott.OneTimeToken.OneTimeSecretID);
-    await page.goto(`/sign-in?ott=${ott.OneTimeToken.OneTimeSecretID}`);
-    await expect(page.getByRole('heading', { name: 'Access Control' })).toBeVisible();
+    await new SignInPage(page).goto(`?ott=${ott.OneTimeToken.OneTimeSecretID}`);
+    await expect(new OverviewPage(page).heading).toBeVisible();
     expect(page.url()).not.toContain(ott.OneTimeToken.OneTimeSecretID);
-    await expect(page.locator('.profile-menu .token-name')).toHaveText(token.Name);
+    await expect(new Header(page).tokenName).toHaveText(token.Name);
 
     // One use only.
     const again = await page.context().browser()!.newContext();
-    const p2 = await again.newPage();
-    await p2.goto(`${process.env.E2E_BASE_URL}/sign-in?ott=${ott.OneTimeToken.OneTimeSecretID}`);
-    await expect(p2.getByTestId('sign-in-error')).toContainText('not valid');
+    const p2 = new SignInPage(await again.newPage(), process.env.E2E_BASE_URL);
+    await p2.goto(`?ott=${ott.OneTimeToken.OneTimeSecretID}`);
+    await expect(p2.error).toContainText('not valid');
     await again.close();
   });
 
   test('sign-out ends the session; a protected page then asks to sign in and returns there', async ({ page }) => {
+    const signInPage = new SignInPage(page);
+    const profile = new ProfilePage(page);
     await signIn(page, demoSecret());
-    await page.locator('.profile-menu summary').click();
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await new Header(page).signOut();
     await expect(page).toHaveURL(/\/sign-in$/);
-    await expect(page.getByRole('status').filter({ hasText: 'You are signed out.' })).toBeVisible();
+    await expect(signInPage.signedOutNotice).toBeVisible();
 
-    await page.goto('/profile');
+    await profile.goto();
     await expect(page).toHaveURL(/\/sign-in\?return_to=\/profile$/);
-    await page.getByLabel('Secret ID').fill(demoSecret());
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInPage.submit(demoSecret());
     await expect(page).toHaveURL(/\/profile$/);
-    await expect(page.getByRole('heading', { name: 'Your token' })).toBeVisible();
+    await expect(profile.heading).toBeVisible();
   });
 
   test('session cookie flags; a cross-origin POST is refused and changes nothing', async ({ page }) => {
@@ -117,8 +112,9 @@ test.describe('sign-in', () => {
     });
     expect(bootstrap.status()).toBe(403);
     // Still signed in.
-    await page.goto('/profile');
-    await expect(page.getByRole('heading', { name: 'Your token' })).toBeVisible();
+    const profile = new ProfilePage(page);
+    await profile.goto();
+    await expect(profile.heading).toBeVisible();
   });
 
   test('no Secret ID in any page until the user reveals it', async ({ page }) => {
@@ -129,10 +125,11 @@ test.describe('sign-in', () => {
       expect(await res!.text(), path).not.toContain(secret);
       expect(await page.content(), path).not.toContain(secret);
     }
-    await page.goto('/profile');
-    await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
-    await page.getByRole('button', { name: 'Reveal' }).click();
-    await expect(page.getByTestId('revealed-secret')).toHaveText(secret);
+    const profile = new ProfilePage(page);
+    await profile.goto();
+    await hydrated(page);
+    await profile.reveal();
+    await expect(profile.revealedSecret).toHaveText(secret);
   });
 });
 
@@ -140,20 +137,22 @@ test.describe('non-management tokens', () => {
   test('see what they may, and where their permissions come from', async ({ page }) => {
     const roleName = 'payments-developer';
     const token = await createToken({ Name: `dev-${suffix()}`, Policies: ['oncall-readonly'], Roles: [{ Name: roleName }] });
+    const overview = new OverviewPage(page);
+    const profile = new ProfilePage(page);
     await signIn(page, token.SecretID);
-    await expect(page.locator('.profile-menu .badge')).toHaveText('client');
-    await expect(page.getByTestId('count-tokens')).toHaveText('—');
-    await expect(page.getByText('The health checks need a management token')).toBeVisible();
+    await expect(new Header(page).tokenType).toHaveText('client');
+    await expect(overview.count('tokens')).toHaveText('—');
+    await expect(overview.healthNeedsManagement).toBeVisible();
 
-    await page.goto('/profile');
-    await expect(page.getByTestId('profile-name')).toHaveText(token.Name);
+    await profile.goto();
+    await expect(profile.name).toHaveText(token.Name);
     const role = await nomad('GET', `/v1/acl/role/name/${roleName}`);
     await expect(page.getByText(roleName, { exact: false }).first()).toBeVisible();
     for (const p of role.Policies) {
-      await expect(page.locator(`#policy-${p.Name} pre`)).toBeVisible();
+      await expect(profile.policyRules(p.Name)).toBeVisible();
     }
     const direct = await nomad('GET', '/v1/acl/policy/oncall-readonly');
-    await expect(page.locator('#policy-oncall-readonly pre')).toHaveText(direct.Rules);
+    await expect(profile.policyRules('oncall-readonly')).toHaveText(direct.Rules);
   });
 });
 
@@ -167,10 +166,11 @@ test.describe('user text is shown as text', () => {
       Rules: `# ${evil}\nnamespace "default" { policy = "read" }`,
     });
     const token = await createToken({ Name: `token ${evil}`, Policies: [name] });
+    const profile = new ProfilePage(page);
     await signIn(page, token.SecretID);
-    await page.goto('/profile');
-    await expect(page.getByTestId('profile-name')).toHaveText(`token ${evil}`);
-    await expect(page.locator(`#policy-${name} pre`)).toContainText('<script>window.__pwned=2</script>');
+    await profile.goto();
+    await expect(profile.name).toHaveText(`token ${evil}`);
+    await expect(profile.policyRules(name)).toContainText('<script>window.__pwned=2</script>');
     await expect(page.getByText(`desc ${evil}`)).toBeVisible();
     expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
   });
@@ -181,27 +181,27 @@ test.describe('bootstrap', () => {
     const devNomad = await startDevNomad();
     const console_ = await startConsole(['serve', '--address', devNomad.addr]);
     try {
-      await page.goto(`${console_.url}/sign-in`);
-      await page.getByText('New cluster? Bootstrap the ACL system').click();
-      await page.getByRole('button', { name: 'Bootstrap ACL system' }).click();
-      await expect(page.getByRole('heading', { name: 'ACL system bootstrapped' })).toBeVisible();
-      const secret = (await page.getByTestId('bootstrap-secret').textContent())!;
+      const signInPage = new SignInPage(page, console_.url);
+      await signInPage.goto();
+      const bootstrapped = new BootstrappedPage(page);
+      await signInPage.bootstrap();
+      await expect(bootstrapped.heading).toBeVisible();
+      const secret = (await bootstrapped.secret.textContent())!;
       recordSecret(secret);
       expect(secret).toMatch(/^[0-9a-f-]{36}$/);
-      await expect(page.getByRole('alert')).toContainText('will not be shown again');
+      await expect(bootstrapped.warning).toContainText('will not be shown again');
       // Shown once: a reload does not show it again.
       await page.reload();
-      await expect(page.getByRole('heading', { name: 'Nothing to show' })).toBeVisible();
+      await expect(bootstrapped.nothingToShow).toBeVisible();
       // Signed in with the new management token.
-      await page.goto(`${console_.url}/`);
-      await expect(page.locator('.profile-menu .token-name')).toHaveText('Bootstrap Token');
+      await new OverviewPage(page, console_.url).goto();
+      await expect(new Header(page).tokenName).toHaveText('Bootstrap Token');
 
       const other = await page.context().browser()!.newContext();
-      const p2 = await other.newPage();
-      await p2.goto(`${console_.url}/sign-in`);
-      await p2.getByText('New cluster? Bootstrap the ACL system').click();
-      await p2.getByRole('button', { name: 'Bootstrap ACL system' }).click();
-      await expect(p2.getByTestId('sign-in-error')).toContainText('already bootstrapped');
+      const p2 = new SignInPage(await other.newPage(), console_.url);
+      await p2.goto();
+      await p2.bootstrap();
+      await expect(p2.error).toContainText('already bootstrapped');
       await other.close();
     } finally {
       await console_.stop();
@@ -215,10 +215,8 @@ test.describe('accessibility', () => {
     test(`${path} has no serious or critical axe violation`, async ({ page }) => {
       if (path !== '/sign-in') await signIn(page, demoSecret());
       await page.goto(path);
-      await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
-      const results = await new AxeBuilder({ page }).analyze();
-      const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      await hydrated(page);
+      expect(await seriousAxeViolations(page)).toEqual([]);
     });
   }
 });
@@ -227,14 +225,16 @@ test.describe('toasts', () => {
   test('copying the accessor puts it on the clipboard and says so', async ({ browser }) => {
     const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
     const page = await context.newPage();
+    const profile = new ProfilePage(page);
+    const toasts = new Header(page).toasts;
     await signIn(page, demoSecret());
-    await page.goto('/profile');
-    await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
-    const accessor = (await page.locator('.facts dd.secret-row code').first().textContent())!;
-    await page.getByRole('button', { name: 'Copy the accessor ID' }).click();
-    await expect(page.getByTestId('toasts')).toContainText('Copied to the clipboard.');
+    await profile.goto();
+    await hydrated(page);
+    const accessor = (await profile.accessor.textContent())!;
+    await profile.copyAccessor();
+    await expect(toasts).toContainText('Copied to the clipboard.');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(accessor);
-    await expect(page.getByTestId('toasts')).not.toContainText('Copied', { timeout: 8_000 });
+    await expect(toasts).not.toContainText('Copied', { timeout: 8_000 });
     await context.close();
   });
 });

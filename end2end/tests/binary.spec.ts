@@ -2,6 +2,11 @@ import { test, expect } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { binaryPath, startConsole } from '../support/console';
 import { demoSecret } from '../support/nomad';
+import { Header } from '../pages/header';
+import { hydrated } from '../pages/hydrated';
+import { PoliciesListPage } from '../pages/policiesListPage';
+import { SignInPage } from '../pages/signInPage';
+import { TokensListPage } from '../pages/tokensListPage';
 
 // The console under test was copied alone into an empty directory by the
 // global setup: everything here is served from inside the binary.
@@ -60,27 +65,27 @@ test.describe('one self-contained binary', () => {
         .evaluateAll((ls) => ls.map((l) => (l as HTMLLinkElement).getAttribute('href') ?? '').filter((h) => h.endsWith('.wasm')));
 
     // A lazy page announces its chunks in <head>, so they load beside the main module.
-    await page.goto('/sign-in');
-    await expect(page.locator('body[data-hydrated]')).toBeAttached();
+    const signInPage = new SignInPage(page);
+    await signInPage.goto();
+    await hydrated(page);
     const signIn = await preloaded();
     expect(signIn.some((h) => /\/split_public_pages_\w+\.wasm$/.test(h)), signIn.join('\n')).toBe(true);
     expect(fetched.some((f) => f.startsWith('split_public_pages_'))).toBe(true);
 
-    await page.getByLabel('Secret ID').fill(demoSecret());
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.locator('form[action="/sign-out"]')).toBeAttached();
+    await signInPage.submit(demoSecret());
+    await expect(new Header(page).signOutForm).toBeAttached();
 
     // The token list is in the main module: one wasm file, nothing else announced.
     fetched.length = 0;
-    await page.goto('/tokens');
-    await expect(page.locator('body[data-hydrated]')).toBeAttached();
+    await new TokensListPage(page).goto();
+    await hydrated(page);
     expect((await preloaded()).map((h) => h.split('/').pop())).toEqual(['nomad-acl-console.wasm']);
     expect(fetched.filter((f) => f !== 'nomad-acl-console.wasm'), 'no chunk on /tokens').toEqual([]);
 
     // Navigating in the browser to a lazy page fetches its group's chunks on the way.
     await page.getByRole('link', { name: 'Policies', exact: true }).first().click();
     await expect(page).toHaveURL(/\/policies$/);
-    await expect(page.getByRole('heading', { level: 1 })).toContainText('Policies');
+    await expect(new PoliciesListPage(page).heading).toContainText('Policies');
     expect(fetched.some((f) => f.startsWith('split_policy_pages_')), fetched.join('\n')).toBe(true);
   });
 
@@ -107,13 +112,12 @@ test.describe('one self-contained binary', () => {
       expect(body.reason).toBeTruthy();
 
       const context = await browser.newContext({ javaScriptEnabled: false });
-      const page = await context.newPage();
-      await page.goto(`${running.url}/sign-in`);
-      await expect(page.getByTestId('nomad-down')).toContainText('Nomad at http://127.0.0.1:9 is not answering');
+      const signInPage = new SignInPage(await context.newPage(), running.url);
+      await signInPage.goto();
+      await expect(signInPage.nomadDown).toContainText('Nomad at http://127.0.0.1:9 is not answering');
       // Signing in says why it cannot work, with the address.
-      await page.getByLabel('Secret ID').fill('6bd5f3a8-7c43-4d53-a0ab-9b1f5e4b3c21');
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await expect(page.getByTestId('sign-in-error')).toContainText('Cannot reach Nomad at http://127.0.0.1:9');
+      await signInPage.submit('6bd5f3a8-7c43-4d53-a0ab-9b1f5e4b3c21');
+      await expect(signInPage.error).toContainText('Cannot reach Nomad at http://127.0.0.1:9');
       await context.close();
 
       expect((await fetch(`${running.url}/healthz`)).status).toBe(200);

@@ -1,14 +1,20 @@
 import { test, expect, Page } from '@playwright/test';
 import { startConsole } from '../support/console';
-import { createToken, demoSecret, nomad, signIn, suffix } from '../support/nomad';
+import { createPolicy, createToken, demoSecret, nomad, suffix } from '../support/nomad';
+import { Header } from '../pages/header';
+import { hydrated } from '../pages/hydrated';
+import { PoliciesListPage } from '../pages/policiesListPage';
+import { RoleEditor } from '../pages/roleEditor';
+import { RolesListPage } from '../pages/rolesListPage';
+import { signIn } from '../pages/signInPage';
+import { TokensListPage } from '../pages/tokensListPage';
 
 // Live updates (issue 9): changes made directly on the embedded Nomad's HTTP API,
 // as the CLI or Terraform would make them, reach open pages without a reload.
 // Other specs share the demo: every assertion is about objects this spec created.
 
-const hydrated = (page: Page) => expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 30_000 });
 /** The stream is open (the header says so): changes from now on must arrive. */
-const live = (page: Page) => expect(page.getByTestId('live-status')).toHaveAttribute('data-state', 'on', { timeout: 15_000 });
+const live = (page: Page) => new Header(page).waitUntilLive();
 /** Changes must show within two seconds of being made. */
 const SOON = { timeout: 2_000 };
 
@@ -20,8 +26,6 @@ async function notReloaded(page: Page) {
   expect(await page.evaluate(() => (window as any).__noReload === true)).toBe(true);
 }
 
-const tokenRow = (page: Page, accessor: string) => page.locator(`tr[data-accessor="${accessor}"]`);
-
 test.describe('live updates', () => {
   test('tokens appear, change and disappear on an open list; search, paging, ticked rows and a half-typed filter survive', async ({ page }) => {
     const s = suffix();
@@ -29,38 +33,39 @@ test.describe('live updates', () => {
     // 26 matching tokens: with 25 per page, page 2 holds one.
     const first = [];
     for (let i = 0; i < 26; i++) first.push(await createToken({ Name: `${prefix}-${String(i).padStart(2, '0')}`, Policies: ['readonly'] }));
+    const list = new TokensListPage(page);
     await signIn(page, demoSecret());
-    await page.goto(`/tokens?search=${prefix}&sort=name&dir=asc&per_page=25&page=2`);
+    await list.goto(`?search=${prefix}&sort=name&dir=asc&per_page=25&page=2`);
     await hydrated(page);
     await live(page);
     await mark(page);
-    await expect(page.getByTestId('token-row')).toHaveCount(1);
-    await expect(page.getByTestId('token-count')).toContainText('26 of');
+    await expect(list.rows).toHaveCount(1);
+    await expect(list.count).toContainText('26 of');
     // A ticked row and a filter typed but not applied.
-    await page.getByTestId('select-token').first().check();
-    await expect(page.getByTestId('selected-count')).toHaveText('1 selected');
-    await page.getByLabel('Search').fill('half-typed');
+    await list.rowCheckboxes.first().check();
+    await expect(list.selectedCount).toHaveText('1 selected');
+    await list.search.fill('half-typed');
 
     // Created elsewhere: appears on page 2 (sorted by name, after the others).
     const added = await createToken({ Name: `${prefix}-99`, Policies: ['readonly'] });
-    await expect(tokenRow(page, added.AccessorID)).toBeVisible(SOON);
-    await expect(page.getByTestId('token-row')).toHaveCount(2);
-    await expect(page.getByTestId('live-updated')).toBeVisible();
+    await expect(list.row(added.AccessorID)).toBeVisible(SOON);
+    await expect(list.rows).toHaveCount(2);
+    await expect(new Header(page).liveUpdated).toBeVisible();
     // State kept: the URL, the page, the ticked row, the unapplied filter.
     expect(page.url()).toContain(`search=${prefix}`);
     expect(page.url()).toContain('page=2');
-    await expect(page.getByTestId('select-token').first()).toBeChecked();
-    await expect(page.getByTestId('selected-count')).toHaveText('1 selected');
-    await expect(page.getByLabel('Search')).toHaveValue('half-typed');
+    await expect(list.rowCheckboxes.first()).toBeChecked();
+    await expect(list.selectedCount).toHaveText('1 selected');
+    await expect(list.search).toHaveValue('half-typed');
 
     // Renamed elsewhere (the CLI's `token update`): the row follows.
     await nomad('PUT', `/v1/acl/token/${added.AccessorID}`, { ...added, Name: `${prefix}-98-renamed` });
-    await expect(tokenRow(page, added.AccessorID)).toContainText(`${prefix}-98-renamed`, SOON);
+    await expect(list.row(added.AccessorID)).toContainText(`${prefix}-98-renamed`, SOON);
 
     // Deleted elsewhere: the row goes.
     await nomad('DELETE', `/v1/acl/token/${added.AccessorID}`);
-    await expect(tokenRow(page, added.AccessorID)).toHaveCount(0, SOON);
-    await expect(page.getByTestId('token-row')).toHaveCount(1);
+    await expect(list.row(added.AccessorID)).toHaveCount(0, SOON);
+    await expect(list.rows).toHaveCount(1);
     await notReloaded(page);
   });
 
@@ -68,90 +73,95 @@ test.describe('live updates', () => {
     const s = suffix();
     const policy = `e2e-live-p-${s}`;
     const role = `e2e-live-r-${s}`;
+    const policies = new PoliciesListPage(page);
+    const roles = new RolesListPage(page);
     await signIn(page, demoSecret());
 
-    await page.goto(`/policies?search=e2e-live-p-${s}`);
+    await policies.goto(`?search=e2e-live-p-${s}`);
     await hydrated(page);
     await live(page);
     await mark(page);
-    await nomad('PUT', `/v1/acl/policy/${policy}`, { Name: policy, Description: 'first', Rules: 'node { policy = "read" }' });
-    await expect(page.locator('main')).toContainText(policy, SOON);
-    await expect(page.locator('main')).toContainText('first');
-    await nomad('PUT', `/v1/acl/policy/${policy}`, { Name: policy, Description: 'second', Rules: 'node { policy = "read" }' });
-    await expect(page.locator('main')).toContainText('second', SOON);
+    await createPolicy(policy, 'node { policy = "read" }', 'first');
+    await expect(policies.main).toContainText(policy, SOON);
+    await expect(policies.main).toContainText('first');
+    await createPolicy(policy, 'node { policy = "read" }', 'second');
+    await expect(policies.main).toContainText('second', SOON);
     await notReloaded(page);
 
-    await page.goto(`/roles?search=${role}`);
+    await roles.goto(`?search=${role}`);
     await hydrated(page);
     await live(page);
     await mark(page);
     const created = await nomad('PUT', '/v1/acl/role', { Name: role, Description: 'on call', Policies: [{ Name: policy }] });
-    const row = page.locator(`tr[data-role="${role}"]`);
+    const row = roles.row(role);
     await expect(row).toBeVisible(SOON);
     await nomad('PUT', `/v1/acl/role/${created.ID}`, { ...created, Description: 'on call, edited' });
     await expect(row).toContainText('on call, edited', SOON);
     await nomad('DELETE', `/v1/acl/role/${created.ID}`);
     await expect(row).toHaveCount(0, SOON);
-    await expect(page.getByLabel('Search by name, description or policy')).toHaveValue(role);
+    await expect(roles.search).toHaveValue(role);
     await notReloaded(page);
 
-    await page.goto(`/policies?search=e2e-live-p-${s}`);
+    await policies.goto(`?search=e2e-live-p-${s}`);
     await hydrated(page);
     await live(page);
     await nomad('DELETE', `/v1/acl/policy/${policy}`);
-    await expect(page.locator('main')).not.toContainText(policy, SOON);
+    await expect(policies.main).not.toContainText(policy, SOON);
   });
 
   test('an edit form warns when its role is changed or deleted elsewhere, and keeps what was typed', async ({ page }) => {
     const s = suffix();
     const policy = `e2e-live-ep-${s}`;
-    await nomad('PUT', `/v1/acl/policy/${policy}`, { Name: policy, Rules: 'node { policy = "read" }' });
+    await createPolicy(policy, 'node { policy = "read" }');
     const role = await nomad('PUT', '/v1/acl/role', { Name: `e2e-live-er-${s}`, Policies: [{ Name: policy }] });
+    const editor = new RoleEditor(page);
     await signIn(page, demoSecret());
-    await page.goto(`/roles/${role.ID}/edit`);
+    await editor.gotoEdit(role.ID);
     await hydrated(page);
     await live(page);
-    await page.getByLabel('Description (optional)').fill('my unsaved words');
+    await editor.description.fill('my unsaved words');
 
     await nomad('PUT', `/v1/acl/role/${role.ID}`, { ...role, Description: 'theirs' });
-    await expect(page.getByTestId('edit-drift')).toHaveAttribute('data-drift', 'changed', SOON);
-    await expect(page.getByTestId('edit-drift')).toContainText('This role was changed elsewhere');
-    await expect(page.getByLabel('Description (optional)')).toHaveValue('my unsaved words');
+    await expect(editor.drift).toHaveAttribute('data-drift', 'changed', SOON);
+    await expect(editor.drift).toContainText('This role was changed elsewhere');
+    await expect(editor.description).toHaveValue('my unsaved words');
 
     await nomad('DELETE', `/v1/acl/role/${role.ID}`);
-    await expect(page.getByTestId('edit-drift')).toHaveAttribute('data-drift', 'deleted', SOON);
-    await expect(page.getByTestId('edit-drift')).toContainText('This role was deleted elsewhere');
-    await expect(page.getByLabel('Description (optional)')).toHaveValue('my unsaved words');
+    await expect(editor.drift).toHaveAttribute('data-drift', 'deleted', SOON);
+    await expect(editor.drift).toContainText('This role was deleted elsewhere');
+    await expect(editor.description).toHaveValue('my unsaved words');
   });
 
   test('when the stream cannot connect, the header says live updates are off and the page still works', async ({ page }) => {
+    const liveStatus = new Header(page).liveStatus;
     await signIn(page, demoSecret());
     // A proxy that buffers the stream: the response never starts.
     await page.route('**/live?*', () => {});
-    await page.goto('/roles');
+    await new RolesListPage(page).goto();
     await hydrated(page);
-    await expect(page.getByTestId('live-status')).toHaveAttribute('data-state', 'off', { timeout: 15_000 });
-    await expect(page.getByTestId('live-status')).toHaveAttribute('title', /did not connect/);
-    await expect(page.getByTestId('live-status')).toHaveText('Live updates off');
+    await expect(liveStatus).toHaveAttribute('data-state', 'off', { timeout: 15_000 });
+    await expect(liveStatus).toHaveAttribute('title', /did not connect/);
+    await expect(liveStatus).toHaveText('Live updates off');
     await expect(page.locator('table')).toBeVisible();
     // A refused stream (the proxy answers an error): off too, with its reason.
     await page.unroute('**/live?*');
     await page.route('**/live?*', (route) => route.fulfill({ status: 502, body: 'bad gateway' }));
-    await page.goto('/policies');
+    await new PoliciesListPage(page).goto();
     await hydrated(page);
-    await expect(page.getByTestId('live-status')).toHaveAttribute('data-state', 'off', { timeout: 15_000 });
-    await expect(page.getByTestId('live-status')).toHaveAttribute('title', /closed|did not connect/);
+    await expect(liveStatus).toHaveAttribute('data-state', 'off', { timeout: 15_000 });
+    await expect(liveStatus).toHaveAttribute('title', /closed|did not connect/);
     await expect(page.locator('table')).toBeVisible();
   });
 
   test('without JavaScript the header says live updates are off', async ({ browser }) => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
+    const liveStatus = new Header(page).liveStatus;
     await signIn(page, demoSecret());
-    await page.goto('/tokens');
-    await expect(page.getByTestId('live-status')).toHaveAttribute('data-state', 'off');
-    await expect(page.getByTestId('live-status')).toHaveText('Live updates off');
-    await expect(page.getByTestId('live-status')).toHaveAttribute('title', /need JavaScript/);
+    await new TokensListPage(page).goto();
+    await expect(liveStatus).toHaveAttribute('data-state', 'off');
+    await expect(liveStatus).toHaveText('Live updates off');
+    await expect(liveStatus).toHaveAttribute('title', /need JavaScript/);
     await context.close();
   });
 });
@@ -173,13 +183,13 @@ test('one upstream watch per kind, shared by a token\'s pages, ended when the la
   try {
     const one = await context.newPage();
     await signIn(one, running.secret!);
-    await one.goto('/tokens');
+    await new TokensListPage(one).goto();
     await hydrated(one);
     await live(one);
     // The tokens list follows tokens, roles and policies: three watches.
     await expect.poll(watches).toBe(3);
     const two = await context.newPage();
-    await two.goto('/tokens');
+    await new TokensListPage(two).goto();
     await hydrated(two);
     await live(two);
     await expect.poll(streams).toBe(2);
@@ -202,7 +212,7 @@ test('the console stops promptly on SIGTERM while a page holds a live stream ope
   try {
     const page = await context.newPage();
     await signIn(page, running.secret!);
-    await page.goto('/roles');
+    await new RolesListPage(page).goto();
     await hydrated(page);
     await live(page);
     // Graceful shutdown waits for open responses; the stream must end, not hold it.

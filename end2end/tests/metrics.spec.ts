@@ -1,7 +1,8 @@
 import { test, expect } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
-import { demoSecret, signIn } from '../support/nomad';
+import { demoSecret } from '../support/nomad';
 import { startConsole } from '../support/console';
+import { signIn } from '../pages/signInPage';
 
 test.describe('metrics', () => {
   test('/metrics shows requests by route template and Nomad calls by endpoint, and no secret', async ({ page }) => {

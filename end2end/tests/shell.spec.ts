@@ -1,19 +1,25 @@
 import { test, expect } from '@playwright/test';
+import { demoSecret } from '../support/nomad';
+import { hydrated } from '../pages/hydrated';
+import { NotFoundPage } from '../pages/notFoundPage';
+import { OverviewPage } from '../pages/overviewPage';
+import { SignInPage } from '../pages/signInPage';
 
 test.describe('app shell', () => {
   test('the page is complete before JavaScript runs', async ({ browser }) => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    const res = await page.goto('/sign-in');
+    const signInPage = new SignInPage(page);
+    const overview = new OverviewPage(page);
+    const res = await signInPage.goto();
     expect(res?.status()).toBe(200);
-    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    await expect(signInPage.heading).toBeVisible();
     await expect(page).toHaveTitle('Sign in · Nomad ACL Console');
     // Signing in is a plain form post: it works without the wasm.
-    await page.getByLabel('Secret ID').fill(process.env.E2E_DEMO_SECRET!);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByRole('heading', { name: 'Access Control' })).toBeVisible();
+    await signInPage.submit(demoSecret());
+    await expect(overview.heading).toBeVisible();
     await expect(page).toHaveTitle('Overview · Nomad ACL Console');
-    await expect(page.getByTestId('count-tokens')).toHaveText(/^\d+$/);
+    await expect(overview.count('tokens')).toHaveText(/^\d+$/);
     await context.close();
   });
 
@@ -21,13 +27,14 @@ test.describe('app shell', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    await page.goto('/sign-in');
-    await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
-    const secret = page.getByLabel('Secret ID');
+    const signInPage = new SignInPage(page);
+    await signInPage.goto();
+    await hydrated(page);
+    const secret = signInPage.secretId;
     await expect(secret).toHaveAttribute('type', 'password');
-    await page.getByRole('button', { name: 'Show' }).click();
+    await signInPage.showSecret.click();
     await expect(secret).toHaveAttribute('type', 'text');
-    await page.getByRole('button', { name: 'Hide' }).press('Enter');
+    await signInPage.hideSecret.press('Enter');
     await expect(secret).toHaveAttribute('type', 'password');
     expect(errors, 'no CSP violations or wasm errors in the console').toEqual([]);
   });
@@ -35,8 +42,9 @@ test.describe('app shell', () => {
   test('unknown URLs get the 404 page with status 404', async ({ page, request }) => {
     const res = await page.goto('/no/such/page');
     expect(res?.status()).toBe(404);
-    await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
-    await expect(page.getByRole('link', { name: 'Go to the overview' })).toHaveAttribute('href', '/');
+    const notFound = new NotFoundPage(page);
+    await expect(notFound.heading).toBeVisible();
+    await expect(notFound.overviewLink).toHaveAttribute('href', '/');
     expect((await request.get('/profile/nope')).status()).toBe(404);
 
     const api = await request.get('/pkg/nope/missing.wasm');

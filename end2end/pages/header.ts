@@ -1,0 +1,55 @@
+import { expect, Page } from '@playwright/test';
+
+/** The signed-in frame around every page: cluster, token menu, live marker, navigation, toasts. */
+export class Header {
+  constructor(readonly page: Page) {}
+
+  get cluster() {
+    return this.page.getByTestId('cluster');
+  }
+  get tokenMenu() {
+    return this.page.locator('.profile-menu');
+  }
+  /** The signed-in token's name, in the token menu. */
+  get tokenName() {
+    return this.page.locator('.profile-menu .token-name');
+  }
+  /** The signed-in token's type (management or client), in the token menu. */
+  get tokenType() {
+    return this.page.locator('.profile-menu .badge');
+  }
+  get timeLeft() {
+    return this.page.getByTestId('time-left');
+  }
+  get signOutForm() {
+    return this.page.locator('form[action="/sign-out"]');
+  }
+  get mainNavigation() {
+    return this.page.getByRole('navigation', { name: 'Main' });
+  }
+  get liveStatus() {
+    return this.page.getByTestId('live-status');
+  }
+  /** "updated just now", beside the live marker, after a change arrived. */
+  get liveUpdated() {
+    return this.page.getByTestId('live-updated');
+  }
+  get toasts() {
+    return this.page.getByTestId('toasts');
+  }
+
+  async signOut() {
+    await this.tokenMenu.locator('summary').click();
+    await this.page.getByRole('button', { name: 'Sign out' }).click();
+  }
+
+  /** Follows a link of the main navigation. */
+  async navigateTo(name: string) {
+    await this.mainNavigation.getByRole('link', { name }).click();
+  }
+
+  /** Waits until the live stream is open (the marker says so): changes from now on must arrive. */
+  async waitUntilLive() {
+    await expect(this.liveStatus).toHaveAttribute('data-state', 'on', { timeout: 15_000 });
+  }
+}

@@ -1,0 +1,34 @@
+import { Page } from '@playwright/test';
+
+/** The overview ("Access Control"): counts of every kind and the health checks. */
+export class OverviewPage {
+  constructor(readonly page: Page, readonly origin = '') {}
+
+  async goto() {
+    return this.page.goto(`${this.origin}/`);
+  }
+
+  get heading() {
+    return this.page.getByRole('heading', { name: 'Access Control' });
+  }
+  /** The count of one kind: tokens, roles, policies, auth-methods or binding-rules. */
+  count(kind: string) {
+    return this.page.getByTestId(`count-${kind}`);
+  }
+  get expiredTokensLink() {
+    return this.page.getByRole('link', { name: /expired tokens?$/ });
+  }
+  get unusedRolesLink() {
+    return this.page.locator('main a[href="/roles?unused=1"]');
+  }
+  get missingPolicies() {
+    return this.page.getByTestId('missing-policies');
+  }
+  get healthNeedsManagement() {
+    return this.page.getByText('The health checks need a management token');
+  }
+  /** The message when Nomad does not answer. */
+  get alert() {
+    return this.page.getByRole('alert');
+  }
+}
