@@ -33,3 +33,45 @@ async fn a_missing_object_answers_404_says_which_is_gone_and_links_its_list() {
     assert_eq!(c.get(&format!("/policies/{}", p.name)).await.status, 200);
     assert_eq!(c.get("/no/such/page").await.status, 404);
 }
+
+#[tokio::test]
+async fn a_role_deleted_behind_the_consoles_back_shows_as_deleted_everywhere() {
+    let c = Console::start().await;
+    let b = &c.backend;
+    let p = b.policy("kept", r#"namespace "default" { policy = "read" }"#).await;
+    let gone = b.role("gone", &[&p.name]).await;
+    let kept = b.role("kept", &[&p.name]).await;
+    let t = nomad_acl_console::nomad::models::AclToken {
+        name: common::unique("holds-a-gone-role"),
+        token_type: "client".into(),
+        roles: Some(
+            [&gone, &kept]
+                .iter()
+                .map(|r| nomad_acl_console::nomad::models::AclTokenRoleLink { id: r.id.clone(), ..Default::default() })
+                .collect(),
+        ),
+        ..Default::default()
+    };
+    let (t, _) = b.client.acl_tokens().create(&t, &b.w()).await.expect("token with two roles");
+    b.client.acl_roles().delete(&gone.id, &b.w()).await.expect("the role is deleted elsewhere");
+
+    let gone_link = format!(r#"href="/roles/{}""#, gone.id);
+    let kept_link = format!(r#"href="/roles/{}""#, kept.id);
+    let list = c.get(&format!("/tokens?search={}", t.name)).await;
+    assert_eq!(list.status, 200);
+    for (page, what) in
+        [(&list, "the tokens list"), (&c.get(&format!("/tokens/{}", t.accessor_id)).await, "the token's page")]
+    {
+        assert!(page.body.contains(r#"data-testid="deleted-role""#), "{what} does not mark the deleted role");
+        assert!(
+            page.body.contains(&format!("<s>{}</s>", gone.name))
+                || page.body.contains(&format!("<s>{}</s>", &gone.id[..8])),
+            "{what} does not name it"
+        );
+        assert!(!page.body.contains(&gone_link), "{what} links the deleted role");
+        assert!(page.body.contains(&kept_link), "{what} lost the role that still exists");
+    }
+    let overview = c.get("/").await;
+    assert!(overview.body.contains("deleted role is"), "the overview's health list does not count it");
+    assert!(overview.body.contains(&format!(r#"title="{}""#, gone.id)), "the overview does not say which");
+}

@@ -33,8 +33,18 @@ pub struct Health {
     pub missing_policies: Vec<MissingPolicy>,
     /// Roles that no token carries (name).
     pub unused_roles: Vec<String>,
+    /// Roles tokens still link to that no longer exist (short ID or name), with how many tokens.
+    pub missing_roles: Vec<MissingRole>,
     /// Client tokens none of whose policies resolve (accessor, name).
     pub tokens_without_permissions: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingRole {
+    pub id: String,
+    /// The name the link kept, else the first 8 characters of the ID.
+    pub name: String,
+    pub tokens: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,7 +97,7 @@ pub mod health {
 
     use time::OffsetDateTime;
 
-    use super::{Health, MissingPolicy};
+    use super::{Health, MissingPolicy, MissingRole};
     use crate::nomad::models::{AclPolicyListStub, AclRoleListStub, AclTokenListStub};
 
     pub fn compute(
@@ -102,6 +112,7 @@ pub mod health {
         let mut h = Health::default();
         let mut missing: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
         let mut used_roles: HashSet<&str> = HashSet::new();
+        let mut missing_roles: BTreeMap<&str, (&str, usize)> = BTreeMap::new();
 
         for t in tokens {
             match t.expiration_time {
@@ -115,6 +126,10 @@ pub mod health {
             }
             let links = t.roles.as_deref().unwrap_or_default();
             used_roles.extend(links.iter().map(|l| l.id.as_str()));
+            for l in links.iter().filter(|l| !role_by_id.contains_key(l.id.as_str())) {
+                let gone = missing_roles.entry(&l.id).or_insert_with(|| (&l.name, 0));
+                gone.1 += 1;
+            }
             if t.grants_nothing(|p| existing.contains(p), |id| role_by_id.get(id).copied()) {
                 h.tokens_without_permissions.push((t.accessor_id.clone(), t.name.clone()));
             }
@@ -128,6 +143,13 @@ pub mod health {
             }
         }
         h.unused_roles.sort();
+        h.missing_roles = missing_roles
+            .into_iter()
+            .map(|(id, (name, tokens))| {
+                let name = if name.is_empty() { id.chars().take(8).collect() } else { name.to_string() };
+                MissingRole { id: id.to_string(), name, tokens }
+            })
+            .collect();
         h.missing_policies = missing
             .into_iter()
             .map(|(name, (tokens, roles))| MissingPolicy { name: name.to_string(), tokens, roles })

@@ -76,7 +76,7 @@ mod ssr {
         let client = nomad();
         let q = query(s);
         let tokens = client.acl_tokens();
-        let (token, options) = futures::join!(tokens.get(accessor, &q), form::options(s));
+        let (token, options, lists) = futures::join!(tokens.get(accessor, &q), form::options(s), client.acl_lists(&q));
         let (token, _) = token?;
         let options = options?;
         let existing: std::collections::HashSet<&str> = options.policies.iter().map(|p| p.name.as_str()).collect();
@@ -87,16 +87,26 @@ mod ssr {
             .into_iter()
             .map(|name| PolicyRef { exists: existing.contains(name.as_str()), name })
             .collect();
-        // Nomad fills role names on read and drops links to deleted roles.
-        let roles: Vec<RoleRef> = token
+        // Nomad fills role names on read and drops links to deleted roles; its token
+        // list still has them, so a deleted role shows (when the caller may list tokens).
+        let mut roles: Vec<RoleRef> = token
             .roles
             .clone()
             .unwrap_or_default()
             .into_iter()
-            .map(|l| RoleRef { name: if l.name.is_empty() { l.id.clone() } else { l.name }, id: l.id })
+            .map(|l| RoleRef { name: if l.name.is_empty() { l.id.clone() } else { l.name }, id: l.id, exists: true })
             .collect();
+        if let (Ok((stubs, _)), Ok((known, _))) = (&lists.tokens, &lists.roles) {
+            let stub = stubs.iter().find(|t| t.accessor_id == token.accessor_id);
+            for l in stub.and_then(|t| t.roles.as_deref()).unwrap_or_default() {
+                let gone = !known.iter().any(|r| r.id == l.id) && !roles.iter().any(|r| r.id == l.id);
+                if gone {
+                    roles.push(RoleRef::deleted(&l.id, &l.name));
+                }
+            }
+        }
+        let role_names: Vec<String> = roles.iter().filter(|r| r.exists).map(|r| r.name.clone()).collect();
         let policy_names: Vec<String> = policies.iter().map(|p| p.name.clone()).collect();
-        let role_names: Vec<String> = roles.iter().map(|r| r.name.clone()).collect();
         let mut cli = cli_command(&token.name, &token.token_type, &policy_names, &role_names, token.global);
         if !token.expiration_ttl.is_zero() {
             cli.push_str(&format!(" -ttl={}", token.expiration_ttl.to_go_string()));

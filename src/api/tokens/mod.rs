@@ -63,7 +63,18 @@ pub struct TokenRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleRef {
     pub id: String,
+    /// The role's name; for a deleted role whose name is not known, a short ID.
     pub name: String,
+    /// `false` when the role was deleted (a dangling link: it grants nothing).
+    pub exists: bool,
+}
+
+impl RoleRef {
+    /// A link to a role that no longer exists, named by what is known of it.
+    pub fn deleted(id: &str, name: &str) -> Self {
+        let name = if name.is_empty() { id.chars().take(8).collect() } else { name.to_string() };
+        RoleRef { id: id.to_string(), name, exists: false }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -194,13 +205,13 @@ pub mod list {
             self.tokens.is_empty()
         }
 
-        /// A role link's name: filled from the role list (Nomad's token list leaves
-        /// it blank, Nomad issue 18451); an unknown role keeps its ID, not a blank.
-        fn role_name<'a>(&'a self, l: &'a AclTokenRoleLink) -> &'a str {
-            if !l.name.is_empty() {
-                return &l.name;
+        /// A role link as shown: its name from the role list (Nomad's token list
+        /// leaves it blank, Nomad issue 18451), or marked deleted when the role is gone.
+        fn role_ref(&self, l: &AclTokenRoleLink) -> RoleRef {
+            match self.role_by_id.get(&l.id) {
+                Some(name) => RoleRef { id: l.id.clone(), name: name.clone(), exists: true },
+                None => RoleRef::deleted(&l.id, &l.name),
             }
-            self.role_by_id.get(&l.id).map_or(l.id.as_str(), String::as_str)
         }
 
         /// The row of token `i` (an index into the token list).
@@ -210,10 +221,7 @@ pub mod list {
                 accessor_id: t.accessor_id.clone(),
                 name: t.name.clone(),
                 token_type: t.token_type.clone(),
-                roles: links(t)
-                    .iter()
-                    .map(|l| RoleRef { id: l.id.clone(), name: self.role_name(l).to_string() })
-                    .collect(),
+                roles: links(t).iter().map(|l| self.role_ref(l)).collect(),
                 policies: t
                     .policies
                     .as_deref()
@@ -254,7 +262,8 @@ pub mod list {
             if !ok {
                 return false;
             }
-            if !p.role.is_empty() && !links(t).iter().any(|l| self.role_name(l) == p.role) {
+            if !p.role.is_empty() && !links(t).iter().any(|l| self.role_by_id.get(&l.id).is_some_and(|n| *n == p.role))
+            {
                 return false;
             }
             if !p.policy.is_empty() && !t.policies.as_deref().unwrap_or_default().contains(&p.policy) {
@@ -463,7 +472,7 @@ pub mod list {
         fn fills_role_names_and_marks_deleted_policies_and_self() {
             let (t, r, p) = fixture();
             let all = rows(&t, &r, &p, "charlie-accessor");
-            assert_eq!(all[0].roles, vec![RoleRef { id: "r1".into(), name: "ops".into() }]);
+            assert_eq!(all[0].roles, vec![RoleRef { id: "r1".into(), name: "ops".into(), exists: true }]);
             assert_eq!(
                 all[3].policies,
                 vec![PolicyRef { name: "read".into(), exists: true }, PolicyRef { name: "gone".into(), exists: false }]

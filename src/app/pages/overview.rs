@@ -65,6 +65,7 @@ fn Card(
 fn HealthPanel(health: Health) -> impl IntoView {
     let missing = health.missing_policies.clone();
     let unused = health.unused_roles.clone();
+    let gone_roles = health.missing_roles.clone();
     let powerless = health.tokens_without_permissions.clone();
     let (missing_n, unused_n) = (missing.len(), unused.len());
     view! {
@@ -86,6 +87,17 @@ fn HealthPanel(health: Health) -> impl IntoView {
                         <ul data-testid="missing-policies">
                             {missing.into_iter().map(|m| view! {
                                 <li><code>{m.name.clone()}</code> {format!(": {} token(s), {} role(s)", m.tokens, m.roles)}</li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                </li>
+                <li data-testid="missing-roles">
+                    {plural(gone_roles.len(), "deleted role is", "deleted roles are")}
+                    " still linked from tokens"
+                    {(!gone_roles.is_empty()).then(|| view! {
+                        <ul>
+                            {gone_roles.into_iter().map(|m| view! {
+                                <li><code title=m.id.clone()>{m.name.clone()}</code> {format!(": {} token(s)", m.tokens)}</li>
                             }).collect_view()}
                         </ul>
                     })}

@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::fields::{LifetimeFields, LifetimeState, SubmitButton};
 use super::grants::{server_errors, GrantFields, GrantState};
+use super::list::RoleTag;
 use crate::api::live::Kind;
 use crate::api::tokens::detail::{get_token, RenewToken, TokenDetail};
 use crate::api::tokens::form::validate::Field;
@@ -166,6 +167,10 @@ fn Facts(token: TokenDetail, now: i64) -> impl IntoView {
                 }}}
             </dd>
             <dt>"Type"</dt><dd data-testid="type">{token.token_type.clone()}</dd>
+            {(!token.roles.is_empty()).then(|| view! {
+                <dt>"Roles"</dt>
+                <dd data-testid="roles">{token.roles.clone().into_iter().map(|role| view! { <RoleTag role /> " " }).collect_view()}</dd>
+            })}
             <dt>"Global"</dt><dd>{if token.global { "Yes" } else { "No" }} <span class="muted small">" (set at creation)"</span></dd>
             <dt>"Created"</dt><dd><RelativeTime at=token.create_time now /> <span class="muted small">{format!(" ({})", absolute(token.create_time))}</span></dd>
             <dt>"Expires"</dt>
@@ -187,7 +192,7 @@ fn EditForm(token: TokenDetail) -> impl IntoView {
         token.name.clone(),
         token.token_type.clone(),
         token.policies.iter().map(|p| p.name.clone()).collect(),
-        token.roles.iter().map(|r| r.id.clone()).collect(),
+        token.roles.iter().filter(|r| r.exists).map(|r| r.id.clone()).collect(),
     );
     let attempted = RwSignal::new(false);
     let errors = server_errors(update.value());

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use crate::api::error::ApiError;
 use crate::api::live::Kind;
-use crate::api::tokens::{get_token_page, TokenListParams, TokenPage, TokenRow, PER_PAGE_CHOICES};
+use crate::api::tokens::{get_token_page, RoleRef, TokenListParams, TokenPage, TokenRow, PER_PAGE_CHOICES};
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::relative_time::{Expiry, RelativeTime};
@@ -411,9 +411,7 @@ fn Row(row: TokenRow, now: i64, selected: RwSignal<Vec<String>>) -> impl IntoVie
                 {if row.roles.is_empty() {
                     Either::Left(view! { <span class="muted">{empty_note}</span> })
                 } else {
-                    Either::Right(row.roles.into_iter().map(|r| view! {
-                        <a class="tag" href=format!("/roles/{}", percent_encode(&r.id, false))>{r.name.clone()}</a>
-                    }).collect_view())
+                    Either::Right(row.roles.into_iter().map(|r| view! { <RoleTag role=r /> }).collect_view())
                 }}
             </td>
             <td data-label="Policies">
@@ -436,6 +434,22 @@ fn Row(row: TokenRow, now: i64, selected: RwSignal<Vec<String>>) -> impl IntoVie
             <td data-label="Created"><RelativeTime at=row.create_time now /></td>
             <td data-label="Expires"><Expiry expires_at=row.expires_at now /></td>
         </tr>
+    }
+}
+
+/// A token's role: a link, or, for a role deleted since, its name struck out.
+#[component]
+pub fn RoleTag(role: RoleRef) -> impl IntoView {
+    if role.exists {
+        Either::Left(
+            view! { <a class="tag" href=format!("/roles/{}", percent_encode(&role.id, false))>{role.name}</a> },
+        )
+    } else {
+        Either::Right(view! {
+            <span class="tag deleted" title="This role does not exist: it grants nothing" data-testid="deleted-role">
+                <s>{role.name}</s> " (deleted)"
+            </span>
+        })
     }
 }
 
