@@ -10,4 +10,13 @@ export class NotFoundPage {
   get overviewLink() {
     return this.page.getByRole('link', { name: 'Go to the overview' });
   }
+
+  /** The panel of an object that does not exist (a deleted token, role, policy...). */
+  get missingObject() {
+    return this.page.getByTestId('not-found');
+  }
+  /** Its way back: "All roles", "All tokens"... */
+  backToList(label: string) {
+    return this.missingObject.getByRole('link', { name: `All ${label}` });
+  }
 }

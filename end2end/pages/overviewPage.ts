@@ -11,6 +11,10 @@ export class OverviewPage {
   get heading() {
     return this.page.getByRole('heading', { name: 'Access Control' });
   }
+  /** The health list's line about deleted roles tokens still link to. */
+  get missingRoles() {
+    return this.page.getByTestId('missing-roles');
+  }
   /** The count of one kind: tokens, roles, policies, auth-methods or binding-rules. */
   count(kind: string) {
     return this.page.getByTestId(`count-${kind}`);

@@ -24,6 +24,10 @@ export class TokenPage {
   get facts() {
     return this.page.getByTestId('token-facts');
   }
+  /** The token's roles, deleted ones struck out. */
+  get roles() {
+    return this.page.getByTestId('roles');
+  }
   get expires() {
     return this.page.getByTestId('expires');
   }

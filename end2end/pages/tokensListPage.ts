@@ -16,6 +16,14 @@ export class TokensListPage {
   get table() {
     return this.page.getByTestId('tokens-table');
   }
+  /** Role tags of roles that no longer exist (struck out, not links). */
+  get deletedRoles() {
+    return this.page.getByTestId('deleted-role');
+  }
+  /** The link to a role, by its ID. */
+  roleLink(id: string) {
+    return this.page.locator(`a[href="/roles/${id}"]`);
+  }
   get rows() {
     return this.page.getByTestId('token-row');
   }
