@@ -38,9 +38,12 @@ export class Header {
     return this.page.getByTestId('toasts');
   }
 
+  /** Sign out is always in sight in the header, not inside the token menu. */
+  get signOutButton() {
+    return this.signOutForm.getByRole('button', { name: 'Sign out' });
+  }
   async signOut() {
-    await this.tokenMenu.locator('summary').click();
-    await this.page.getByRole('button', { name: 'Sign out' }).click();
+    await this.signOutButton.click();
   }
 
   /** Follows a link of the main navigation. */

@@ -25,6 +25,9 @@ export class PolicyPage {
   get roles() {
     return this.page.getByTestId('policy-roles');
   }
+  get tokens() {
+    return this.page.getByTestId('policy-tokens');
+  }
   /** In the delete confirmation: the roles and tokens left naming the policy. */
   get deleteRoles() {
     return this.page.getByTestId('delete-roles');

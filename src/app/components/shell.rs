@@ -112,10 +112,11 @@ fn ProfileMenu(info: SessionInfo) -> impl IntoView {
             </summary>
             <div class="menu">
                 <A href="/profile">"Your token and permissions"</A>
-                <form method="post" action="/sign-out">
-                    <button type="submit" class="button secondary">"Sign out"</button>
-                </form>
             </div>
         </details>
+        // Always in sight, not only inside the menu.
+        <form method="post" action="/sign-out" class="sign-out">
+            <button type="submit" class="button small secondary">"Sign out"</button>
+        </form>
     }
 }

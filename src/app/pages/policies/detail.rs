@@ -10,6 +10,7 @@ use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::policy_preview::PolicyPreview;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::use_live;
+use crate::links::percent_encode;
 
 /// `/policies/:name`: the policy, its rules, who uses it; Edit and Delete.
 #[component]
@@ -80,7 +81,9 @@ fn UserList(roles: bool, p: PolicyDetail) -> impl IntoView {
             None => view! { <p class="muted">"Your token cannot list roles."</p> }.into_any(),
             Some(r) if r.is_empty() => view! { <p class="muted">"None"</p> }.into_any(),
             Some(r) => view! {
-                <ul data-testid="policy-roles">{r.into_iter().map(|r| view! { <li>{r.name}</li> }).collect_view()}</ul>
+                <ul data-testid="policy-roles">
+                    {r.into_iter().map(|r| view! { <li><a href=format!("/roles/{}", percent_encode(&r.id, false))>{r.name}</a></li> }).collect_view()}
+                </ul>
             }
             .into_any(),
         }
@@ -93,7 +96,9 @@ fn UserList(roles: bool, p: PolicyDetail) -> impl IntoView {
                 <ul data-testid="policy-tokens">
                     {t.into_iter().map(|t| view! {
                         <li>
-                            {if t.name.is_empty() { "(unnamed)".to_string() } else { t.name }}
+                            <a href=format!("/tokens/{}", percent_encode(&t.accessor_id, false))>
+                                {if t.name.is_empty() { "(unnamed)".to_string() } else { t.name }}
+                            </a>
                             " " <code class="small">{t.accessor_id}</code>
                             {t.expired.then(|| view! { " " <span class="expired">"expired"</span> })}
                         </li>
