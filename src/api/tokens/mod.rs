@@ -478,9 +478,10 @@ pub mod list {
                 vec![PolicyRef { name: "read".into(), exists: true }, PolicyRef { name: "gone".into(), exists: false }]
             );
             assert!(all[2].is_self && !all[0].is_self);
-            // An unknown role keeps its ID as the name rather than a blank.
-            let t2 = vec![token("x", "client", &[], &["missing-id"], NOW, None)];
-            assert_eq!(rows(&t2, &r, &p, "")[0].roles[0].name, "missing-id");
+            // A role deleted since is marked, named by its short ID rather than a blank.
+            let t2 = vec![token("x", "client", &[], &["0b7c2f0e-6b1f-4f5e-9d7c-3a1e2d4c5b6f"], NOW, None)];
+            let gone = &rows(&t2, &r, &p, "")[0].roles[0];
+            assert_eq!((gone.name.as_str(), gone.exists), ("0b7c2f0e", false));
         }
 
         #[test]
