@@ -145,9 +145,10 @@ pub mod health {
         h.unused_roles.sort();
         h.missing_roles = missing_roles
             .into_iter()
-            .map(|(id, (name, tokens))| {
-                let name = if name.is_empty() { id.chars().take(8).collect() } else { name.to_string() };
-                MissingRole { id: id.to_string(), name, tokens }
+            .map(|(id, (name, tokens))| MissingRole {
+                id: id.to_string(),
+                name: crate::api::tokens::RoleRef::deleted(id, name).name,
+                tokens,
             })
             .collect();
         h.missing_policies = missing
