@@ -9,3 +9,4 @@ pub mod error;
 pub mod models;
 pub mod policy;
 pub mod selector;
+pub mod validate;
