@@ -555,74 +555,37 @@ pub mod rows {
     }
 }
 
-/// Nomad's binding-rule checks (spec 5.5) with Nomad's texts; compiled for the browser
-/// too, so the editor shows the same messages before anything is sent. The selector's
-/// syntax is checked on the server (`nomad::selector::check`).
+/// Nomad's binding-rule checks (the core's, one source for the embedded server and
+/// the editor); compiled for the browser too, so the editor shows the same messages
+/// before anything is sent.
 pub mod validate {
     use crate::api::error::ApiError;
-    use crate::api::policies::validate as policy;
-    use crate::nomad::models::{BIND_TYPE_MANAGEMENT, BIND_TYPE_POLICY, BIND_TYPE_ROLE};
+    use crate::nomad::models::AclBindingRule;
+    use crate::nomad::validate::{invalid, messages};
 
-    pub use policy::MAX_DESCRIPTION;
-
-    /// Which form field a message is about.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum Field {
-        AuthMethod,
-        Description,
-        Selector,
-        BindType,
-        BindName,
-        Other,
-    }
-
-    pub fn auth_method(m: &str) -> Option<String> {
-        m.is_empty().then(|| "auth method is missing".to_string())
-    }
-
-    pub fn description(d: &str) -> Option<String> {
-        policy::description(d)
-    }
+    pub use crate::nomad::validate::binding_rule::{auth_method, description, field_of, Field};
+    pub use crate::nomad::validate::MAX_DESCRIPTION;
 
     /// Nomad checks the bind type and the name in one switch: at most one message.
     pub fn bind(bind_type: &str, bind_name: &str) -> Option<String> {
-        match bind_type {
-            "" => Some("bind type is missing".to_string()),
-            BIND_TYPE_ROLE | BIND_TYPE_POLICY => bind_name.is_empty().then(|| "bind name is missing".to_string()),
-            BIND_TYPE_MANAGEMENT => (!bind_name.is_empty()).then(|| "bind name should be empty".to_string()),
-            other => Some(format!("unsupported bind type: {other:?}")),
-        }
+        crate::nomad::validate::binding_rule::bind(bind_type, bind_name).map(|p| p.message)
     }
 
-    /// Every problem the browser can see, in Nomad's order (the selector comes last).
-    pub fn all(m: &str, d: &str, bind_type: &str, bind_name: &str) -> Vec<String> {
-        [auth_method(m), description(d), bind(bind_type, bind_name)].into_iter().flatten().collect()
+    /// Every problem, in Nomad's order (the selector is checked apart, by its tester).
+    pub fn all(auth_method: &str, description: &str, bind_type: &str, bind_name: &str) -> Vec<String> {
+        let rule = AclBindingRule {
+            auth_method: auth_method.into(),
+            description: description.into(),
+            bind_type: bind_type.into(),
+            bind_name: bind_name.into(),
+            ..Default::default()
+        };
+        messages(&rule.validate())
     }
 
-    /// go-multierror's text, as Nomad wraps it: `binding rule 0 invalid: 1 error occurred: ...`.
+    /// Nomad's answer for a refused rule: `binding rule 0 invalid: 1 error occurred: ...`.
     pub fn multierror(items: &[String]) -> String {
-        policy::multierror(items).replacen("policy 0 invalid: ", "binding rule 0 invalid: ", 1)
-    }
-
-    /// The field a message is about (Nomad's texts, spec 3.5.2 and 5.5).
-    pub fn field_of(message: &str) -> Field {
-        let m = message.to_ascii_lowercase();
-        if m.starts_with("auth method is missing")
-            || m.starts_with("cannot update auth method")
-            || (m.starts_with("acl auth method ") && m.ends_with(" not found"))
-        {
-            Field::AuthMethod
-        } else if m.starts_with("description") {
-            Field::Description
-        } else if m.starts_with("bind type") || m.starts_with("unsupported bind type") {
-            Field::BindType
-        } else if m.starts_with("bind name") {
-            Field::BindName
-        } else if m.starts_with("selector") {
-            Field::Selector
-        } else {
-            Field::Other
-        }
+        invalid("binding rule", items)
     }
 
     /// The messages of a refused save, each with its field. Other errors (permission,

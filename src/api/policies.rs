@@ -207,76 +207,30 @@ pub fn urlencoding_path(name: &str) -> String {
     out
 }
 
-/// Nomad's policy checks (spec 5.1) with Nomad's texts; compiled for the browser too.
+/// Nomad's policy checks (the core's, one source for the embedded server and the
+/// editor) and the console's own texts; compiled for the browser too.
 pub mod validate {
     use crate::api::error::ApiError;
+    use crate::nomad::models::AclPolicy;
+    use crate::nomad::validate::{invalid, messages};
 
-    pub const MAX_DESCRIPTION: usize = 256;
-
-    /// Which form field a message is about.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum Field {
-        Name,
-        Description,
-        Rules,
-        Other,
-    }
-
-    pub fn valid_name(name: &str) -> bool {
-        (1..=128).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    }
-
-    pub fn name(name: &str) -> Option<String> {
-        (!valid_name(name)).then(|| format!("invalid name '{name}'"))
-    }
-
-    pub fn description(description: &str) -> Option<String> {
-        (description.len() > MAX_DESCRIPTION).then(|| format!("description longer than {MAX_DESCRIPTION}"))
-    }
-
-    /// The text Nomad answers for rules that do not parse in strict mode.
-    pub fn rules(rules: &str) -> Option<String> {
-        if rules.is_empty() {
-            return None;
-        }
-        crate::nomad::policy::parse(rules).err().map(|e| format!("failed to parse rules: {e}"))
-    }
+    pub use crate::nomad::validate::policy::{description, field_of, name, rules, Field};
+    pub use crate::nomad::validate::{valid_name, MAX_DESCRIPTION};
 
     pub fn exists(name: &str) -> String {
         format!("A policy named '{name}' already exists: choose another name, or edit that policy.")
     }
 
-    pub fn all(n: &str, d: &str, r: &str) -> Vec<String> {
-        [name(n), rules(r), description(d)].into_iter().flatten().collect()
+    /// Every problem of a policy with these fields, in Nomad's order.
+    pub fn all(name: &str, description: &str, rules: &str) -> Vec<String> {
+        let p =
+            AclPolicy { name: name.into(), description: description.into(), rules: rules.into(), ..Default::default() };
+        messages(&p.validate())
     }
 
-    /// go-multierror's text, as Nomad wraps it: `policy 0 invalid: 1 error occurred: ...`.
+    /// Nomad's answer for a refused policy: `policy 0 invalid: 1 error occurred: ...`.
     pub fn multierror(items: &[String]) -> String {
-        let head = if items.len() == 1 {
-            "1 error occurred:".to_string()
-        } else {
-            format!("{} errors occurred:", items.len())
-        };
-        let list: String = items.iter().map(|i| format!("\n\t* {i}")).collect();
-        format!("policy 0 invalid: {head}{list}\n\n")
-    }
-
-    /// The field a message is about.
-    pub fn field_of(message: &str) -> Field {
-        let m = message.to_ascii_lowercase();
-        if m.starts_with("invalid name")
-            || m.contains("policy named")
-            || m.contains("name does not match")
-            || m.contains("missing policy name")
-        {
-            Field::Name
-        } else if m.starts_with("description") {
-            Field::Description
-        } else if m.contains("parse rules") || m.starts_with("invalid policy") {
-            Field::Rules
-        } else {
-            Field::Other
-        }
+        invalid("policy", items)
     }
 
     /// The messages of a refused save, each with its field. Other errors (permission,

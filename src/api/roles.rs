@@ -167,6 +167,7 @@ pub async fn save_role(
     use crate::nomad::models::{AclRole, AclRolePolicyLink};
     use leptos::server_fn::ServerFn;
     let name = name.trim().to_string();
+    let policies: Vec<String> = policies.into_iter().filter(|p| !p.trim().is_empty()).collect();
     let outcome = async {
         let s = session()?;
         let problems = validate::all(&name, &description, &policies);
@@ -255,59 +256,32 @@ pub fn shell_quote(s: &str) -> String {
     }
 }
 
-/// Nomad's role checks (spec 5.3) with Nomad's texts; compiled for the browser too,
-/// so the editor shows the same messages before anything is sent.
+/// Nomad's role checks (the core's, one source for the embedded server and the
+/// editor); compiled for the browser too, so the editor shows the same messages
+/// before anything is sent.
 pub mod validate {
     use crate::api::error::ApiError;
-    use crate::api::policies::validate as policy;
     use crate::nomad::error::NomadError;
+    use crate::nomad::models::{AclRole, AclRolePolicyLink};
+    use crate::nomad::validate::{invalid, messages};
 
-    pub use policy::{valid_name, MAX_DESCRIPTION};
+    pub use crate::nomad::validate::role::{description, field_of, name, policies, Field};
+    pub use crate::nomad::validate::{valid_name, MAX_DESCRIPTION};
 
-    /// Which form field a message is about.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum Field {
-        Name,
-        Description,
-        Policies,
-        Other,
+    /// Every problem of a role with these fields, in Nomad's order.
+    pub fn all(name: &str, description: &str, policies: &[String]) -> Vec<String> {
+        let role = AclRole {
+            name: name.into(),
+            description: description.into(),
+            policies: policies.iter().map(|p| AclRolePolicyLink { name: p.clone() }).collect(),
+            ..Default::default()
+        };
+        messages(&role.validate())
     }
 
-    /// Nomad's text for a bad role name (policies and roles share the rule).
-    pub fn name(name: &str) -> Option<String> {
-        policy::name(name)
-    }
-
-    pub fn description(description: &str) -> Option<String> {
-        policy::description(description)
-    }
-
-    pub fn policies(policies: &[String]) -> Option<String> {
-        policies.iter().all(|p| p.trim().is_empty()).then(|| "at least one policy should be specified".to_string())
-    }
-
-    /// Every problem, in Nomad's order (name, description, policies).
-    pub fn all(n: &str, d: &str, p: &[String]) -> Vec<String> {
-        [name(n), description(d), policies(p)].into_iter().flatten().collect()
-    }
-
-    /// go-multierror's text, as Nomad wraps it: `role 0 invalid: 1 error occurred: ...`.
+    /// Nomad's answer for a refused role: `role 0 invalid: 1 error occurred: ...`.
     pub fn multierror(items: &[String]) -> String {
-        policy::multierror(items).replacen("policy 0 invalid: ", "role 0 invalid: ", 1)
-    }
-
-    /// The field a message is about (Nomad's texts, spec 3.3 and 5.3).
-    pub fn field_of(message: &str) -> Field {
-        let m = message.to_ascii_lowercase();
-        if m.starts_with("invalid name") || m.contains("role with name") {
-            Field::Name
-        } else if m.starts_with("description") {
-            Field::Description
-        } else if m.contains("cannot find policy") || m.contains("at least one policy") {
-            Field::Policies
-        } else {
-            Field::Other
-        }
+        invalid("role", items)
     }
 
     /// The messages of a refused save, each with its field. Nomad answers a rename onto

@@ -1,20 +1,17 @@
 //! `/v1/acl/auth-methods`, `/v1/acl/auth-method`, `/v1/acl/auth-method/:name` (section 3.4).
 
+use nomad_acl_core::validate::messages;
 use std::sync::Arc;
 
 use axum::response::Response;
 use time::OffsetDateTime;
 
-use nomad_acl_core::duration::GoDuration;
-use nomad_acl_core::models::{
-    is_zero_time, AclAuthMethod, AclAuthMethodConfig, AclAuthMethodListStub, AUTH_METHOD_TYPE_JWT,
-    AUTH_METHOD_TYPE_OIDC, REDACTED, TOKEN_LOCALITY_GLOBAL, TOKEN_LOCALITY_LOCAL,
-};
+use nomad_acl_core::models::{is_zero_time, AclAuthMethod, AclAuthMethodListStub, REDACTED};
 
 use super::body::{decode, ACL_AUTH_METHOD};
 use super::http::{blocking, error, parse_query, query_ok, rpc_prelude, write_empty, write_ok, Req};
 use super::state::{auth_method_hash, State};
-use super::util::{multierror, now_utc, valid_name, ApiError};
+use super::util::{now_utc, ApiError};
 use super::Inner;
 
 pub fn stub(m: &AclAuthMethod) -> AclAuthMethodListStub {
@@ -47,63 +44,6 @@ pub fn sanitize(m: &AclAuthMethod) -> AclAuthMethod {
         }
     }
     m
-}
-
-fn config_errors(c: Option<&AclAuthMethodConfig>, method_type: &str) -> Vec<String> {
-    let Some(c) = c else {
-        return vec!["missing auth method Config".into()];
-    };
-    let mut errs = Vec::new();
-    match method_type {
-        AUTH_METHOD_TYPE_OIDC => {
-            if c.oidc_discovery_url.is_empty() {
-                errs.push("missing OIDCDiscoveryURL".into());
-            }
-            if c.oidc_client_id.is_empty() {
-                errs.push("missing OIDCClientID".into());
-            }
-        }
-        AUTH_METHOD_TYPE_JWT => {
-            let no_keys = c.jwt_validation_pub_keys.as_ref().is_none_or(|k| k.is_empty());
-            if c.oidc_discovery_url.is_empty() && c.jwks_url.is_empty() && no_keys {
-                errs.push(
-                    "JWT auth method requires either OIDCDiscoveryURL, or JWKS URL, or JWTValidationPubKeys set".into(),
-                );
-            }
-        }
-        _ => {}
-    }
-    errs
-}
-
-/// `ACLAuthMethod.Validate(min, max)` (section 5.4).
-pub fn validate(m: &AclAuthMethod, min: i64, max: i64) -> Vec<String> {
-    let mut errs = Vec::new();
-    if !valid_name(&m.name) {
-        errs.push(format!("invalid name '{}'", m.name));
-    }
-    if m.token_locality != TOKEN_LOCALITY_LOCAL && m.token_locality != TOKEN_LOCALITY_GLOBAL {
-        errs.push(format!("invalid token locality '{}'", m.token_locality));
-    }
-    if m.method_type != AUTH_METHOD_TYPE_OIDC && m.method_type != AUTH_METHOD_TYPE_JWT {
-        errs.push(format!("invalid token type '{}'", m.method_type));
-    }
-    let cerrs = config_errors(m.config.as_ref(), &m.method_type);
-    match cerrs.len() {
-        0 => {}
-        1 => errs.push(format!("invalid config: {}", cerrs[0])),
-        _ => errs.push(format!("invalid config: {}", multierror(&cerrs))),
-    }
-    let ttl = m.max_token_ttl.as_nanos();
-    if min > ttl || ttl > max {
-        errs.push(format!(
-            "invalid MaxTokenTTL value '{}' (should be between {} and {})",
-            m.max_token_ttl,
-            GoDuration(min),
-            GoDuration(max)
-        ));
-    }
-    errs
 }
 
 /// `GET /v1/acl/auth-methods`: no authentication at all.
@@ -209,9 +149,9 @@ pub fn upsert_method(
     if m.token_name_format.is_empty() {
         m.token_name_format = "${auth_method_type}-${auth_method_name}".into();
     }
-    let errs = validate(&m, min, max);
+    let errs = messages(&m.validate(min, max));
     if !errs.is_empty() {
-        return Err(ApiError::bad_request(format!("auth method 0 invalid: {}", multierror(&errs))));
+        return Err(ApiError::bad_request(nomad_acl_core::validate::invalid("auth method", &errs)));
     }
     if m.default {
         if let Some(other) = s.auth_methods.values().find(|o| o.default && o.name != m.name) {

@@ -1,19 +1,17 @@
 //! `/v1/acl/binding-rules`, `/v1/acl/binding-rule`, `/v1/acl/binding-rule/:id` (section 3.5).
 
+use nomad_acl_core::validate::messages;
 use std::sync::Arc;
 
 use axum::response::Response;
 use time::OffsetDateTime;
 
-use nomad_acl_core::models::{
-    AclBindingRule, AclBindingRuleListStub, BIND_TYPE_MANAGEMENT, BIND_TYPE_POLICY, BIND_TYPE_ROLE,
-};
+use nomad_acl_core::models::{AclBindingRule, AclBindingRuleListStub};
 
-use super::bexpr;
 use super::body::{decode, ACL_BINDING_RULE};
 use super::http::{blocking, error, parse_query, query_ok, rpc_prelude, write_empty, write_ok, Req};
 use super::state::{binding_rule_hash, State};
-use super::util::{multierror, new_uuid, now_utc, ApiError};
+use super::util::{new_uuid, now_utc, ApiError};
 use super::Inner;
 
 pub fn stub(r: &AclBindingRule) -> AclBindingRuleListStub {
@@ -25,37 +23,6 @@ pub fn stub(r: &AclBindingRule) -> AclBindingRuleListStub {
         create_index: r.create_index,
         modify_index: r.modify_index,
     }
-}
-
-/// `ACLBindingRule.Validate` (section 5.5).
-pub fn validate(r: &AclBindingRule) -> Vec<String> {
-    let mut errs = Vec::new();
-    if r.auth_method.is_empty() {
-        errs.push("auth method is missing".into());
-    }
-    if r.description.len() > 256 {
-        errs.push("description longer than 256".into());
-    }
-    match r.bind_type.as_str() {
-        "" => errs.push("bind type is missing".into()),
-        BIND_TYPE_ROLE | BIND_TYPE_POLICY => {
-            if r.bind_name.is_empty() {
-                errs.push("bind name is missing".into());
-            }
-        }
-        BIND_TYPE_MANAGEMENT => {
-            if !r.bind_name.is_empty() {
-                errs.push("bind name should be empty".into());
-            }
-        }
-        other => errs.push(format!("unsupported bind type: {other:?}")),
-    }
-    if !r.selector.is_empty() {
-        if let Err(e) = bexpr::parse(&r.selector) {
-            errs.push(format!("selector is invalid: {e}"));
-        }
-    }
-    errs
 }
 
 /// `GET /v1/acl/binding-rules`.
@@ -153,9 +120,9 @@ pub fn upsert_rule(
         }
         existing = Some(ex);
     }
-    let errs = validate(&r);
+    let errs = messages(&r.validate());
     if !errs.is_empty() {
-        return Err(ApiError::bad_request(format!("binding rule 0 invalid: {}", multierror(&errs))));
+        return Err(ApiError::bad_request(nomad_acl_core::validate::invalid("binding rule", &errs)));
     }
     if !s.auth_methods.contains_key(&r.auth_method) {
         return Err(ApiError::bad_request(format!("ACL auth method {} not found", r.auth_method)));

@@ -457,10 +457,6 @@ pub fn interpolate(s: &str, vars: &BTreeMap<String, String>, lowercase: bool) ->
     Ok(out)
 }
 
-fn valid_name(s: &str) -> bool {
-    (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-}
-
 /// The `value.<name>` variables of bind names: every mapped name, empty when the login
 /// lacks its claim.
 fn bind_vars(c: &AclAuthMethodConfig, mapped: &MappedClaims) -> BTreeMap<String, String> {
@@ -492,7 +488,7 @@ pub fn bind(s: &State, method: &AclAuthMethod, mapped: &MappedClaims, verbose: b
             ApiError::internal(format!("cannot compute {:?} bind name for bind target: {e}", rule.bind_type))
         })?;
         let valid = match rule.bind_type.as_str() {
-            BIND_TYPE_ROLE | BIND_TYPE_POLICY => valid_name(&name),
+            BIND_TYPE_ROLE | BIND_TYPE_POLICY => nomad_acl_core::validate::valid_name(&name),
             BIND_TYPE_MANAGEMENT => true,
             other => return Err(ApiError::internal(format!("unknown binding rule bind type: {other}"))),
         };

@@ -1,5 +1,6 @@
 //! `/v1/acl/policies`, `/v1/acl/policy/:name`, `/v1/acl/policy/self` (section 3.1).
 
+use nomad_acl_core::validate::messages;
 use std::sync::Arc;
 
 use axum::response::Response;
@@ -9,7 +10,7 @@ use nomad_acl_core::models::{AclPolicy, AclPolicyListStub};
 use super::body::{decode, ACL_POLICY};
 use super::http::{blocking, error, parse_query, query_ok, rpc_prelude, write_empty, QueryOptions, Req};
 use super::state::policy_hash;
-use super::util::{is_uuid, multierror, now_utc, valid_name, ApiError};
+use super::util::{is_uuid, now_utc, ApiError};
 use super::Inner;
 
 pub fn stub(p: &AclPolicy) -> AclPolicyListStub {
@@ -33,38 +34,6 @@ pub fn rules_json(rules: &str) -> serde_json::Value {
         }),
         Err(_) => serde_json::Value::Null,
     }
-}
-
-/// `ACLPolicy.Validate` (section 5.1). Returns the list of errors.
-pub fn validate(p: &AclPolicy) -> Vec<String> {
-    let mut errs = Vec::new();
-    if !valid_name(&p.name) {
-        errs.push(format!("invalid name '{}'", p.name));
-    }
-    if !p.rules.is_empty() {
-        match nomad_acl_core::policy::parse(&p.rules) {
-            Err(e) => errs.push(format!("failed to parse rules: {e}")),
-            Ok(_) if p.rules.trim().is_empty() => {
-                errs.push(format!("failed to parse rules: Invalid policy: {}", p.rules));
-            }
-            Ok(_) => {}
-        }
-    }
-    if p.description.len() > 256 {
-        errs.push("description longer than 256".into());
-    }
-    if let Some(j) = &p.job_acl {
-        if !j.job_id.is_empty() && j.namespace.is_empty() {
-            errs.push("namespace must be set to set job ID".into());
-        }
-        if !j.group.is_empty() && j.job_id.is_empty() {
-            errs.push("job ID must be set to set group".into());
-        }
-        if !j.task.is_empty() && j.group.is_empty() {
-            errs.push("group must be set to set task".into());
-        }
-    }
-    errs
 }
 
 /// `GET /v1/acl/policies`.
@@ -189,9 +158,9 @@ fn upsert(inner: &Arc<Inner>, req: &Req, name: &str) -> Response {
     let token = req.token();
     let res = inner.write(|s| {
         s.auth_management(&token, now_utc())?;
-        let errs = validate(&policy);
+        let errs = messages(&policy.validate());
         if !errs.is_empty() {
-            return Err(ApiError::bad_request(format!("policy 0 invalid: {}", multierror(&errs))));
+            return Err(ApiError::bad_request(nomad_acl_core::validate::invalid("policy", &errs)));
         }
         let idx = s.next_index();
         policy.rules_json = None;

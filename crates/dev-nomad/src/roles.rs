@@ -1,5 +1,6 @@
 //! `/v1/acl/roles`, `/v1/acl/role`, `/v1/acl/role/:id`, `/v1/acl/role/name/:name` (section 3.3).
 
+use nomad_acl_core::validate::messages;
 use std::sync::Arc;
 
 use axum::response::Response;
@@ -9,7 +10,7 @@ use nomad_acl_core::models::{AclRole, AclRoleListStub, AclRolePolicyLink};
 use super::body::{decode, ACL_ROLE};
 use super::http::{blocking, error, parse_query, query_ok, rpc_prelude, write_empty, write_ok, Req};
 use super::state::{role_hash, State};
-use super::util::{multierror, new_uuid, now_utc, valid_name, ApiError};
+use super::util::{new_uuid, now_utc, ApiError};
 use super::Inner;
 
 pub fn stub(r: &AclRole) -> AclRoleListStub {
@@ -22,21 +23,6 @@ pub fn stub(r: &AclRole) -> AclRoleListStub {
         create_index: r.create_index,
         modify_index: r.modify_index,
     }
-}
-
-/// `ACLRole.Validate` (section 5.3).
-pub fn validate(r: &AclRole) -> Vec<String> {
-    let mut errs = Vec::new();
-    if !valid_name(&r.name) {
-        errs.push(format!("invalid name '{}'", r.name));
-    }
-    if r.description.len() > 256 {
-        errs.push("description longer than 256".into());
-    }
-    if r.policies.is_empty() {
-        errs.push("at least one policy should be specified".into());
-    }
-    errs
 }
 
 /// `GET /v1/acl/roles`.
@@ -156,9 +142,9 @@ async fn get(inner: &Arc<Inner>, req: &Req, lookup: Lookup<'_>) -> Response {
 
 /// Upsert logic after auth (section 3.3.2 / 3.3.5).
 pub fn upsert_role(s: &mut State, mut role: AclRole) -> Result<(AclRole, u64), ApiError> {
-    let errs = validate(&role);
+    let errs = messages(&role.validate());
     if !errs.is_empty() {
-        return Err(ApiError::bad_request(format!("role 0 invalid: {}", multierror(&errs))));
+        return Err(ApiError::bad_request(nomad_acl_core::validate::invalid("role", &errs)));
     }
     let existing = if role.id.is_empty() {
         if s.role_by_name(&role.name).is_some() {

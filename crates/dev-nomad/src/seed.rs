@@ -556,13 +556,13 @@ mod tests {
         assert!(s.tokens.values().any(|t| !t.global));
         assert!(s.tokens.values().any(|t| t.policies().iter().any(|p| !s.policies.contains_key(p))));
         for r in s.binding_rules.values() {
-            assert!(super::super::binding_rules::validate(r).is_empty(), "{r:?}");
+            assert!(r.validate().is_empty(), "{r:?}");
         }
         for r in s.roles.values() {
-            assert!(super::super::roles::validate(r).is_empty());
+            assert!(r.validate().is_empty());
         }
         for m in s.auth_methods.values() {
-            let errs = super::super::auth_methods::validate(m, MINUTE, DAY);
+            let errs = m.validate(MINUTE, DAY);
             assert!(errs.is_empty(), "{errs:?}");
         }
         for t in s.tokens.values() {
@@ -570,7 +570,7 @@ mod tests {
             // creation-time validation minus expiry bounds (some are expired on purpose)
             t.expiration_time = None;
             t.expiration_ttl = GoDuration::ZERO;
-            let errs = super::super::tokens::validate(&t, MINUTE, DAY, None);
+            let errs = t.validate(MINUTE, DAY, None);
             assert!(errs.is_empty(), "{}: {errs:?}", t.name);
         }
         s.check().unwrap();
@@ -585,7 +585,7 @@ mod tests {
                 rules: (*rules).into(),
                 ..Default::default()
             };
-            let errs = super::super::policies::validate(&p);
+            let errs = &p.validate();
             assert!(errs.is_empty(), "{name}: {errs:?}");
         }
     }

@@ -432,11 +432,11 @@ async fn the_demo_method_and_its_rules_pass_nomads_checks() {
     dn.inner.read(|s| {
         let m = &s.auth_methods[DEMO_METHOD];
         assert_eq!(m.config.as_ref().unwrap().oidc_discovery_url, issuer);
-        assert_eq!(super::auth_methods::validate(m, min, max), Vec::<String>::new());
+        assert_eq!(nomad_acl_core::validate::messages(&m.validate(min, max)), Vec::<String>::new());
         let rules: Vec<_> = s.binding_rules.values().filter(|r| r.auth_method == DEMO_METHOD).collect();
         assert_eq!(rules.len(), 3);
         for r in rules {
-            assert!(super::binding_rules::validate(r).is_empty(), "{r:?}");
+            assert!(r.validate().is_empty(), "{r:?}");
         }
         s.check().unwrap();
     });

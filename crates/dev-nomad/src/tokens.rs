@@ -1,16 +1,16 @@
 //! Tokens: bootstrap, list, get, self, create/update/upload, delete, one-time
 //! tokens (section 3.2).
 
+use nomad_acl_core::validate::messages;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
 use axum::response::Response;
 use time::OffsetDateTime;
 
-use nomad_acl_core::duration::GoDuration;
 use nomad_acl_core::models::{
     is_zero_time, AclToken, AclTokenListStub, AclTokenRoleLink, BootstrapRequest, OneTimeToken,
-    OneTimeTokenExchangeRequest, OneTimeTokenExchangeResponse, OneTimeTokenUpsertResponse, SecretId, TOKEN_TYPE_CLIENT,
+    OneTimeTokenExchangeRequest, OneTimeTokenExchangeResponse, OneTimeTokenUpsertResponse, SecretId,
     TOKEN_TYPE_MANAGEMENT,
 };
 
@@ -20,7 +20,7 @@ use super::body::{
 };
 use super::http::{blocking, error, parse_query, query_ok, rpc_prelude, write_empty, write_ok, Req};
 use super::state::{acls_disabled_token, anonymous_token, token_hash, State, ONE_TIME_TOKEN_TTL_NANOS};
-use super::util::{add_nanos, is_uuid, multierror, nanos_between, new_uuid, now_utc, uuid_index_key, ApiError};
+use super::util::{add_nanos, is_uuid, new_uuid, now_utc, uuid_index_key, ApiError};
 use super::Inner;
 
 // ---- bootstrap ----------------------------------------------------------------------------
@@ -312,69 +312,6 @@ async fn token_self(inner: &Arc<Inner>, req: &Req) -> Response {
     }
 }
 
-/// `ACLToken.Validate(min, max, existing)` (section 5.2).
-pub fn validate(t: &AclToken, min: i64, max: i64, existing: Option<&AclToken>) -> Vec<String> {
-    let mut errs = Vec::new();
-    if t.name.len() > 256 {
-        errs.push("token name too long".into());
-    }
-    match t.token_type.as_str() {
-        TOKEN_TYPE_CLIENT => {
-            if t.policies().is_empty() && t.roles().is_empty() {
-                errs.push("client token missing policies or roles".into());
-            }
-        }
-        TOKEN_TYPE_MANAGEMENT => {
-            if !t.policies().is_empty() || !t.roles().is_empty() {
-                errs.push("management token cannot be associated with policies or roles".into());
-            }
-        }
-        _ => errs.push("token type must be client or management".into()),
-    }
-    match existing {
-        None => {
-            if t.expiration_ttl.is_negative() {
-                errs.push(format!("token expiration TTL '{}' should not be negative", t.expiration_ttl));
-            }
-            if let Some(exp) = t.expiration_time {
-                if !is_zero_time(&exp) {
-                    if t.create_time > exp {
-                        errs.push("expiration time cannot be before create time".into());
-                    }
-                    let d = nanos_between(t.create_time, exp);
-                    if d > max {
-                        errs.push(format!(
-                            "expiration time cannot be more than {} in the future (was {})",
-                            GoDuration(max),
-                            GoDuration(d)
-                        ));
-                    } else if d < min {
-                        errs.push(format!(
-                            "expiration time cannot be less than {} in the future (was {})",
-                            GoDuration(min),
-                            GoDuration(d)
-                        ));
-                    }
-                }
-            }
-        }
-        Some(ex) => {
-            if ex.global != t.global {
-                errs.push("cannot toggle global mode".into());
-            }
-            if ex.expiration_ttl != t.expiration_ttl {
-                errs.push("cannot update expiration TTL".into());
-            }
-            if let Some(new_exp) = t.expiration_time {
-                if ex.expiration_time != Some(new_exp) {
-                    errs.push("cannot update expiration time".into());
-                }
-            }
-        }
-    }
-    errs
-}
-
 /// Sets `ExpirationTime = CreateTime + TTL` when no explicit time was given.
 fn apply_ttl(t: &mut AclToken) {
     if t.expiration_time.is_none() && !t.expiration_ttl.is_zero() {
@@ -416,9 +353,9 @@ pub fn upsert_token(
         token.create_time = now;
         apply_ttl(&mut token);
     }
-    let errs = validate(&token, min, max, existing.as_ref());
+    let errs = messages(&token.validate(min, max, existing.as_ref()));
     if !errs.is_empty() {
-        return Err(ApiError::bad_request(format!("token 0 invalid: {}", multierror(&errs))));
+        return Err(ApiError::bad_request(nomad_acl_core::validate::invalid("token", &errs)));
     }
     // Role links: resolve by ID or name, store IDs only, de-duplicate.
     let mut links: Vec<AclTokenRoleLink> = Vec::new();

@@ -46,21 +46,7 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// go-multierror's `ListFormatFunc`.
-pub fn multierror(errors: &[String]) -> String {
-    let mut out = if errors.len() == 1 {
-        "1 error occurred:\n".to_string()
-    } else {
-        format!("{} errors occurred:\n", errors.len())
-    };
-    for e in errors {
-        out.push_str("\t* ");
-        out.push_str(e);
-        out.push('\n');
-    }
-    out.push('\n');
-    out
-}
+pub use nomad_acl_core::validate::multierror;
 
 /// Nomad's `helper.IsUUID` (case-insensitive canonical UUID shape).
 pub fn is_uuid(s: &str) -> bool {
@@ -140,11 +126,6 @@ pub fn now_utc() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
 
-/// Policy/role/auth-method name rule `^[a-zA-Z0-9-]{1,128}$`.
-pub fn valid_name(name: &str) -> bool {
-    !name.is_empty() && name.len() <= 128 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-}
-
 /// Adds a Go duration (nanoseconds) to a time.
 pub fn add_nanos(t: OffsetDateTime, nanos: i64) -> OffsetDateTime {
     t.checked_add(time::Duration::nanoseconds(nanos)).unwrap_or(t)
@@ -161,12 +142,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn multierror_format() {
-        assert_eq!(multierror(&["invalid name 'x y'".into()]), "1 error occurred:\n\t* invalid name 'x y'\n\n");
-        assert_eq!(multierror(&["a".into(), "b".into()]), "2 errors occurred:\n\t* a\n\t* b\n\n");
-    }
-
-    #[test]
     fn uuid_index_rules() {
         assert_eq!(uuid_index_key("ab", false).unwrap(), "ab");
         assert_eq!(uuid_index_key("AB-cd", false).unwrap(), "abcd");
@@ -178,13 +153,5 @@ mod tests {
         assert_eq!(uuid_index_key(u, true).unwrap(), "2b778dd9f5f16f29b4b49a5fa948757a");
         assert!(is_uuid(u));
         assert!(!is_uuid("2b778dd9f5f16f29b4b49a5fa948757a0000"));
-    }
-
-    #[test]
-    fn names() {
-        assert!(valid_name("team-payments-dev"));
-        assert!(!valid_name("my_policy"));
-        assert!(!valid_name(""));
-        assert!(!valid_name(&"a".repeat(129)));
     }
 }

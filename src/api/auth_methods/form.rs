@@ -16,8 +16,9 @@ use crate::nomad::duration::GoDuration;
 use crate::nomad::error::NomadError;
 use crate::nomad::models::{
     AclAuthMethod, AclAuthMethodConfig, OidcClientAssertion, AUTH_METHOD_TYPE_JWT, AUTH_METHOD_TYPE_OIDC,
-    TOKEN_LOCALITY_GLOBAL, TOKEN_LOCALITY_LOCAL,
+    TOKEN_LOCALITY_LOCAL,
 };
+use crate::nomad::validate::{invalid, messages};
 
 /// Nomad's default token name format (an empty one becomes this).
 pub const DEFAULT_NAME_FORMAT: &str = "${auth_method_type}-${auth_method_name}";
@@ -411,92 +412,21 @@ pub fn build(i: &MethodInput, base: Option<&AclAuthMethodConfig>) -> (AclAuthMet
     (m, problems)
 }
 
-/// `ACLAuthMethod.Validate(min, max)` (spec 5.4), Nomad's texts in Nomad's order, as
-/// the items of `auth method 0 invalid: ...`.
+/// Nomad's checks of `m` (the core's), as the items of `auth method 0 invalid: ...`.
 pub fn nomad_problems(m: &AclAuthMethod, bounds: TtlBounds) -> Vec<String> {
-    let mut errs = Vec::new();
-    if !crate::api::policies::validate::valid_name(&m.name) {
-        errs.push(format!("invalid name '{}'", m.name));
-    }
-    if m.token_locality != TOKEN_LOCALITY_LOCAL && m.token_locality != TOKEN_LOCALITY_GLOBAL {
-        errs.push(format!("invalid token locality '{}'", m.token_locality));
-    }
-    if m.method_type != AUTH_METHOD_TYPE_OIDC && m.method_type != AUTH_METHOD_TYPE_JWT {
-        errs.push(format!("invalid token type '{}'", m.method_type));
-    }
-    let config = match &m.config {
-        None => vec!["missing auth method Config".to_string()],
-        Some(c) if m.method_type == AUTH_METHOD_TYPE_OIDC => {
-            let mut v = Vec::new();
-            if c.oidc_discovery_url.is_empty() {
-                v.push("missing OIDCDiscoveryURL".to_string());
-            }
-            if c.oidc_client_id.is_empty() {
-                v.push("missing OIDCClientID".to_string());
-            }
-            if let Some(e) = c.oidc_client_assertion.as_ref().and_then(|a| assertion_problem(a, c)) {
-                v.push(format!("invalid client assertion config: {e}"));
-            }
-            v
-        }
-        Some(c) if m.method_type == AUTH_METHOD_TYPE_JWT => {
-            let no_keys = c.jwt_validation_pub_keys.as_ref().is_none_or(|k| k.is_empty());
-            if c.oidc_discovery_url.is_empty() && c.jwks_url.is_empty() && no_keys {
-                vec!["JWT auth method requires either OIDCDiscoveryURL, or JWKS URL, or JWTValidationPubKeys set".into()]
-            } else {
-                Vec::new()
-            }
-        }
-        Some(_) => Vec::new(),
-    };
-    match config.len() {
-        0 => {}
-        1 => errs.push(format!("invalid config: {}", config[0])),
-        _ => errs.push(format!("invalid config: {}", list(&config))),
-    }
-    let (min, max) = (GoDuration::from_secs(bounds.min_secs), GoDuration::from_secs(bounds.max_secs));
-    let ttl = m.max_token_ttl;
-    if ttl.as_nanos() < min.as_nanos() || ttl.as_nanos() > max.as_nanos() {
-        errs.push(format!("invalid MaxTokenTTL value '{ttl}' (should be between {min} and {max})"));
-    }
-    errs
-}
-
-/// Nomad's check of a client assertion (after it defaults the audience to the discovery
-/// URL and takes the client secret from the method): the key source and what it needs.
-fn assertion_problem(a: &OidcClientAssertion, c: &AclAuthMethodConfig) -> Option<String> {
-    if a.audience.as_ref().and_then(|v| v.first()).is_some_and(String::is_empty)
-        || (a.audience.as_ref().is_none_or(Vec::is_empty) && c.oidc_discovery_url.is_empty())
-    {
-        return Some("missing Audience".into());
-    }
-    match a.key_source.as_str() {
-        "nomad" => None,
-        "private_key" => {
-            let k = a.private_key.clone().unwrap_or_default();
-            if k.pem_key.is_empty() && k.pem_key_file.is_empty() {
-                Some("invalid PrivateKey: missing PemKey or PemKeyFile".into())
-            } else if k.pem_cert.is_empty() && k.pem_cert_file.is_empty() && k.key_id.is_empty() {
-                Some("invalid PrivateKey: missing PemCert, PemCertFile, or KeyID".into())
-            } else if !k.pem_key_file.is_empty() && !k.pem_key_file.starts_with('/') {
-                Some(format!("invalid PrivateKey: invalid PemKeyFile: must be absolute; got: {}", k.pem_key_file))
-            } else if !k.pem_cert_file.is_empty() && !k.pem_cert_file.starts_with('/') {
-                Some(format!("invalid PrivateKey: invalid PemCertFile: must be absolute; got: {}", k.pem_cert_file))
-            } else {
-                None
-            }
-        }
-        // The secret is the method's own; when editing, the form cannot tell whether
-        // one is stored, so Nomad decides.
-        "client_secret" => None,
-        other => Some(format!("invalid KeySource {other:?}")),
-    }
+    let nanos = |secs: i64| GoDuration::from_secs(secs).as_nanos();
+    messages(&m.validate(nanos(bounds.min_secs), nanos(bounds.max_secs)))
 }
 
 /// Everything wrong with the form: the fields that do not read, then Nomad's checks.
+/// An edit that leaves the write-only secret empty keeps the stored one, which the
+/// form cannot see, so Nomad alone decides whether a `client_secret` assertion has it.
 pub fn problems(i: &MethodInput, bounds: TtlBounds) -> Vec<String> {
     let (m, mut p) = build(i, None);
-    p.extend(nomad_problems(&m, bounds));
+    let secret_kept = !i.original.is_empty() && i.client_secret.is_empty();
+    p.extend(
+        nomad_problems(&m, bounds).into_iter().filter(|m| !(secret_kept && m.contains("OIDCClientSecret is required"))),
+    );
     p
 }
 
@@ -527,82 +457,12 @@ pub fn canonical(c: &AclAuthMethodConfig) -> AclAuthMethodConfig {
     out
 }
 
-/// go-multierror's list (`1 error occurred:\n\t* ...\n\n`).
-fn list(items: &[String]) -> String {
-    let head =
-        if items.len() == 1 { "1 error occurred:".to_string() } else { format!("{} errors occurred:", items.len()) };
-    let body: String = items.iter().map(|i| format!("\n\t* {i}")).collect();
-    format!("{head}{body}\n\n")
-}
-
 /// The text Nomad answers for a refused method: `auth method 0 invalid: ...`.
 pub fn multierror(items: &[String]) -> String {
-    format!("auth method 0 invalid: {}", list(items))
+    invalid("auth method", items)
 }
 
-/// Which form field a message is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Field {
-    Name,
-    Type,
-    Locality,
-    MaxTtl,
-    Default,
-    DiscoveryUrl,
-    DiscoveryCaPem,
-    ClientId,
-    ClientSecret,
-    /// The JWT key source (JWKS URL, public keys or discovery URL).
-    KeySource,
-    ClaimMappings,
-    ListClaimMappings,
-    ClockSkew,
-    ExpirationLeeway,
-    NotBeforeLeeway,
-    ClientAssertion,
-    Other,
-}
-
-/// The field a message is about (Nomad's texts, spec 3.4 and 5.4, and ours).
-pub fn field_of(message: &str) -> Field {
-    let m = message.strip_prefix("invalid config: ").unwrap_or(message);
-    let starts = |p: &str| m.starts_with(p);
-    if starts("invalid name") || m.contains("name does not match") || starts("an auth method named") {
-        Field::Name
-    } else if starts("invalid token type") {
-        Field::Type
-    } else if starts("invalid token locality") {
-        Field::Locality
-    } else if starts("invalid MaxTokenTTL") {
-        Field::MaxTtl
-    } else if starts("default method already exists") {
-        Field::Default
-    } else if starts("missing OIDCDiscoveryURL") {
-        Field::DiscoveryUrl
-    } else if m.contains("DiscoveryCaPem") || m.contains("CA PEM") {
-        Field::DiscoveryCaPem
-    } else if starts("missing OIDCClientID") {
-        Field::ClientId
-    } else if starts("invalid client assertion config") {
-        Field::ClientAssertion
-    } else if m.contains("OIDCClientSecret") || m.contains("client secret") {
-        Field::ClientSecret
-    } else if starts("JWT auth method requires") || m.contains("JWKS") || m.contains("JWTValidationPubKeys") {
-        Field::KeySource
-    } else if starts("invalid ClaimMappings") {
-        Field::ClaimMappings
-    } else if starts("invalid ListClaimMappings") {
-        Field::ListClaimMappings
-    } else if starts("invalid ClockSkewLeeway") {
-        Field::ClockSkew
-    } else if starts("invalid ExpirationLeeway") {
-        Field::ExpirationLeeway
-    } else if starts("invalid NotBeforeLeeway") {
-        Field::NotBeforeLeeway
-    } else {
-        Field::Other
-    }
-}
+pub use crate::nomad::validate::auth_method::{field_of, Field};
 
 fn is_list_head(s: &str) -> bool {
     s.ends_with("error occurred:") || s.ends_with("errors occurred:")
@@ -708,7 +568,10 @@ mod tests {
         // Nomad's answer for an OIDC method without discovery URL and client ID.
         let text = multierror(&[
             "invalid name 'x y'".into(),
-            format!("invalid config: {}", list(&["missing OIDCDiscoveryURL".into(), "missing OIDCClientID".into()])),
+            format!(
+                "invalid config: {}",
+                crate::nomad::validate::multierror(&["missing OIDCDiscoveryURL".into(), "missing OIDCClientID".into()])
+            ),
         ]);
         let got = by_field(&ApiError::Nomad(NomadError::InvalidRequest { message: text }));
         assert_eq!(

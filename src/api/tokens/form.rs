@@ -145,36 +145,16 @@ impl Draft {
     }
 }
 
-/// Nomad's token checks (spec 5.2) with Nomad's texts, and which field each is about.
+/// Nomad's token checks (the core's, one source for the embedded server and the
+/// form), and what the form shows for each.
 pub mod validate {
     use crate::api::error::ApiError;
 
-    pub const MAX_NAME: usize = 256;
+    pub use crate::nomad::validate::token::{field_of, name, Field, MAX_NAME};
 
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum Field {
-        Name,
-        Type,
-        Grants,
-        Expiry,
-        Other,
-    }
-
-    pub fn name(name: &str) -> Option<String> {
-        (name.len() > MAX_NAME).then(|| "token name too long".to_string())
-    }
-
+    /// A client token needs a policy or a role; a management token takes neither.
     pub fn grants(token_type: &str, policies: &[String], roles: &[String]) -> Option<String> {
-        match token_type {
-            "client" if policies.is_empty() && roles.is_empty() => {
-                Some("client token missing policies or roles".to_string())
-            }
-            "management" if !policies.is_empty() || !roles.is_empty() => {
-                Some("management token cannot be associated with policies or roles".to_string())
-            }
-            "client" | "management" => None,
-            _ => Some("token type must be client or management".to_string()),
-        }
+        crate::nomad::validate::token::grants(token_type, policies.len(), roles.len()).map(|p| p.message)
     }
 
     /// What to show next to a field for Nomad's own text (a person reads the field label too).
@@ -185,21 +165,6 @@ pub mod validate {
                 "client token missing policies or roles: choose at least one policy or role.".to_string()
             }
             other => other.to_string(),
-        }
-    }
-
-    pub fn field_of(message: &str) -> Field {
-        let m = message.to_ascii_lowercase();
-        if m.contains("token name") {
-            Field::Name
-        } else if m.contains("token type") || m.contains("management token cannot") || m.contains("toggle global") {
-            Field::Type
-        } else if m.contains("missing policies or roles") || m.contains("cannot find role") {
-            Field::Grants
-        } else if m.contains("expiration") || m.contains("ttl") {
-            Field::Expiry
-        } else {
-            Field::Other
         }
     }
 

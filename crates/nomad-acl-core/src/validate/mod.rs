@@ -9,6 +9,15 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod auth_method;
+pub mod binding_rule;
+pub mod policy;
+pub mod role;
+pub mod token;
+
+#[cfg(test)]
+mod tests;
+
 /// One failed check: the field it is about, and Nomad's text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem<F> {
@@ -58,26 +67,4 @@ pub fn multierror(items: &[String]) -> String {
 /// `<kind> 0 invalid: <multierror>`, e.g. `policy 0 invalid: 1 error occurred: ...`.
 pub fn invalid(kind: &str, items: &[String]) -> String {
     format!("{kind} 0 invalid: {}", multierror(items))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn go_multierror_text() {
-        assert_eq!(multierror(&["invalid name 'x y'".into()]), "1 error occurred:\n\t* invalid name 'x y'\n\n");
-        assert_eq!(multierror(&["a".into(), "b".into()]), "2 errors occurred:\n\t* a\n\t* b\n\n");
-        assert_eq!(invalid("role", &["a".into()]), "role 0 invalid: 1 error occurred:\n\t* a\n\n");
-    }
-
-    #[test]
-    fn names_are_letters_digits_and_dashes_up_to_128() {
-        assert!(valid_name("a-B-9"));
-        assert!(valid_name(&"a".repeat(128)));
-        assert!(!valid_name(&"a".repeat(129)));
-        assert!(!valid_name(""));
-        assert!(!valid_name("a_b"));
-        assert!(!valid_name("é"));
-    }
 }
