@@ -154,10 +154,8 @@ pub const MAX_CLAIMS: usize = 64 * 1024;
 
 #[server(output = JsonText)]
 pub async fn list_binding_rules() -> Result<RuleList, ApiError> {
-    use super::context::{cached, nomad, query, session};
-    let s = session()?;
-    // Contexts are read before the first await: they are gone after it.
-    let (client, q) = (nomad(), query(&s));
+    use super::context::{cached, caller, Caller};
+    let Caller { nomad: client, query: q, .. } = caller()?;
     cached("list_binding_rules".to_string(), async move {
         let refs = load_refs(&client, &q).await?;
         let (stubs, _) = client.acl_binding_rules().list(&q).await?;
@@ -182,9 +180,8 @@ pub async fn list_binding_rules() -> Result<RuleList, ApiError> {
 
 #[server(output = JsonText)]
 pub async fn get_binding_rule(id: String) -> Result<RuleDetail, ApiError> {
-    use super::context::{cached, nomad, query, session};
-    let s = session()?;
-    let (client, q) = (nomad(), query(&s));
+    use super::context::{cached, caller, Caller};
+    let Caller { nomad: client, query: q, .. } = caller()?;
     cached(format!("get_binding_rule:{id}"), async move {
         let rules = client.acl_binding_rules();
         let (refs, rule) = futures::join!(load_refs(&client, &q), rules.get(&id, &q));
@@ -210,9 +207,8 @@ pub async fn get_binding_rule(id: String) -> Result<RuleDetail, ApiError> {
 /// The editor's data; `id` empty for a new rule.
 #[server(output = JsonText)]
 pub async fn get_binding_rule_form(id: String) -> Result<RuleForm, ApiError> {
-    use super::context::{cached, nomad, query, session};
-    let s = session()?;
-    let (client, q) = (nomad(), query(&s));
+    use super::context::{cached, caller, Caller};
+    let Caller { nomad: client, query: q, .. } = caller()?;
     cached(format!("get_binding_rule_form:{id}"), async move {
         let refs = load_refs(&client, &q).await?;
         let (rule, modify_index) = if id.is_empty() {
@@ -246,19 +242,16 @@ pub async fn get_binding_rule_form(id: String) -> Result<RuleForm, ApiError> {
 /// (`Outcome`), not errors.
 #[server(output = JsonText)]
 pub async fn test_selector(auth_method: String, selector: String, claims: String) -> Result<SelectorTest, ApiError> {
-    use super::context::{nomad, query, session};
-    let s = session()?;
-    // Contexts are read before the first await: they are gone after it.
-    let (client, q) = (nomad(), query(&s));
+    use super::context::{caller, Caller};
+    let Caller { nomad: client, query: q, .. } = caller()?;
     run_test(&client, &q, auth_method.trim(), selector.trim(), &claims).await
 }
 
 /// Tests a stored rule's selector against pasted claims.
 #[server(output = JsonText)]
 pub async fn test_binding_rule(id: String, claims: String) -> Result<SelectorTest, ApiError> {
-    use super::context::{nomad, query, session};
-    let s = session()?;
-    let (client, q) = (nomad(), query(&s));
+    use super::context::{caller, Caller};
+    let Caller { nomad: client, query: q, .. } = caller()?;
     let (rule, _) = client.acl_binding_rules().get(&id, &q).await?;
     run_test(&client, &q, &rule.auth_method, &rule.selector, &claims).await
 }
@@ -342,7 +335,7 @@ pub async fn save_binding_rule(
     #[server(default)] bind_type: String,
     #[server(default)] bind_name: String,
 ) -> Result<(), ApiError> {
-    use super::context::{error_url, nomad, plain_form_post, session, write};
+    use super::context::{caller, error_url, nomad, plain_form_post};
     use crate::links::percent_encode;
     use crate::nomad::models::AclBindingRule;
     use leptos::server_fn::ServerFn;
@@ -352,7 +345,7 @@ pub async fn save_binding_rule(
     // Read before the first await.
     let (plain, client) = (plain_form_post(), nomad());
     let outcome = async {
-        let s = session()?;
+        let s = caller()?;
         let mut problems = validate::all(&auth_method, &description, &bind_type, &bind_name);
         problems.extend(crate::nomad::selector::check(&selector));
         if !problems.is_empty() {
@@ -368,11 +361,8 @@ pub async fn save_binding_rule(
             ..Default::default()
         };
         let rules = client.acl_binding_rules();
-        let (saved, _) = if id.is_empty() {
-            rules.create(&rule, &write(&s)).await?
-        } else {
-            rules.update(&rule, &write(&s)).await?
-        };
+        let (saved, _) =
+            if id.is_empty() { rules.create(&rule, &s.write).await? } else { rules.update(&rule, &s.write).await? };
         Ok(saved.id)
     }
     .await;
@@ -405,13 +395,13 @@ pub async fn save_binding_rule(
 /// Deletes a rule; `label` names it in the list's notice.
 #[server(output = JsonText)]
 pub async fn delete_binding_rule(id: String, label: String) -> Result<(), ApiError> {
-    use super::context::{after_delete, nomad, plain_form_post, session, write};
+    use super::context::{after_delete, caller, nomad, plain_form_post};
     use crate::links::percent_encode;
     use leptos::server_fn::ServerFn;
     let (plain, client) = (plain_form_post(), nomad());
     let outcome = async {
-        let s = session()?;
-        client.acl_binding_rules().delete(&id, &write(&s)).await?;
+        let s = caller()?;
+        client.acl_binding_rules().delete(&id, &s.write).await?;
         Ok::<_, ApiError>(())
     }
     .await;

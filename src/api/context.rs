@@ -15,6 +15,22 @@ pub fn session() -> Result<Session, ApiError> {
     keys.current(&parts.headers).ok_or(ApiError::NotSignedIn)
 }
 
+/// What a server function needs to call Nomad as the signed-in user: the session,
+/// the client, and options carrying the session's token. Taken from the request's
+/// context, so read it before the function's first `.await` (the context is gone after).
+pub struct Caller {
+    pub session: Session,
+    pub nomad: NomadClient,
+    pub query: QueryOptions,
+    pub write: WriteOptions,
+}
+
+/// The signed-in caller, or `NotSignedIn`.
+pub fn caller() -> Result<Caller, ApiError> {
+    let session = session()?;
+    Ok(Caller { nomad: nomad(), query: query(&session), write: write(&session), session })
+}
+
 pub fn nomad() -> NomadClient {
     expect_context::<NomadClient>()
 }

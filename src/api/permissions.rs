@@ -124,14 +124,14 @@ pub struct Question {
 /// Resolves `accessor` (empty: the signed-in token) and answers `question`.
 #[server(output = JsonText)]
 pub async fn get_permissions(accessor: String, question: Question) -> Result<PermissionsReport, ApiError> {
-    use super::context::{cached, nomad, query, session};
-    let s = session()?;
+    use super::context::{cached, caller};
+    let s = caller()?;
     let key = format!("get_permissions:{accessor}:{}", serde_json::to_string(&question).unwrap_or_default());
     cached(key, async move {
-        let client = nomad();
-        let q = query(&s);
+        let client = s.nomad.clone();
+        let q = s.query.clone();
         let tokens = client.acl_tokens();
-        let token = if accessor.is_empty() || accessor == s.accessor_id {
+        let token = if accessor.is_empty() || accessor == s.session.accessor_id {
             tokens.get_self(&q).await?.0
         } else {
             tokens.get(&accessor, &q).await?.0
@@ -165,7 +165,7 @@ pub async fn get_permissions(accessor: String, question: Question) -> Result<Per
             Err(e) => (None, Some(e.to_string())),
         };
         Ok(PermissionsReport {
-            is_self: token.accessor_id == s.accessor_id,
+            is_self: token.accessor_id == s.session.accessor_id,
             accessor_id: token.accessor_id,
             name: token.name,
             token_type: token.token_type,

@@ -58,10 +58,8 @@ pub struct PolicyDetail {
 
 #[server(output = JsonText)]
 pub async fn list_policies() -> Result<PolicyList, ApiError> {
-    use super::context::{nomad, query, session};
-    let s = session()?;
-    let client = nomad();
-    let q = query(&s);
+    use super::context::{caller, Caller};
+    let Caller { nomad: client, query: q, .. } = caller()?;
     let lists = client.acl_lists(&q).await;
     let (policies, _) = lists.policies?;
     let tokens = visible(lists.tokens)?;
@@ -77,10 +75,8 @@ pub async fn list_policies() -> Result<PolicyList, ApiError> {
 
 #[server(output = JsonText)]
 pub async fn get_policy(name: String) -> Result<PolicyDetail, ApiError> {
-    use super::context::{nomad, query, session};
-    let s = session()?;
-    let client = nomad();
-    let q = query(&s);
+    use super::context::{caller, Caller};
+    let Caller { nomad: client, query: q, .. } = caller()?;
     let (p, t, r) = (client.acl_policies(), client.acl_tokens(), client.acl_roles());
     let (policy, tokens, roles) = futures::join!(p.get(&name, &q), t.list_all(&q), r.list(&q));
     let (policy, _) = policy?;
@@ -102,22 +98,22 @@ pub async fn get_policy(name: String) -> Result<PolicyDetail, ApiError> {
 /// the editor with the error and the draft in the URL; success goes to the policy's page.
 #[server(output = JsonText)]
 pub async fn save_policy(mode: String, name: String, description: String, rules: String) -> Result<(), ApiError> {
-    use super::context::{error_url, nomad, plain_form_post, query, session, write};
+    use super::context::{caller, error_url, plain_form_post};
     use crate::nomad::models::AclPolicy;
     use leptos::server_fn::ServerFn;
     let create = mode == "create";
     // Browsers post a textarea's line breaks as CRLF: store what the user saw.
     let rules = rules.replace("\r\n", "\n");
     let outcome = async {
-        let s = session()?;
-        let client = nomad();
+        let s = caller()?;
+        let client = s.nomad.clone();
         let name = name.trim().to_string();
         let problems = validate::all(&name, &description, &rules);
         if !problems.is_empty() {
             return Err(ApiError::Invalid(validate::multierror(&problems)));
         }
         if create {
-            match client.acl_policies().get(&name, &query(&s)).await {
+            match client.acl_policies().get(&name, &s.query).await {
                 Ok(_) => return Err(ApiError::Invalid(validate::multierror(&[validate::exists(&name)]))),
                 Err(e) if e.is_not_found() => {}
                 Err(e) => return Err(e.into()),
@@ -129,7 +125,7 @@ pub async fn save_policy(mode: String, name: String, description: String, rules:
             rules: rules.clone(),
             ..Default::default()
         };
-        client.acl_policies().upsert(&policy, &write(&s)).await?;
+        client.acl_policies().upsert(&policy, &s.write).await?;
         Ok(name)
     }
     .await;
@@ -159,11 +155,11 @@ pub async fn save_policy(mode: String, name: String, description: String, rules:
 
 #[server(output = JsonText)]
 pub async fn delete_policy(name: String) -> Result<(), ApiError> {
-    use super::context::{error_url, nomad, plain_form_post, session, write};
+    use super::context::{caller, error_url, plain_form_post};
     use leptos::server_fn::ServerFn;
     let outcome = async {
-        let s = session()?;
-        nomad().acl_policies().delete(&name, &write(&s)).await?;
+        let s = caller()?;
+        s.nomad.clone().acl_policies().delete(&name, &s.write).await?;
         Ok::<_, ApiError>(())
     }
     .await;

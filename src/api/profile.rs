@@ -40,10 +40,8 @@ pub struct ProfilePolicy {
 
 #[server(output = JsonText)]
 pub async fn get_profile() -> Result<Profile, ApiError> {
-    use super::context::{nomad, query, session};
-    let s = session()?;
-    let client = nomad();
-    let q = query(&s);
+    use super::context::{caller, Caller};
+    let Caller { nomad: client, query: q, .. } = caller()?;
     let (token, _) = client.acl_tokens().get_self(&q).await?;
     let direct_policies = token.policies.clone().unwrap_or_default();
     let mut roles = Vec::new();

@@ -80,10 +80,9 @@ pub struct RoleForm {
 
 #[server(output = JsonText)]
 pub async fn list_roles() -> Result<RoleList, ApiError> {
-    use super::context::{cached, nomad, query, session};
+    use super::context::{cached, caller, Caller};
     use super::policies::visible;
-    let s = session()?;
-    let (client, q) = (nomad(), query(&s));
+    let Caller { nomad: client, query: q, .. } = caller()?;
     cached("list_roles".to_string(), async move {
         let lists = client.acl_lists(&q).await;
         let (roles, _) = lists.roles?;
@@ -100,20 +99,16 @@ pub async fn list_roles() -> Result<RoleList, ApiError> {
 
 #[server(output = JsonText)]
 pub async fn get_role(id: String) -> Result<RoleDetail, ApiError> {
-    use super::context::{cached, session};
-    let s = session()?;
-    // Contexts are read before the first await: they are gone after it.
-    let (client, q) = (super::context::nomad(), super::context::query(&s));
+    use super::context::{cached, caller, Caller};
+    let Caller { nomad: client, query: q, .. } = caller()?;
     cached(format!("get_role:{id}"), async move { load_role(&client, &q, &id).await }).await
 }
 
 /// The editor's data; `id` empty for a new role.
 #[server(output = JsonText)]
 pub async fn get_role_form(id: String) -> Result<RoleForm, ApiError> {
-    use super::context::{cached, nomad, query, session};
-    let s = session()?;
-    // Contexts are read before the first await: they are gone after it.
-    let (client, q) = (nomad(), query(&s));
+    use super::context::{cached, caller, Caller};
+    let Caller { nomad: client, query: q, .. } = caller()?;
     cached(format!("get_role_form:{id}"), async move {
         let (policies, _) = client.acl_policies().list(&q).await?;
         let role = if id.is_empty() { None } else { Some(load_role(&client, &q, &id).await?) };
@@ -162,14 +157,14 @@ pub async fn save_role(
     // Checkboxes named `policies[<i>]`; none checked sends nothing at all.
     #[server(default)] policies: Vec<String>,
 ) -> Result<(), ApiError> {
-    use super::context::{error_url, nomad, plain_form_post, session, write};
+    use super::context::{caller, error_url, nomad, plain_form_post};
     use crate::links::percent_encode;
     use crate::nomad::models::{AclRole, AclRolePolicyLink};
     use leptos::server_fn::ServerFn;
     let name = name.trim().to_string();
     let policies: Vec<String> = policies.into_iter().filter(|p| !p.trim().is_empty()).collect();
     let outcome = async {
-        let s = session()?;
+        let s = caller()?;
         let problems = validate::all(&name, &description, &policies);
         if !problems.is_empty() {
             return Err(ApiError::Invalid(validate::multierror(&problems)));
@@ -183,9 +178,9 @@ pub async fn save_role(
         };
         let roles = nomad();
         let (saved, _) = if id.is_empty() {
-            roles.acl_roles().create(&role, &write(&s)).await?
+            roles.acl_roles().create(&role, &s.write).await?
         } else {
-            roles.acl_roles().update(&role, &write(&s)).await?
+            roles.acl_roles().update(&role, &s.write).await?
         };
         Ok(saved.id)
     }
@@ -214,13 +209,13 @@ pub async fn save_role(
 /// Deletes a role. Tokens keep their link to it, which then grants nothing.
 #[server(output = JsonText)]
 pub async fn delete_role(id: String, name: String) -> Result<(), ApiError> {
-    use super::context::{after_delete, nomad, plain_form_post, session, write};
+    use super::context::{after_delete, caller, nomad, plain_form_post};
     use crate::links::percent_encode;
     use leptos::server_fn::ServerFn;
     let (plain, client) = (plain_form_post(), nomad());
     let outcome = async {
-        let s = session()?;
-        client.acl_roles().delete(&id, &write(&s)).await?;
+        let s = caller()?;
+        client.acl_roles().delete(&id, &s.write).await?;
         Ok::<_, ApiError>(())
     }
     .await;

@@ -91,9 +91,8 @@ pub fn href(name: &str) -> String {
 
 #[server(output = JsonText)]
 pub async fn list_auth_methods() -> Result<MethodList, ApiError> {
-    use super::context::{cached, nomad, query, session};
-    let s = session()?;
-    let (client, q) = (nomad(), query(&s));
+    use super::context::{cached, caller, Caller};
+    let Caller { nomad: client, query: q, .. } = caller()?;
     cached("list_auth_methods".to_string(), async move {
         let (a, b) = (client.acl_auth_methods(), client.acl_binding_rules());
         let (stubs, rules) = futures::join!(a.list(&q), b.list(&q));
@@ -122,19 +121,19 @@ pub async fn list_auth_methods() -> Result<MethodList, ApiError> {
 
 #[server(output = JsonText)]
 pub async fn get_auth_method(name: String) -> Result<MethodDetail, ApiError> {
-    use super::context::{cached, nomad, query, session};
-    let s = session()?;
+    use super::context::{cached, caller};
+    let s = caller()?;
     // Contexts are read before the first await: they are gone after it.
-    let (client, q, cb) = (nomad(), query(&s), ssr::console_callback());
+    let (client, q, cb) = (s.nomad.clone(), s.query.clone(), ssr::console_callback());
     cached(format!("get_auth_method:{name}"), async move { ssr::load(&client, &q, &name, cb).await }).await
 }
 
 /// The editor's data; `name` empty for a new method.
 #[server(output = JsonText)]
 pub async fn get_auth_method_form(name: String) -> Result<MethodForm, ApiError> {
-    use super::context::{cached, nomad, query, session};
-    let s = session()?;
-    let (client, q, cb) = (nomad(), query(&s), ssr::console_callback());
+    use super::context::{cached, caller};
+    let s = caller()?;
+    let (client, q, cb) = (s.nomad.clone(), s.query.clone(), ssr::console_callback());
     let bounds = crate::api::tokens::form::ssr::bounds();
     cached(format!("get_auth_method_form:{name}"), async move {
         let method = if name.is_empty() { None } else { Some(ssr::load(&client, &q, &name, cb.clone()).await?) };
@@ -172,14 +171,14 @@ pub fn sort_for_sign_in(methods: &mut [SignInMethod]) {
 /// the URL; success goes to the method's page.
 #[server(output = JsonText)]
 pub async fn save_auth_method(input: MethodInput) -> Result<(), ApiError> {
-    use super::context::{error_url, nomad, plain_form_post, query, session, write};
+    use super::context::{caller, error_url, plain_form_post};
     use leptos::server_fn::ServerFn;
     // Contexts are read before the first await: they are gone after it.
-    let (plain, client, s) = (plain_form_post(), nomad(), session());
+    let (plain, s) = (plain_form_post(), caller());
     let bounds = crate::api::tokens::form::ssr::bounds();
     let outcome = async {
         let s = s?;
-        ssr::save(&client, &query(&s), &write(&s), &input, bounds).await
+        ssr::save(&s.nomad, &s.query, &s.write, &input, bounds).await
     }
     .await;
     match outcome {
@@ -206,13 +205,13 @@ pub async fn save_auth_method(input: MethodInput) -> Result<(), ApiError> {
 /// Deletes a method. Nomad keeps its binding rules, which then match nothing.
 #[server(output = JsonText)]
 pub async fn delete_auth_method(name: String) -> Result<(), ApiError> {
-    use super::context::{after_delete, nomad, plain_form_post, session, write};
+    use super::context::{after_delete, caller, plain_form_post};
     use crate::links::percent_encode;
     use leptos::server_fn::ServerFn;
-    let (plain, client, s) = (plain_form_post(), nomad(), session());
+    let (plain, s) = (plain_form_post(), caller());
     let outcome = async {
         let s = s?;
-        client.acl_auth_methods().delete(&name, &write(&s)).await?;
+        s.nomad.acl_auth_methods().delete(&name, &s.write).await?;
         Ok::<_, ApiError>(())
     }
     .await;

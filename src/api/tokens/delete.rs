@@ -40,13 +40,13 @@ pub async fn get_delete_plan(
     #[server(default)] accessors: Vec<String>,
     #[server(default)] expired: bool,
 ) -> Result<DeletePlan, ApiError> {
-    use crate::api::context::{cached, nomad, query, session};
-    let s = session()?;
+    use crate::api::context::{cached, caller};
+    let s = caller()?;
     let key = format!("get_delete_plan:{expired}:{}", accessors.join(","));
     cached(key, async move {
-        let (tokens, _) = nomad().acl_tokens().list_all(&query(&s)).await?;
+        let (tokens, _) = s.nomad.clone().acl_tokens().list_all(&s.query).await?;
         let now = time::OffsetDateTime::now_utc();
-        Ok(plan(&tokens, &accessors, expired, &s.accessor_id, now))
+        Ok(plan(&tokens, &accessors, expired, &s.session.accessor_id, now))
     })
     .await
 }
@@ -55,14 +55,14 @@ pub async fn get_delete_plan(
 /// posted without JavaScript it deletes them all and returns to the list.
 #[server(output = JsonText)]
 pub async fn delete_tokens(#[server(default)] accessors: Vec<String>) -> Result<DeleteReport, ApiError> {
-    use crate::api::context::{error_url, nomad, plain_form_post, session, write};
+    use crate::api::context::{caller, error_url, plain_form_post};
     use leptos::server_fn::ServerFn;
-    let s = session()?;
-    let (client, plain) = (nomad(), plain_form_post());
-    let w = write(&s);
+    let s = caller()?;
+    let (client, plain) = (s.nomad.clone(), plain_form_post());
+    let w = s.write.clone();
     let mut report = DeleteReport::default();
     for a in accessors.iter().filter(|a| !a.is_empty()) {
-        if a.eq_ignore_ascii_case(&s.accessor_id) {
+        if a.eq_ignore_ascii_case(&s.session.accessor_id) {
             report.failed.push((a.clone(), SELF_REFUSAL.to_string()));
             continue;
         }

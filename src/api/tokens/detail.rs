@@ -34,9 +34,9 @@ pub struct TokenDetail {
 
 #[server(output = JsonText)]
 pub async fn get_token(accessor_id: String) -> Result<TokenDetail, ApiError> {
-    use crate::api::context::{cached, session};
-    let s = session()?;
-    cached(format!("get_token:{accessor_id}"), async move { ssr::detail(&s, &accessor_id).await }).await
+    use crate::api::context::cached;
+    let s = crate::api::context::caller()?;
+    cached(format!("get_token:{accessor_id}"), async move { ssr::detail(&s.session, &accessor_id).await }).await
 }
 
 /// Creates a token like `accessor_id` with a new lifetime, leaves its secret for its page,
@@ -68,7 +68,7 @@ pub async fn renew_token(
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::api::context::{nomad, query, session, write};
+    use crate::api::context::{nomad, query, write};
     use crate::api::tokens::form::{cli_command, ssr as form, Draft};
     use crate::server::session::Session;
 
@@ -130,10 +130,10 @@ mod ssr {
     }
 
     pub async fn renew(accessor: &str, lifetime: &LifetimeInput, delete_old: bool) -> Result<String, ApiError> {
-        let s = session()?;
-        let (client, bounds) = (nomad(), form::bounds());
+        let s = crate::api::context::caller()?;
+        let (client, bounds) = (s.nomad.clone(), form::bounds());
         let courier = crate::api::tokens::secret::ssr::Courier::new();
-        let (old, _) = client.acl_tokens().get(accessor, &query(&s)).await?;
+        let (old, _) = client.acl_tokens().get(accessor, &s.query).await?;
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let life =
             lifetime.resolve(bounds, now).map_err(|m| form::problems_as_error(vec![format!("expiration: {m}")]))?;
@@ -144,14 +144,14 @@ mod ssr {
             roles: old.roles.clone().unwrap_or_default().into_iter().map(|l| l.id).collect(),
             global: old.global,
         };
-        let (created, _) = client.acl_tokens().create(&form::new_token(&draft, life), &write(&s)).await?;
-        let is_self = old.accessor_id.eq_ignore_ascii_case(&s.accessor_id);
+        let (created, _) = client.acl_tokens().create(&form::new_token(&draft, life), &write(&s.session)).await?;
+        let is_self = old.accessor_id.eq_ignore_ascii_case(&s.session.accessor_id);
         let note = if !delete_old {
             format!("The old token {} still works until it expires or is deleted.", old.accessor_id)
         } else if is_self {
             format!("The old token {} was kept: it is the one you are signed in with.", old.accessor_id)
         } else {
-            match client.acl_tokens().delete(&old.accessor_id, &write(&s)).await {
+            match client.acl_tokens().delete(&old.accessor_id, &write(&s.session)).await {
                 Ok(_) => format!("The old token {} was deleted.", old.accessor_id),
                 Err(e) => format!("The old token {} could not be deleted: {e}", old.accessor_id),
             }

@@ -36,9 +36,9 @@ pub struct TokenFormOptions {
 
 #[server(output = JsonText)]
 pub async fn get_token_form_options() -> Result<TokenFormOptions, ApiError> {
-    use crate::api::context::{cached, session};
-    let s = session()?;
-    cached("get_token_form_options".to_string(), async move { ssr::options(&s).await }).await
+    use crate::api::context::cached;
+    let s = crate::api::context::caller()?;
+    cached("get_token_form_options".to_string(), async move { ssr::options(&s.session).await }).await
 }
 
 /// Creates a token. On success the browser goes to the new token's page, which shows
@@ -202,7 +202,7 @@ pub fn shell_quote(s: &str) -> String {
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::*;
-    use crate::api::context::{nomad, query, session, write};
+    use crate::api::context::{nomad, query, write};
     use crate::api::tokens::lifetime::Lifetime;
     use crate::nomad::duration::GoDuration;
     use crate::nomad::models::{AclToken, AclTokenRoleLink};
@@ -282,8 +282,8 @@ pub(crate) mod ssr {
 
     /// Creates the token and leaves its secret for the next page; returns the accessor.
     pub async fn create(draft: &Draft, lifetime: &LifetimeInput) -> Result<String, ApiError> {
-        let s = session()?;
-        let (client, courier) = (nomad(), crate::api::tokens::secret::ssr::Courier::new());
+        let s = crate::api::context::caller()?;
+        let (client, courier) = (s.nomad.clone(), crate::api::tokens::secret::ssr::Courier::new());
         let d = normalized(draft);
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let mut problems = d.problems();
@@ -295,16 +295,16 @@ pub(crate) mod ssr {
             return Err(problems_as_error(problems));
         }
         let token = new_token(&d, life.expect("checked above"));
-        let (created, _) = client.acl_tokens().create(&token, &write(&s)).await?;
+        let (created, _) = client.acl_tokens().create(&token, &write(&s.session)).await?;
         courier.leave(&created.accessor_id, &created.secret_id, "created", "");
         Ok(created.accessor_id)
     }
 
     /// Returns the token's new modify index.
     pub async fn update(accessor: &str, draft: &Draft) -> Result<u64, ApiError> {
-        let s = session()?;
-        let client = nomad();
-        let (mut token, _) = client.acl_tokens().get(accessor, &query(&s)).await?;
+        let s = crate::api::context::caller()?;
+        let client = s.nomad.clone();
+        let (mut token, _) = client.acl_tokens().get(accessor, &s.query).await?;
         let d = normalized(draft);
         let problems = d.problems();
         if !problems.is_empty() {
@@ -316,7 +316,7 @@ pub(crate) mod ssr {
         token.token_type = d.token_type;
         token.policies = Some(d.policies);
         token.roles = Some(d.roles.into_iter().map(|id| AclTokenRoleLink { id, name: String::new() }).collect());
-        let (updated, _) = client.acl_tokens().update(&token, &write(&s)).await?;
+        let (updated, _) = client.acl_tokens().update(&token, &write(&s.session)).await?;
         Ok(updated.modify_index)
     }
 }

@@ -104,19 +104,19 @@ pub struct TokenPage {
 
 #[server(output = JsonText)]
 pub async fn get_token_page(params: TokenListParams) -> Result<TokenPage, ApiError> {
-    use super::context::{cached, nomad, query, session};
-    let s = session()?;
+    use super::context::{cached, caller};
+    let s = caller()?;
     let key = format!("get_token_page:{}", serde_json::to_string(&params).unwrap_or_default());
     cached(key, async move {
-        let client = nomad();
-        let q = query(&s);
+        let client = s.nomad.clone();
+        let q = s.query.clone();
         let lists = client.acl_lists(&q).await;
         // Listing tokens needs a management token: say so plainly.
         let (tokens, tm) = lists.tokens?;
         let (roles, rm) = lists.roles?;
         let (policies, pm) = lists.policies?;
-        let key = (s.accessor_id.clone(), tm.last_index, rm.last_index, pm.last_index);
-        let rows = list::rows_for(key, || list::Rows::new(tokens.clone(), &roles, &policies, &s.accessor_id));
+        let key = (s.session.accessor_id.clone(), tm.last_index, rm.last_index, pm.last_index);
+        let rows = list::rows_for(key, || list::Rows::new(tokens.clone(), &roles, &policies, &s.session.accessor_id));
         Ok(list::page_of(&rows, &params, time::OffsetDateTime::now_utc()))
     })
     .await

@@ -30,13 +30,13 @@ pub async fn take_token_secret(accessor_id: String) -> Result<Option<ShownSecret
 /// prefetched). Posted without JavaScript, it comes back through the one-shot cookie.
 #[server(output = JsonText)]
 pub async fn reveal_token_secret(accessor_id: String) -> Result<String, ApiError> {
-    use crate::api::context::{error_url, nomad, plain_form_post, query, session};
+    use crate::api::context::{caller, error_url, plain_form_post};
     use leptos::server_fn::ServerFn;
     let page = format!("/tokens/{}", crate::links::percent_encode(&accessor_id, false));
     let (plain, courier) = (plain_form_post(), ssr::Courier::new());
     let outcome = async {
-        let s = session()?;
-        let (token, _) = nomad().acl_tokens().get(&accessor_id, &query(&s)).await?;
+        let s = caller()?;
+        let (token, _) = s.nomad.clone().acl_tokens().get(&accessor_id, &s.query).await?;
         Ok::<_, ApiError>(token)
     }
     .await;
