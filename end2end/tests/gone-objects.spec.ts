@@ -5,11 +5,41 @@ import { NotFoundPage } from '../pages/notFoundPage';
 import { OverviewPage } from '../pages/overviewPage';
 import { TokenPage } from '../pages/tokenPage';
 import { TokensListPage } from '../pages/tokensListPage';
-import { signIn } from '../pages/signInPage';
+import { Header } from '../pages/header';
+import { ProfilePage } from '../pages/profilePage';
+import { SignInPage, signIn } from '../pages/signInPage';
 
 // Objects deleted behind the console's back (the CLI, Terraform, another admin).
 
 test.describe('objects gone elsewhere', () => {
+  test('a session whose token was deleted elsewhere ends at its next page, says why, and comes back there after signing in', async ({ page }) => {
+    const s = suffix();
+    const policy = `e2e-ended-p-${s}`;
+    await createPolicy(policy, 'node { policy = "read" }');
+    const token = await createToken({ Name: `e2e-ended-${s}`, Policies: [policy] });
+    await signIn(page, token.SecretID);
+    await hydrated(page);
+    const header = new Header(page);
+    await expect(header.tokenName).toHaveText(`e2e-ended-${s}`);
+
+    await nomad('DELETE', `/v1/acl/token/${token.AccessorID}`);
+    // In-app navigation: the page's first call to Nomad meets "ACL token not found".
+    await header.mainNavigation.getByRole('link', { name: 'Profile' }).click();
+    const signInPage = new SignInPage(page);
+    await expect(page).toHaveURL(/\/sign-in\?return_to=%2Fprofile$|\/sign-in\?return_to=\/profile$/);
+    await expect(signInPage.error).toContainText('no longer knows its token');
+    await expect(page.getByText('Permission denied')).toHaveCount(0);
+
+    // The session is over on the server too: a reload does not bring it back.
+    await new ProfilePage(page).goto();
+    await expect(page).toHaveURL(/\/sign-in\?return_to=/);
+
+    await signInPage.submit(demoSecret());
+    await expect(page).toHaveURL(/\/profile$/);
+    await expect(header.tokenName).not.toHaveText(`e2e-ended-${s}`);
+  });
+
+
   test('a role deleted elsewhere shows struck out and unlinked on the tokens list and the token page, and the overview counts it', async ({ page }) => {
     const s = suffix();
     const policy = `e2e-gone-p-${s}`;

@@ -42,6 +42,7 @@ impl ApiError {
     /// tell a typo from an outage.
     pub fn http_status(&self) -> u16 {
         match self {
+            _ if self.token_gone() => 401,
             ApiError::NotSignedIn => 401,
             ApiError::Invalid(_) | ApiError::Call(_) => 400,
             ApiError::Nomad(e) => match e {
@@ -55,9 +56,30 @@ impl ApiError {
         }
     }
 
+    /// Nomad no longer accepts the session's token: it was deleted, or it expired.
+    /// Nomad answers such a token with `ACL token not found` (or `ACL token expired`),
+    /// which is not a refusal of the action: the session is over.
+    pub fn token_gone(&self) -> bool {
+        match self {
+            ApiError::Nomad(NomadError::PermissionDenied { message } | NomadError::Server { message, .. }) => {
+                message.ends_with("ACL token not found") || message.ends_with("ACL token expired")
+            }
+            _ => false,
+        }
+    }
+
+    /// The session is over (no session, or Nomad no longer accepts its token): sign in again.
+    pub fn signed_out(&self) -> bool {
+        matches!(self, ApiError::NotSignedIn) || self.token_gone()
+    }
+
     /// A sentence for a person: what happened and, where it helps, what to do.
     pub fn explain(&self) -> String {
         match self {
+            _ if self.token_gone() => {
+                "Your session ended: Nomad no longer accepts its token (it was deleted or expired). Sign in again."
+                    .to_string()
+            }
             ApiError::Nomad(NomadError::PermissionDenied { .. }) => {
                 "Your token does not allow this. Ask for a token with more rights, or sign in with another one."
                     .to_string()
@@ -79,5 +101,25 @@ impl ApiError {
             e => return vec![(other, e.explain())],
         };
         items.iter().map(|i| place(i.strip_prefix(prefix).unwrap_or(i))).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_nomad_no_longer_knows_ends_the_session_instead_of_reading_as_a_refusal() {
+        let gone = ApiError::Nomad(NomadError::PermissionDenied { message: "ACL token not found".into() });
+        assert!(gone.token_gone() && gone.signed_out());
+        assert_eq!(gone.http_status(), 401);
+        assert!(gone.explain().contains("Sign in again"), "{}", gone.explain());
+        let expired =
+            ApiError::Nomad(NomadError::Server { status: 500, message: "rpc error: ACL token expired".into() });
+        assert!(expired.token_gone());
+        let refused = ApiError::Nomad(NomadError::PermissionDenied { message: "Permission denied".into() });
+        assert!(!refused.token_gone() && !refused.signed_out());
+        assert_eq!(refused.http_status(), 403);
+        assert!(ApiError::NotSignedIn.signed_out());
     }
 }

@@ -211,42 +211,81 @@ pub async fn session_recheck(State(state): State<AppState>, mut req: Request, ne
         return next.run(req).await;
     }
     let Some(session) = state.sessions.current(req.headers()) else { return next.run(req).await };
-    let now = OffsetDateTime::now_utc();
-    if !state.sessions.needs_recheck(&session, now) {
-        return next.run(req).await;
-    }
-    let now = now.unix_timestamp();
     let https = is_https(req.headers(), req.uri());
+    let cookies = if state.sessions.needs_recheck(&session, OffsetDateTime::now_utc()) {
+        let cookies = recheck(&state, &session, https).await;
+        if cookies.ended {
+            super::session::strip_session(req.headers_mut());
+        }
+        Some(cookies)
+    } else {
+        None
+    };
+    let mut res = next.run(req).await;
+    // A page or server function that met Nomad's "ACL token not found" ends the
+    // session now, not at the next minute's check.
+    let cookies = match cookies {
+        Some(c) => c,
+        None if refused_as_signed_out(&res) => recheck(&state, &session, https).await,
+        None => return res,
+    };
+    for c in cookies.set {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res
+}
+
+/// A server function's 401 (its session's token is gone) or a page sending the user
+/// to sign in.
+fn refused_as_signed_out(res: &Response) -> bool {
+    res.status() == axum::http::StatusCode::UNAUTHORIZED
+        || (res.status().is_redirection()
+            && res
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .is_some_and(|l| l.starts_with("/sign-in")))
+}
+
+struct Recheck {
+    /// Nomad refused the token: the session is over.
+    ended: bool,
+    set: Vec<axum::http::HeaderValue>,
+}
+
+/// Asks Nomad whether `session`'s token still works: renews the cookie's check time,
+/// or ends the session with the reason for the sign-in page. When Nomad cannot be
+/// reached the session is kept: an outage does not sign everyone out.
+async fn recheck(state: &AppState, session: &super::session::Session, https: bool) -> Recheck {
+    let now = OffsetDateTime::now_utc().unix_timestamp();
     let q = QueryOptions::new().with_token(session.secret.clone());
-    let cookie = match state.nomad.acl_tokens().get_self(&q).await {
+    match state.nomad.acl_tokens().get_self(&q).await {
         Ok((token, _)) if token.accessor_id == session.accessor_id => {
-            state.sessions.confirmed(&session, now);
-            let mut confirmed = session;
+            state.sessions.confirmed(session, now);
+            let mut confirmed = session.clone();
             confirmed.checked_at = now;
             confirmed.expires_at = token.expiration_time.map(|t| t.unix_timestamp());
-            vec![state.sessions.set_cookie(&confirmed, https)]
+            Recheck { ended: false, set: vec![state.sessions.set_cookie(&confirmed, https)] }
         }
-        Err(NomadError::Unreachable { .. } | NomadError::Timeout { .. }) => vec![],
-        Err(NomadError::Server { status, .. }) if status >= 500 => vec![],
+        Err(NomadError::Unreachable { .. } | NomadError::Timeout { .. }) => Recheck { ended: false, set: vec![] },
+        Err(NomadError::Server { status, ref message }) if status >= 500 && !message.ends_with("ACL token expired") => {
+            Recheck { ended: false, set: vec![] }
+        }
         outcome => {
-            let expired =
-                matches!(&outcome, Err(NomadError::Server { message, .. }) if message.ends_with("ACL token expired"));
+            let expired = matches!(&outcome, Err(NomadError::Server { message, .. } | NomadError::PermissionDenied { message }) if message.ends_with("ACL token expired"));
             tracing::info!(accessor = %session.accessor_id, expired, "session ended: Nomad no longer accepts its token");
-            super::session::strip_session(req.headers_mut());
             let message = if expired {
                 "Your token has expired. Sign in with another token.".to_string()
             } else {
                 "Your session ended: Nomad no longer knows its token (it was deleted). Sign in again.".to_string()
             };
             let flash = Flash { kind: FlashKind::Error, message, secret: None };
-            vec![state.sessions.clear_cookie(https), state.sessions.set_flash(&flash, https)]
+            Recheck {
+                ended: true,
+                set: vec![state.sessions.clear_cookie(https), state.sessions.set_flash(&flash, https)],
+            }
         }
-    };
-    let mut res = next.run(req).await;
-    for c in cookie {
-        res.headers_mut().append(header::SET_COOKIE, c);
     }
-    res
 }
 
 /// A signed-out visit of a signed-in page (a bookmark, a link, a reload after the

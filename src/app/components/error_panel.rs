@@ -1,6 +1,9 @@
+use leptos::either::Either;
 use leptos::prelude::*;
+use leptos_router::components::Redirect;
 
 use crate::api::error::ApiError;
+use crate::app::components::shell::sign_in_returning_here;
 use crate::nomad::error::NomadError;
 
 /// The list a missing object belongs to, offered as the way back.
@@ -25,6 +28,17 @@ pub fn ErrorPanel(
     #[prop(optional, into)] what: String,
     #[prop(optional)] list: Option<ListLink>,
 ) -> impl IntoView {
+    if error.signed_out() {
+        // The session is over (its token was deleted or expired): off to sign in,
+        // which says why and comes back here.
+        return Either::Left(view! {
+            <div class="error-panel" role="alert" data-testid="signed-out">
+                <strong>"Signed out"</strong>
+                <p>{error.explain()}</p>
+                <Redirect path=sign_in_returning_here() />
+            </div>
+        });
+    }
     let missing = matches!(error, ApiError::Nomad(NomadError::NotFound { .. }));
     if missing {
         not_found_status();
@@ -33,7 +47,6 @@ pub fn ErrorPanel(
         _ if missing => "Not found",
         ApiError::Nomad(NomadError::Unreachable { .. } | NomadError::Timeout { .. }) => "Nomad is not answering",
         ApiError::Nomad(NomadError::PermissionDenied { .. }) => "Permission denied",
-        ApiError::NotSignedIn => "Signed out",
         _ => "Something went wrong",
     };
     let text = match (missing, what.is_empty()) {
@@ -42,13 +55,13 @@ pub fn ErrorPanel(
         (false, false) => format!("Could not load {what}. {}", error.explain()),
         (false, true) => error.explain(),
     };
-    view! {
+    Either::Right(view! {
         <div class="error-panel" role="alert" data-testid=if missing { "not-found" } else { "load-failed" }>
             <strong>{title}</strong>
             <p>{text}</p>
             {list.map(|l| view! { <p><a href=l.href>{format!("All {}", l.label)}</a></p> })}
         </div>
-    }
+    })
 }
 
 fn capitalized(s: &str) -> String {

@@ -21,7 +21,6 @@ use crate::app::sync_hydrate::SyncHydrate;
 #[component]
 pub fn SignedInLayout() -> impl IntoView {
     let session = Resource::new(|| (), |_| get_session_info());
-    let location = use_location();
     provide_live();
     SyncHydrate(view! {
         <header class="app-header">
@@ -35,17 +34,7 @@ pub fn SignedInLayout() -> impl IntoView {
                         .get()
                         .map(|r| match r {
                             Ok(Some(info)) => EitherOf3::A(view! { <SessionHeader info /> }),
-                            Ok(None) => {
-                                let search = location.search.get_untracked();
-                                let search = if search.is_empty() || search.starts_with('?') { search } else { format!("?{search}") };
-                                let here = format!("{}{search}", location.pathname.get_untracked());
-                                let path = if here == "/" || here.is_empty() {
-                                    "/sign-in".to_string()
-                                } else {
-                                    format!("/sign-in?return_to={}", percent_encode(&here, true))
-                                };
-                                EitherOf3::B(view! { <Redirect path /> })
-                            }
+                            Ok(None) => EitherOf3::B(view! { <Redirect path=sign_in_returning_here() /> }),
                             Err(e) => EitherOf3::C(view! { <ErrorPanel error=e /> }),
                         })
                 })}
@@ -69,6 +58,19 @@ pub fn SignedInLayout() -> impl IntoView {
             </main>
         </div>
     })
+}
+
+/// The sign-in page, coming back here (path and query) after signing in again.
+pub fn sign_in_returning_here() -> String {
+    let location = use_location();
+    let search = location.search.get_untracked();
+    let search = if search.is_empty() || search.starts_with('?') { search } else { format!("?{search}") };
+    let here = format!("{}{search}", location.pathname.get_untracked());
+    if here == "/" || here.is_empty() {
+        "/sign-in".to_string()
+    } else {
+        format!("/sign-in?return_to={}", percent_encode(&here, true))
+    }
 }
 
 /// The header's session part: cluster, live-update state, profile menu.
