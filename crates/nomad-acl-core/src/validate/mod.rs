@@ -9,6 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod namespace;
+
 /// One failed check: the field it is about, and Nomad's text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem<F> {
