@@ -775,6 +775,50 @@ pub static ACL_BINDING_RULE: Obj = Obj {
     ],
 };
 
+pub static NAMESPACE_CAPABILITIES: Obj = Obj {
+    name: "NamespaceCapabilities",
+    fields: &[
+        ("EnabledTaskDrivers", STR_LIST),
+        ("DisabledTaskDrivers", STR_LIST),
+        ("EnabledNetworkModes", STR_LIST),
+        ("DisabledNetworkModes", STR_LIST),
+    ],
+};
+
+pub static NAMESPACE_NODE_POOL_CONFIGURATION: Obj = Obj {
+    name: "NamespaceNodePoolConfiguration",
+    fields: &[("Default", Ty::Str), ("Allowed", STR_LIST), ("Denied", STR_LIST)],
+};
+
+pub static NAMESPACE_VAULT_CONFIGURATION: Obj = Obj {
+    name: "NamespaceVaultConfiguration",
+    fields: &[("Default", Ty::Str), ("Allowed", STR_LIST), ("Denied", STR_LIST)],
+};
+
+pub static NAMESPACE_CONSUL_CONFIGURATION: Obj = Obj {
+    name: "NamespaceConsulConfiguration",
+    fields: &[("Default", Ty::Str), ("Allowed", STR_LIST), ("Denied", STR_LIST)],
+};
+
+pub static NAMESPACE: Obj = Obj {
+    name: "Namespace",
+    fields: &[
+        ("Name", Ty::Str),
+        ("Description", Ty::Str),
+        ("Quota", Ty::Str),
+        ("Capabilities", Ty::Obj(&NAMESPACE_CAPABILITIES)),
+        ("NodePoolConfiguration", Ty::Obj(&NAMESPACE_NODE_POOL_CONFIGURATION)),
+        ("VaultConfiguration", Ty::Obj(&NAMESPACE_VAULT_CONFIGURATION)),
+        ("ConsulConfiguration", Ty::Obj(&NAMESPACE_CONSUL_CONFIGURATION)),
+        ("Meta", STR_MAP),
+        ("Hash", Ty::Bytes),
+        ("CreateIndex", Ty::U64),
+        ("ModifyIndex", Ty::U64),
+        ("RequiredExtraClaims", STR_MAP),
+        ("OptionalExtraClaims", STR_MAP),
+    ],
+};
+
 pub static BOOTSTRAP_REQUEST: Obj = Obj {
     name: "ACLTokenBootstrapRequest",
     fields: &[("BootstrapSecret", Ty::Str), ("Region", Ty::Str), ("Namespace", Ty::Str), ("AuthToken", Ty::Str)],
