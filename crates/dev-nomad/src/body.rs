@@ -319,8 +319,67 @@ fn go_scan_first_value(data: &[u8]) -> Result<usize, String> {
 
 /// Parses the first JSON value of `data` with Go's error texts.
 pub fn parse_first_value(data: &[u8]) -> Result<Value, String> {
+    // The scanner recurses once per level: a body nested deeper than serde_json
+    // reads (128 levels) must not reach it, or it would exhaust the stack.
+    match nesting(data) {
+        Nesting::Shallow => {}
+        Nesting::Deep => return serde_json::from_slice(data).map_err(|e| e.to_string()),
+        Nesting::BeyondGo(c) => return Err(format!("invalid character '{}' exceeded max depth", c as char)),
+    }
     let end = go_scan_first_value(data)?;
     serde_json::from_slice(&data[..end]).map_err(|e| e.to_string())
+}
+
+/// serde_json's nesting limit.
+const SERDE_MAX_DEPTH: usize = 128;
+/// `encoding/json`'s `maxNestingDepth`.
+const GO_MAX_DEPTH: usize = 10_000;
+
+#[derive(Debug, PartialEq, Eq)]
+enum Nesting {
+    Shallow,
+    Deep,
+    /// Deeper than Go reads, at this opening bracket.
+    BeyondGo(u8),
+}
+
+/// How deep the first value of `data` nests, without recursion (strings skipped).
+fn nesting(data: &[u8]) -> Nesting {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in data {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > GO_MAX_DEPTH {
+                    return Nesting::BeyondGo(b);
+                }
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    if deepest > SERDE_MAX_DEPTH {
+        Nesting::Deep
+    } else {
+        Nesting::Shallow
+    }
 }
 
 fn json_kind(v: &Value) -> &'static str {
@@ -716,6 +775,50 @@ pub static ACL_BINDING_RULE: Obj = Obj {
     ],
 };
 
+pub static NAMESPACE_CAPABILITIES: Obj = Obj {
+    name: "NamespaceCapabilities",
+    fields: &[
+        ("EnabledTaskDrivers", STR_LIST),
+        ("DisabledTaskDrivers", STR_LIST),
+        ("EnabledNetworkModes", STR_LIST),
+        ("DisabledNetworkModes", STR_LIST),
+    ],
+};
+
+pub static NAMESPACE_NODE_POOL_CONFIGURATION: Obj = Obj {
+    name: "NamespaceNodePoolConfiguration",
+    fields: &[("Default", Ty::Str), ("Allowed", STR_LIST), ("Denied", STR_LIST)],
+};
+
+pub static NAMESPACE_VAULT_CONFIGURATION: Obj = Obj {
+    name: "NamespaceVaultConfiguration",
+    fields: &[("Default", Ty::Str), ("Allowed", STR_LIST), ("Denied", STR_LIST)],
+};
+
+pub static NAMESPACE_CONSUL_CONFIGURATION: Obj = Obj {
+    name: "NamespaceConsulConfiguration",
+    fields: &[("Default", Ty::Str), ("Allowed", STR_LIST), ("Denied", STR_LIST)],
+};
+
+pub static NAMESPACE: Obj = Obj {
+    name: "Namespace",
+    fields: &[
+        ("Name", Ty::Str),
+        ("Description", Ty::Str),
+        ("Quota", Ty::Str),
+        ("Capabilities", Ty::Obj(&NAMESPACE_CAPABILITIES)),
+        ("NodePoolConfiguration", Ty::Obj(&NAMESPACE_NODE_POOL_CONFIGURATION)),
+        ("VaultConfiguration", Ty::Obj(&NAMESPACE_VAULT_CONFIGURATION)),
+        ("ConsulConfiguration", Ty::Obj(&NAMESPACE_CONSUL_CONFIGURATION)),
+        ("Meta", STR_MAP),
+        ("Hash", Ty::Bytes),
+        ("CreateIndex", Ty::U64),
+        ("ModifyIndex", Ty::U64),
+        ("RequiredExtraClaims", STR_MAP),
+        ("OptionalExtraClaims", STR_MAP),
+    ],
+};
+
 pub static BOOTSTRAP_REQUEST: Obj = Obj {
     name: "ACLTokenBootstrapRequest",
     fields: &[("BootstrapSecret", Ty::Str), ("Region", Ty::Str), ("Namespace", Ty::Str), ("AuthToken", Ty::Str)],
@@ -729,6 +832,21 @@ pub static OTT_EXCHANGE_REQUEST: Obj = Obj {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_bodies_are_refused_without_recursing() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert_eq!(nesting(deep(SERDE_MAX_DEPTH).as_bytes()), Nesting::Shallow);
+        assert_eq!(nesting(b"{\"a\":\"[[[[\\\"[[\"}"), Nesting::Shallow);
+        assert_eq!(nesting(deep(SERDE_MAX_DEPTH + 1).as_bytes()), Nesting::Deep);
+        assert!(parse_first_value(deep(5_000).as_bytes()).unwrap_err().contains("recursion limit exceeded"));
+        assert_eq!(
+            parse_first_value(deep(1_000_000).as_bytes()).unwrap_err(),
+            "invalid character '[' exceeded max depth"
+        );
+        let objects = "{\"a\":".repeat(GO_MAX_DEPTH + 1);
+        assert_eq!(parse_first_value(objects.as_bytes()).unwrap_err(), "invalid character '{' exceeded max depth");
+    }
     use nomad_acl_core::models::{AclPolicy, AclToken};
 
     #[test]

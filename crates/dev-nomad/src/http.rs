@@ -415,7 +415,7 @@ pub async fn dispatch(AxState(inner): AxState<Arc<Inner>>, request: Request) -> 
 }
 
 async fn route(inner: &Arc<Inner>, mut req: Req, raw_query: Option<&str>) -> Response {
-    use super::{auth_methods, binding_rules, policies, roles, tokens};
+    use super::{auth_methods, binding_rules, namespaces, policies, roles, tokens};
 
     if req.method != "CONNECT" {
         let cleaned = clean_path(&req.path);
@@ -444,6 +444,8 @@ async fn route(inner: &Arc<Inner>, mut req: Req, raw_query: Option<&str>) -> Res
         "/v1/acl/identity/client-introduction-token" => {
             text(501, "devnomad does not implement client introduction; use a token (X-Nomad-Token) instead")
         }
+        "/v1/namespaces" => namespaces::list(inner, &req).await,
+        "/v1/namespace" => namespaces::create(inner, &req).await,
         "/v1/status/leader" => status_leader(&req),
         "/v1/agent/self" => agent_self(inner, &req),
         // subtree patterns redirect their bare form (no exact pattern registered)
@@ -459,6 +461,8 @@ async fn route(inner: &Arc<Inner>, mut req: Req, raw_query: Option<&str>) -> Res
                 auth_methods::specific(inner, &req, rest).await
             } else if let Some(rest) = p.strip_prefix("/v1/acl/binding-rule/") {
                 binding_rules::specific(inner, &req, rest).await
+            } else if let Some(name) = p.strip_prefix("/v1/namespace/") {
+                namespaces::specific(inner, &req, name).await
             } else {
                 not_found_root()
             }

@@ -26,6 +26,7 @@ mod binding_rules;
 mod http;
 pub mod idp;
 mod login;
+mod namespaces;
 mod policies;
 mod roles;
 mod seed;
@@ -177,8 +178,8 @@ impl DevNomad {
             );
         }
         let state = match &config.state_file {
-            Some(path) => persist::load(path)?.unwrap_or_default(),
-            None => State::default(),
+            Some(path) => persist::load(path)?.unwrap_or_else(State::new),
+            None => State::new(),
         };
         let (tx, _rx) = tokio::sync::watch::channel(state.index);
         let inner = Inner {
@@ -280,6 +281,8 @@ impl DevNomad {
     }
 }
 
+#[cfg(test)]
+mod namespace_tests;
 #[cfg(test)]
 mod sso_tests;
 #[cfg(test)]

@@ -89,7 +89,7 @@ mod tests {
         let path = dir.path().join("state.json");
         assert!(load(&path).unwrap().is_none());
 
-        let mut s = State::default();
+        let mut s = State::new();
         let idx = s.next_index();
         s.policies.insert(
             "p".into(),
@@ -133,6 +133,38 @@ mod tests {
 
         std::fs::write(&path, b"").unwrap();
         assert!(load(&path).is_err());
+    }
+
+    #[test]
+    fn namespaces_persist_and_a_file_from_before_them_gets_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let mut s = State::new();
+        let idx = s.next_index();
+        let ns = nomad_acl_core::models::Namespace {
+            name: "kept".into(),
+            create_index: idx,
+            modify_index: idx,
+            ..Default::default()
+        };
+        s.namespaces.insert(ns.name.clone(), ns.clone());
+        s.tables.namespaces = idx;
+        save(&path, &s).unwrap();
+        let loaded = load(&path).unwrap().unwrap();
+        assert_eq!(loaded.namespaces, s.namespaces);
+        assert_eq!(loaded.tables.namespaces, idx);
+
+        // Written before namespaces existed: no table, no index for it.
+        for old in [
+            r#"{"format":"devnomad-acl-state","version":1,"index":0,"tables":{"acl_policy":0},"policies":{}}"#,
+            r#"{"format":"devnomad-acl-state","version":1}"#,
+        ] {
+            std::fs::write(&path, old).unwrap();
+            let loaded = load(&path).unwrap().unwrap();
+            let default = &loaded.namespaces["default"];
+            assert_eq!((default.description.as_str(), default.create_index), ("Default shared namespace", 1));
+            assert_eq!((loaded.tables.namespaces, loaded.index), (1, 1));
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use nomad_acl_core::duration::GoDuration;
 use nomad_acl_core::models::{
     AclAuthMethod, AclAuthMethodConfig, AclBindingRule, AclPolicy, AclRole, AclRolePolicyLink, AclToken,
-    AclTokenRoleLink, SecretId, TOKEN_TYPE_CLIENT, TOKEN_TYPE_MANAGEMENT,
+    AclTokenRoleLink, Namespace, NamespaceCapabilities, SecretId, TOKEN_TYPE_CLIENT, TOKEN_TYPE_MANAGEMENT,
 };
 
 use super::state::{auth_method_hash, binding_rule_hash, policy_hash, role_hash, token_hash, State};
@@ -119,12 +119,16 @@ namespace "storage" {
     ),
     (
         "team-payments-dev",
-        "Payments team: full job access in payments-dev",
+        "Payments team: full job access in payments-dev, read access to the other dev namespaces",
         r#"namespace "payments-dev" {
   policy = "write"
 }
 
 namespace "payments" {
+  policy = "read"
+}
+
+namespace "*-dev" {
   policy = "read"
 }
 "#,
@@ -146,6 +150,27 @@ namespace "payments" {
 "#,
     ),
     ("placeholder-empty", "Reserved for the data-platform team (no rules yet)", ""),
+];
+
+/// A demo namespace: (name, description, meta, enabled task drivers, disabled network modes).
+pub type DemoNamespace = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+/// Chosen
+/// against the policies' rules: `payments` is named exactly, `payments-dev` exactly
+/// though the `*-dev` glob matches it too, `search-dev` by that glob alone, `storage`
+/// only for host-volume capabilities, and `archive` by the all-namespaces `*` rules alone.
+pub const DEMO_NAMESPACES: &[DemoNamespace] = &[
+    ("payments", "Payments services in production", &[("owner", "payments"), ("tier", "critical")], &[], &["host"]),
+    ("payments-dev", "Payments team sandbox", &[("owner", "payments")], &["docker", "exec"], &[]),
+    ("search-dev", "Search relevance experiments", &[("owner", "search")], &["docker"], &[]),
+    ("storage", "Storage and backup jobs", &[("owner", "platform")], &[], &[]),
+    ("archive", "Retired services kept for their history", &[], &[], &[]),
 ];
 
 /// (name, description, policies)
@@ -358,6 +383,23 @@ pub fn seed_demo_state(s: &mut State, now: OffsetDateTime) -> SecretId {
     for (name, description, rules) in DEMO_POLICIES {
         put_policy(s, name, description, rules, now);
     }
+    for (name, description, meta, drivers, no_network_modes) in DEMO_NAMESPACES {
+        let capabilities = (!drivers.is_empty() || !no_network_modes.is_empty()).then(|| NamespaceCapabilities {
+            enabled_task_drivers: Some(drivers.iter().map(|d| d.to_string()).collect()),
+            disabled_network_modes: Some(no_network_modes.iter().map(|m| m.to_string()).collect()),
+            ..Default::default()
+        });
+        let ns = Namespace {
+            name: name.to_string(),
+            description: description.to_string(),
+            capabilities,
+            meta: (!meta.is_empty()).then(|| meta.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
+            ..Default::default()
+        };
+        if let Err(e) = super::namespaces::upsert_namespace(s, ns) {
+            tracing::error!(namespace = name, error = %e, "devnomad: demo namespace refused");
+        }
+    }
     let mut role_ids: BTreeMap<&str, String> = BTreeMap::new();
     for (name, description, policies) in DEMO_ROLES {
         role_ids.insert(name, put_role(s, name, description, policies));
@@ -541,7 +583,7 @@ mod tests {
 
     #[test]
     fn demo_data_shape() {
-        let mut s = State::default();
+        let mut s = State::new();
         let secret = seed_demo_state(&mut s, now_utc());
         assert!(s.policies.len() >= 8);
         assert!(s.policies.contains_key("anonymous"));
@@ -549,6 +591,7 @@ mod tests {
         assert_eq!(s.tokens.len(), 25);
         assert_eq!(s.auth_methods.len(), 1);
         assert_eq!(s.binding_rules.len(), 2);
+        assert_eq!(s.namespaces.len(), DEMO_NAMESPACES.len() + 1, "the demo namespaces and default");
         let boot = s.token_by_secret(secret.expose()).unwrap();
         assert_eq!(boot.name, "Bootstrap Token");
         let now = now_utc();
@@ -587,6 +630,37 @@ mod tests {
             };
             let errs = &p.validate();
             assert!(errs.is_empty(), "{name}: {errs:?}");
+        }
+    }
+
+    /// The demo namespaces meet the policies' rules as `DEMO_NAMESPACES` says.
+    #[test]
+    fn demo_namespaces_meet_the_policies_as_described() {
+        let mut s = State::default();
+        seed_demo_state(&mut s, now_utc());
+        let only = |policy: &str| {
+            let token = AclToken { policies: Some(vec![policy.into()]), ..Default::default() };
+            s.permissions(&token)
+        };
+        let payments = only("team-payments-dev");
+        let rule = |ns: &str| payments.matching_namespace(ns).map(|(pattern, _)| pattern.to_string());
+        assert_eq!(rule("payments").as_deref(), Some("payments"));
+        assert_eq!(rule("payments-dev").as_deref(), Some("payments-dev"));
+        assert_eq!(rule("search-dev").as_deref(), Some("*-dev"));
+        assert_eq!(rule("archive"), None);
+        assert!(payments.allow_namespace_operation("payments-dev", "submit-job"));
+        assert!(!payments.allow_namespace_operation("search-dev", "submit-job"));
+        let storage = only("host-volume-ops");
+        assert!(storage.allow_namespace("storage") && !storage.allow_namespace("default"));
+        // `archive` is reached only by the all-namespaces rules.
+        let named: Vec<&str> = DEMO_POLICIES
+            .iter()
+            .filter(|(name, _, _)| only(name).matching_namespace("archive").is_some_and(|(pattern, _)| pattern != "*"))
+            .map(|(name, _, _)| *name)
+            .collect();
+        assert!(named.is_empty(), "{named:?}");
+        for ns in s.namespaces.values() {
+            assert!(ns.validate().is_empty(), "{}", ns.name);
         }
     }
 

@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use nomad_acl_core::models::{
-    AclAuthMethod, AclBindingRule, AclPolicy, AclRole, AclToken, AclTokenRoleLink, GoDuration, OneTimeToken, SecretId,
-    TOKEN_TYPE_CLIENT, TOKEN_TYPE_MANAGEMENT, ZERO_TIME,
+    AclAuthMethod, AclBindingRule, AclPolicy, AclRole, AclToken, AclTokenRoleLink, GoDuration, Namespace, OneTimeToken,
+    SecretId, DEFAULT_NAMESPACE, DEFAULT_NAMESPACE_DESCRIPTION, TOKEN_TYPE_CLIENT, TOKEN_TYPE_MANAGEMENT, ZERO_TIME,
 };
+use nomad_acl_core::policy::resolve::{resolve, ResolvedRole, RoleLink};
+use nomad_acl_core::policy::{EffectivePermissions, Policy};
 
 use super::util::{hash_parts, is_uuid, uuid_index_key, ApiError};
 
@@ -30,6 +32,7 @@ pub struct TableIndexes {
     pub one_time_token: u64,
     /// `acl_token_bootstrap`: the reset index (raft index of the last bootstrap).
     pub acl_token_bootstrap: u64,
+    pub namespaces: u64,
 }
 
 pub const STATE_FORMAT_VERSION: u32 = 1;
@@ -55,6 +58,8 @@ pub struct State {
     pub binding_rules: BTreeMap<String, AclBindingRule>,
     /// By the owning token's UUID index key (the table's primary key is AccessorID).
     pub one_time_tokens: BTreeMap<String, OneTimeToken>,
+    /// By name. Always holds `default` (see [`State::ensure_default_namespace`]).
+    pub namespaces: BTreeMap<String, Namespace>,
     /// Secret UUID key -> token key.
     #[serde(skip)]
     secrets: HashMap<String, String>,
@@ -78,6 +83,7 @@ impl Default for State {
             auth_methods: BTreeMap::new(),
             binding_rules: BTreeMap::new(),
             one_time_tokens: BTreeMap::new(),
+            namespaces: BTreeMap::new(),
             secrets: HashMap::new(),
             by_create: BTreeMap::new(),
         }
@@ -172,6 +178,33 @@ pub fn token_hash(t: &AclToken) -> String {
     hash_parts(parts)
 }
 
+/// Nomad's `Namespace.SetHash` (`nomad/structs/structs.go`): blake2b-256 over the
+/// user-set fields one after another, meta in key order (Nomad sorts it too).
+pub fn namespace_hash(n: &Namespace) -> String {
+    let mut parts: Vec<&[u8]> = vec![n.name.as_bytes(), n.description.as_bytes(), n.quota.as_bytes()];
+    if let Some(c) = &n.capabilities {
+        for list in
+            [&c.enabled_task_drivers, &c.disabled_task_drivers, &c.enabled_network_modes, &c.disabled_network_modes]
+        {
+            parts.extend(list.iter().flatten().map(|s| s.as_bytes()));
+        }
+    }
+    let placements = [
+        n.node_pool_configuration.as_ref().map(|c| (&c.default, &c.allowed, &c.denied)),
+        n.vault_configuration.as_ref().map(|c| (&c.default, &c.allowed, &c.denied)),
+        n.consul_configuration.as_ref().map(|c| (&c.default, &c.allowed, &c.denied)),
+    ];
+    for (default, allowed, denied) in placements.into_iter().flatten() {
+        parts.push(default.as_bytes());
+        parts.extend(allowed.iter().chain(denied.iter()).flatten().map(|s| s.as_bytes()));
+    }
+    for (k, v) in n.meta.iter().flatten() {
+        parts.push(k.as_bytes());
+        parts.push(v.as_bytes());
+    }
+    hash_parts(parts)
+}
+
 pub fn role_hash(r: &AclRole) -> String {
     let mut parts: Vec<&[u8]> = vec![r.name.as_bytes(), r.description.as_bytes()];
     for p in &r.policies {
@@ -259,8 +292,34 @@ pub fn auth_method_hash(m: &AclAuthMethod) -> String {
 }
 
 impl State {
+    /// A new cluster's state: empty but for the `default` namespace.
+    pub fn new() -> Self {
+        let mut s = State::default();
+        s.ensure_default_namespace();
+        s
+    }
+
+    /// Nomad's `namespaceInit` (`nomad/state/state_store.go`): `default` exists from
+    /// the start, written at index 1. A state file from before namespaces gets it too.
+    pub fn ensure_default_namespace(&mut self) {
+        if !self.namespaces.contains_key(DEFAULT_NAMESPACE) {
+            let mut ns = Namespace {
+                name: DEFAULT_NAMESPACE.into(),
+                description: DEFAULT_NAMESPACE_DESCRIPTION.into(),
+                create_index: 1,
+                modify_index: 1,
+                ..Default::default()
+            };
+            ns.hash = Some(namespace_hash(&ns));
+            self.namespaces.insert(ns.name.clone(), ns);
+        }
+        self.tables.namespaces = self.tables.namespaces.max(1);
+        self.index = self.index.max(1);
+    }
+
     /// Rebuilds derived indexes (after loading from disk).
     pub fn rebuild(&mut self) {
+        self.ensure_default_namespace();
         self.secrets.clear();
         self.by_create.clear();
         for (k, t) in &self.tokens {
@@ -360,6 +419,34 @@ impl State {
         Ok(c)
     }
 
+    /// What `token` may do, as Nomad's `ResolveACL` compiles it: its own policies and
+    /// those of its existing roles, the missing and unparsable ones skipped.
+    pub fn permissions(&self, token: &AclToken) -> EffectivePermissions {
+        if token.is_management() {
+            return EffectivePermissions::management();
+        }
+        let roles: Vec<RoleLink> = token
+            .roles()
+            .iter()
+            .map(|link| RoleLink {
+                id: link.id.clone(),
+                role: self.roles.get(&link.id).map(|r| ResolvedRole {
+                    name: r.name.clone(),
+                    policies: r.policies.iter().map(|p| p.name.clone()).collect(),
+                }),
+            })
+            .collect();
+        let parsed: BTreeMap<&str, Policy> = self
+            .policies
+            .iter()
+            .filter(|(name, _)| {
+                token.policies().contains(name) || roles.iter().flat_map(|l| &l.role).any(|r| r.policies.contains(name))
+            })
+            .filter_map(|(name, p)| nomad_acl_core::policy::parse(&p.rules).ok().map(|rules| (name.as_str(), rules)))
+            .collect();
+        resolve(false, token.policies(), &roles, |name| parsed.get(name)).acl
+    }
+
     // ---- visibility (section 6.3) ---------------------------------------------------
 
     /// Role IDs linked from the token whose roles exist.
@@ -452,6 +539,7 @@ impl State {
             t.acl_binding_rules,
             t.one_time_token,
             t.acl_token_bootstrap,
+            t.namespaces,
         ]
         .into_iter()
         .max()

@@ -8,47 +8,47 @@ use tower::ServiceExt;
 
 use super::{DevNomad, DevNomadConfig};
 
-struct R {
-    status: u16,
-    headers: HeaderMap,
-    body: String,
+pub(super) struct R {
+    pub(super) status: u16,
+    pub(super) headers: HeaderMap,
+    pub(super) body: String,
 }
 
 impl R {
-    fn json(&self) -> Value {
+    pub(super) fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
     }
-    fn header(&self, name: &str) -> Option<String> {
+    pub(super) fn header(&self, name: &str) -> Option<String> {
         self.headers.get(name).map(|v| v.to_str().unwrap().to_string())
     }
-    fn index(&self) -> u64 {
+    pub(super) fn index(&self) -> u64 {
         self.header("X-Nomad-Index").expect("X-Nomad-Index").parse().unwrap()
     }
-    fn is_text(&self) {
+    pub(super) fn is_text(&self) {
         assert_eq!(self.header("content-type").as_deref(), Some("text/plain; charset=utf-8"), "{}", self.body);
     }
 }
 
-struct T {
-    dn: DevNomad,
+pub(super) struct T {
+    pub(super) dn: DevNomad,
     app: axum::Router,
 }
 
 impl T {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self::with(DevNomadConfig::default())
     }
-    fn with(config: DevNomadConfig) -> Self {
+    pub(super) fn with(config: DevNomadConfig) -> Self {
         let dn = DevNomad::new(config).unwrap();
         let app = dn.router();
         T { dn, app }
     }
 
-    async fn req(&self, method: &str, uri: &str, token: Option<&str>, body: Option<&str>) -> R {
+    pub(super) async fn req(&self, method: &str, uri: &str, token: Option<&str>, body: Option<&str>) -> R {
         self.req_h(method, uri, token.map(|t| ("X-Nomad-Token", t)), body).await
     }
 
-    async fn req_h(&self, method: &str, uri: &str, header: Option<(&str, &str)>, body: Option<&str>) -> R {
+    pub(super) async fn req_h(&self, method: &str, uri: &str, header: Option<(&str, &str)>, body: Option<&str>) -> R {
         let mut b = Request::builder().method(method).uri(uri);
         if let Some((k, v)) = header {
             b = b.header(k, v);
@@ -67,31 +67,31 @@ impl T {
         R { status, headers, body: String::from_utf8(bytes.to_vec()).unwrap() }
     }
 
-    async fn bootstrap(&self) -> String {
+    pub(super) async fn bootstrap(&self) -> String {
         let r = self.req("POST", "/v1/acl/bootstrap", None, None).await;
         assert_eq!(r.status, 200, "{}", r.body);
         r.json()["SecretID"].as_str().unwrap().to_string()
     }
 
-    async fn put_policy(&self, m: &str, name: &str, rules: &str) {
+    pub(super) async fn put_policy(&self, m: &str, name: &str, rules: &str) {
         let body = json!({"Name": name, "Rules": rules}).to_string();
         let r = self.req("PUT", &format!("/v1/acl/policy/{name}"), Some(m), Some(&body)).await;
         assert_eq!(r.status, 200, "{}", r.body);
     }
 
-    async fn create_token(&self, m: &str, body: Value) -> Value {
+    pub(super) async fn create_token(&self, m: &str, body: Value) -> Value {
         let r = self.req("POST", "/v1/acl/token", Some(m), Some(&body.to_string())).await;
         assert_eq!(r.status, 200, "{}", r.body);
         r.json()
     }
 }
 
-fn expect(r: &R, status: u16, body: &str) {
+pub(super) fn expect(r: &R, status: u16, body: &str) {
     assert_eq!((r.status, r.body.as_str()), (status, body));
     r.is_text();
 }
 
-const U: &str = "2b778dd9-f5f1-6f29-b4b4-9a5fa948757a";
+pub(super) const U: &str = "2b778dd9-f5f1-6f29-b4b4-9a5fa948757a";
 const NODE_READ: &str = "node { policy = \"read\" }";
 
 fn policy_parser_is_real() -> bool {

@@ -21,6 +21,7 @@
 mod acl;
 mod list_cache;
 mod lists;
+mod namespaces;
 mod tls;
 
 use std::path::PathBuf;
@@ -38,6 +39,7 @@ pub use self::acl::{
     OidcAuthUrlResponse, OidcCompleteAuthRequest,
 };
 pub use self::lists::AclLists;
+pub use self::namespaces::Namespaces;
 use nomad_acl_core::error::NomadError;
 use nomad_acl_core::models::SecretId;
 
@@ -391,6 +393,11 @@ impl NomadClient {
     /// ACL binding rules: `/v1/acl/binding-rules`, `/v1/acl/binding-rule[/:id]`.
     pub fn acl_binding_rules(&self) -> AclBindingRules<'_> {
         AclBindingRules::new(self)
+    }
+
+    /// Namespaces: list, read, upsert, delete.
+    pub fn namespaces(&self) -> Namespaces<'_> {
+        Namespaces::new(self)
     }
 
     /// `GET /v1/status/leader`: the leader's RPC address (`"10.0.0.1:4647"`), `""` when the
@@ -777,6 +784,13 @@ mod tests {
         assert_eq!(u.as_str(), "http://127.0.0.1:4646/v1/acl/tokens?prefix=ab&filter=Name+%3D%3D+%22x%22");
         let u = c.url(&["acl", "token", ""], &[]);
         assert_eq!(u.as_str(), "http://127.0.0.1:4646/v1/acl/token/");
+    }
+
+    #[test]
+    fn namespace_paths() {
+        let c = client("http://127.0.0.1:4646");
+        assert_eq!(c.url(&["namespaces"], &[]).as_str(), "http://127.0.0.1:4646/v1/namespaces");
+        assert_eq!(c.url(&["namespace", "a/b"], &[]).as_str(), "http://127.0.0.1:4646/v1/namespace/a%2Fb");
     }
 
     #[test]

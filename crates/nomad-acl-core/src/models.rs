@@ -692,6 +692,77 @@ pub struct AclBindingRuleListStub {
 }
 
 // ---------------------------------------------------------------------------
+// Namespaces (`nomad/structs/structs.go` `Namespace`)
+// ---------------------------------------------------------------------------
+
+/// The namespace every cluster has, which cannot be deleted.
+pub const DEFAULT_NAMESPACE: &str = "default";
+/// Its description when Nomad creates it.
+pub const DEFAULT_NAMESPACE_DESCRIPTION: &str = "Default shared namespace";
+
+/// A namespace as Nomad's API sends it; the list sends whole namespaces too.
+/// Go's nil slices and maps are `null` on the wire, kept apart from empty ones
+/// as `None`. The node pool, Vault and Consul configurations and the quota are
+/// Nomad Enterprise's: an open-source Nomad refuses them, the console shows them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Namespace {
+    pub name: String,
+    pub description: String,
+    /// The quota specification the namespace counts against (Enterprise).
+    pub quota: String,
+    pub capabilities: Option<NamespaceCapabilities>,
+    pub node_pool_configuration: Option<NamespaceNodePoolConfiguration>,
+    pub vault_configuration: Option<NamespaceClusterConfiguration>,
+    pub consul_configuration: Option<NamespaceClusterConfiguration>,
+    pub meta: Option<BTreeMap<String, String>>,
+    pub hash: Option<String>,
+    pub create_index: u64,
+    pub modify_index: u64,
+    /// Claims a workload identity must carry in this namespace.
+    pub required_extra_claims: Option<BTreeMap<String, String>>,
+    pub optional_extra_claims: Option<BTreeMap<String, String>>,
+}
+
+/// Which task drivers and network modes jobs of the namespace may use (an empty
+/// or missing enabled list allows all but the disabled ones).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct NamespaceCapabilities {
+    pub enabled_task_drivers: Option<Vec<String>>,
+    pub disabled_task_drivers: Option<Vec<String>>,
+    pub enabled_network_modes: Option<Vec<String>>,
+    pub disabled_network_modes: Option<Vec<String>>,
+}
+
+/// The namespace's default node pool and the pools its jobs may or may not use
+/// (Enterprise).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct NamespaceNodePoolConfiguration {
+    pub default: String,
+    pub allowed: Option<Vec<String>>,
+    pub denied: Option<Vec<String>>,
+}
+
+/// The namespace's default Vault or Consul cluster and the clusters its jobs may
+/// or may not use (Enterprise): Nomad's `NamespaceVaultConfiguration` and
+/// `NamespaceConsulConfiguration`, which have the same fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct NamespaceClusterConfiguration {
+    pub default: String,
+    pub allowed: Option<Vec<String>>,
+    pub denied: Option<Vec<String>>,
+}
+
+impl Namespace {
+    pub fn is_default(&self) -> bool {
+        self.name == DEFAULT_NAMESPACE
+    }
+}
+
+// ---------------------------------------------------------------------------
 // One-time tokens, bootstrap (4.9)
 // ---------------------------------------------------------------------------
 
@@ -754,6 +825,24 @@ pub struct BootstrapRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_namespace_reads_nomads_answer_and_keeps_null_apart_from_empty() {
+        let wire = r#"{"Capabilities":{"DisabledNetworkModes":null,"DisabledTaskDrivers":["raw_exec"],"EnabledNetworkModes":[],"EnabledTaskDrivers":null},"ConsulConfiguration":null,"CreateIndex":1,"Description":"Default shared namespace","Hash":"AAAA","Meta":null,"ModifyIndex":7,"Name":"default","NodePoolConfiguration":{"Allowed":["a*"],"Default":"ssd","Denied":null},"OptionalExtraClaims":null,"Quota":"","RequiredExtraClaims":null,"VaultConfiguration":null}"#;
+        let ns: Namespace = serde_json::from_str(wire).unwrap();
+        assert!(ns.is_default());
+        let caps = ns.capabilities.clone().unwrap();
+        assert_eq!(caps.disabled_task_drivers, Some(vec!["raw_exec".to_string()]));
+        assert_eq!(caps.enabled_network_modes, Some(vec![]));
+        assert_eq!(caps.enabled_task_drivers, None);
+        assert_eq!(ns.node_pool_configuration.as_ref().unwrap().default, "ssd");
+        assert_eq!((ns.create_index, ns.modify_index, ns.meta.clone()), (1, 7, None));
+        let back: serde_json::Value = serde_json::to_value(&ns).unwrap();
+        assert_eq!(back, serde_json::from_str::<serde_json::Value>(wire).unwrap());
+        // A minimal answer (older Nomad: no extra claims) reads too.
+        let ns: Namespace = serde_json::from_str(r#"{"Name":"a"}"#).unwrap();
+        assert_eq!((ns.name.as_str(), ns.capabilities), ("a", None));
+    }
     use serde_json::json;
 
     const SECRET: &str = "2b778dd9-f5f1-6f29-b4b4-9a5fa948757a";

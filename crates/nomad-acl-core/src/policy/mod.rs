@@ -270,8 +270,8 @@ fn parse_mode(rules: &str, strict: bool) -> Result<Policy, PolicyError> {
     validate(raw, rules, strict)
 }
 
-/// Go `%#v` of a string.
-fn go_quote(s: &str) -> String {
+/// Go `%#v` (and `%q`) of a string: `strconv.Quote`.
+pub(crate) fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod auth_method;
 pub mod binding_rule;
+pub mod namespace;
 pub mod policy;
 pub mod role;
 pub mod token;
