@@ -17,10 +17,12 @@ pub enum Kind {
     Policies,
     AuthMethods,
     BindingRules,
+    Namespaces,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [Kind::Tokens, Kind::Roles, Kind::Policies, Kind::AuthMethods, Kind::BindingRules];
+    pub const ALL: [Kind; 6] =
+        [Kind::Tokens, Kind::Roles, Kind::Policies, Kind::AuthMethods, Kind::BindingRules, Kind::Namespaces];
 
     /// The name used in `/live?kinds=` and in events.
     pub fn as_str(self) -> &'static str {
@@ -30,6 +32,7 @@ impl Kind {
             Kind::Policies => "policies",
             Kind::AuthMethods => "auth-methods",
             Kind::BindingRules => "binding-rules",
+            Kind::Namespaces => "namespaces",
         }
     }
 
@@ -83,7 +86,8 @@ pub struct Ended {
 }
 
 /// The current `ModifyIndex` of one object, `None` once it is deleted. `id` is
-/// an accessor ID, role ID, policy name, auth method name or binding rule ID.
+/// an accessor ID, role ID, policy name, auth method name, binding rule ID or
+/// namespace name.
 #[server(output = JsonText)]
 pub async fn object_version(kind: Kind, id: String) -> Result<Option<u64>, ApiError> {
     use super::context::{nomad, query, session};
@@ -96,6 +100,7 @@ pub async fn object_version(kind: Kind, id: String) -> Result<Option<u64>, ApiEr
         Kind::Policies => nomad.acl_policies().get(&id, &q).await.map(|(o, _)| o.modify_index),
         Kind::AuthMethods => nomad.acl_auth_methods().get(&id, &q).await.map(|(o, _)| o.modify_index),
         Kind::BindingRules => nomad.acl_binding_rules().get(&id, &q).await.map(|(o, _)| o.modify_index),
+        Kind::Namespaces => nomad.namespaces().get(&id, &q).await.map(|(o, _)| o.modify_index),
     };
     match found {
         Ok(index) => Ok(Some(index)),

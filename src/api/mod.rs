@@ -8,6 +8,7 @@ pub mod codec;
 pub mod context;
 pub mod error;
 pub mod live;
+pub mod namespaces;
 pub mod overview;
 pub mod permissions;
 pub mod policies;

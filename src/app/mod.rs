@@ -94,6 +94,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("policies/:name") view={Lazy::<PolicyDetailRoute>::new()} />
                     <Route path=path!("policies/:name/edit") view={Lazy::<PolicyEditRoute>::new()} />
                     <Route path=path!("who-can") view={Lazy::<WhoCanRoute>::new()} />
+                    <Route path=path!("namespaces") view={Lazy::<NamespacesListRoute>::new()} />
+                    <Route path=path!("namespaces/new") view={Lazy::<NamespaceNewRoute>::new()} />
+                    <Route path=path!("namespaces/:name") view={Lazy::<NamespaceDetailRoute>::new()} />
+                    <Route path=path!("namespaces/:name/edit") view={Lazy::<NamespaceEditRoute>::new()} />
                     <Route path=path!("auth-methods") view={Lazy::<AuthMethodsListRoute>::new()} />
                     <Route path=path!("auth-methods/new") view={Lazy::<AuthMethodNewRoute>::new()} />
                     <Route path=path!("auth-methods/:name") view={Lazy::<AuthMethodDetailRoute>::new()} />

@@ -93,6 +93,13 @@ lazy_group!(role_pages, __preload_role_pages, RolePage {
     RoleEditRoute => Edit => pages::roles::edit::RoleEditPage;
 });
 
+lazy_group!(namespace_pages, __preload_namespace_pages, NamespacePage {
+    NamespacesListRoute => List => pages::namespaces::list::NamespacesListPage;
+    NamespaceNewRoute => New => pages::namespaces::edit::NamespaceNewPage;
+    NamespaceDetailRoute => Detail => pages::namespaces::detail::NamespaceDetailPage;
+    NamespaceEditRoute => Edit => pages::namespaces::edit::NamespaceEditPage;
+});
+
 lazy_group!(sso_pages, __preload_sso_pages, SsoPage {
     AuthMethodsListRoute => AuthMethodsList => pages::auth_methods::list::AuthMethodsListPage;
     AuthMethodNewRoute => AuthMethodNew => pages::auth_methods::edit::AuthMethodNewPage;

@@ -326,6 +326,7 @@ async fn list_index(nomad: &NomadClient, kind: Kind, q: &QueryOptions) -> Result
         Kind::Policies => nomad.acl_policies().list(q).await?.1.last_index,
         Kind::AuthMethods => nomad.acl_auth_methods().list(q).await?.1.last_index,
         Kind::BindingRules => nomad.acl_binding_rules().list(q).await?.1.last_index,
+        Kind::Namespaces => nomad.namespaces().list(q).await?.1.last_index,
     })
 }
 

@@ -18,6 +18,7 @@ pub const TOKENS: ListLink = ListLink { href: "/tokens", label: "tokens" };
 pub const POLICIES: ListLink = ListLink { href: "/policies", label: "policies" };
 pub const ROLES: ListLink = ListLink { href: "/roles", label: "roles" };
 pub const AUTH_METHODS: ListLink = ListLink { href: "/auth-methods", label: "auth methods" };
+pub const NAMESPACES: ListLink = ListLink { href: "/namespaces", label: "namespaces" };
 pub const BINDING_RULES: ListLink = ListLink { href: "/binding-rules", label: "binding rules" };
 
 /// A failed load, said plainly: what failed and what to do. An object that does not

@@ -2,6 +2,8 @@
 
 pub mod copy_button;
 pub mod error_panel;
+pub mod field;
+pub mod page;
 pub mod policy_preview;
 pub mod relative_time;
 pub mod shell;

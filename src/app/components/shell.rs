@@ -47,6 +47,7 @@ pub fn SignedInLayout() -> impl IntoView {
                     <li><A href="/tokens">"Tokens"</A></li>
                     <li><A href="/roles">"Roles"</A></li>
                     <li><A href="/policies">"Policies"</A></li>
+                    <li><A href="/namespaces">"Namespaces"</A></li>
                     <li><A href="/who-can">"Who can"</A></li>
                     <li><A href="/auth-methods">"Auth methods"</A></li>
                     <li><A href="/binding-rules">"Binding rules"</A></li>

@@ -3,6 +3,7 @@
 pub mod auth_methods;
 pub mod binding_rules;
 pub mod bootstrapped;
+pub mod namespaces;
 pub mod not_found;
 pub mod overview;
 pub mod permissions;

@@ -12,6 +12,7 @@ use crate::api::permissions::{
     get_permissions, AnswerView, BlockRow, PermissionsReport, Question, RuleTable, SourceView,
 };
 use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::relative_time::Expiry;
 use crate::app::format::percent_encode;
 use crate::nomad::policy::question::Right;
@@ -37,11 +38,7 @@ pub fn TokenPermissionsPage() -> impl IntoView {
     let report = Resource::new(move || (accessor.get(), question.get()), |(a, q)| get_permissions(a, q));
     view! {
         <Title text="Effective permissions" />
-        <nav aria-label="Breadcrumb" class="breadcrumbs">
-            <a href="/">"Overview"</a> " / " <a href="/tokens">"Tokens"</a> " / "
-            <a href=move || format!("/tokens/{}", percent_encode(&accessor.get(), false))>"Token"</a> " / "
-            <span aria-current="page">"Effective permissions"</span>
-        </nav>
+        <Breadcrumbs trail=vec![crumb("Tokens", "/tokens"), (Signal::stored("Token".to_string()), Signal::derive(move || format!("/tokens/{}", percent_encode(&accessor.get(), false))))] current="Effective permissions" />
         <h1>"Effective permissions"</h1>
         <Suspense fallback=|| view! { <p class="loading" role="status">"Resolving the token…"</p> }>
             {move || report.get().map(|r| match r {

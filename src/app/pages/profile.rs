@@ -6,6 +6,7 @@ use crate::api::permissions::{PermissionsReport, Question};
 use crate::api::profile::{get_profile, Profile, RevealMySecret};
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::page::Breadcrumbs;
 use crate::app::components::relative_time::{Expiry, RelativeTime};
 use crate::app::pages::permissions::{permissions_href, profile_permissions_resource, ProfilePermissions};
 
@@ -16,7 +17,7 @@ pub fn ProfilePage() -> impl IntoView {
     let (question, permissions) = profile_permissions_resource();
     view! {
         <Title text="Your token" />
-        <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <span aria-current="page">"Profile"</span></nav>
+        <Breadcrumbs current="Profile" />
         <h1>"Your token"</h1>
         <Suspense fallback=|| view! { <p class="loading" role="status">"Loading your token…"</p> }>
             {move || profile.get().map(|r| match r {

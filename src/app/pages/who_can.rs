@@ -10,6 +10,7 @@ use super::permissions::{permissions_href, question_from_query, RightSelect, Sou
 use crate::api::permissions::Question;
 use crate::api::who_can::{who_can, Holder, WhoCanReport};
 use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::page::Breadcrumbs;
 use crate::app::components::relative_time::Expiry;
 use crate::app::format::percent_encode;
 
@@ -20,7 +21,7 @@ pub fn WhoCanPage() -> impl IntoView {
     let report = Resource::new(move || question.get(), who_can);
     view! {
         <Title text="Who can" />
-        <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <span aria-current="page">"Who can"</span></nav>
+        <Breadcrumbs current="Who can" />
         <h1>"Who can…?"</h1>
         <p class="lead">"Every token and role holding a right, resolved as Nomad resolves it (policies and roles, most specific namespace pattern, deny wins)."</p>
         <WhoCanForm question=question.get_untracked() />

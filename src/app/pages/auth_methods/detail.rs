@@ -6,6 +6,7 @@ use super::type_label;
 use crate::api::auth_methods::{get_auth_method, href, DeleteAuthMethod, MethodDetail};
 use crate::api::live::Kind;
 use crate::app::components::error_panel::{self, ErrorPanel};
+use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::format::absolute;
 use crate::app::live::use_live;
@@ -26,13 +27,11 @@ pub fn AuthMethodDetailPage() -> impl IntoView {
             {move || method.get().map(|r| match r {
                 Err(e) => view! {
                     <Title text="Auth method" />
-                    <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <a href="/auth-methods">"Auth methods"</a></nav>
+                    <Breadcrumbs trail=vec![crumb("Auth methods", "/auth-methods")] />
                     <h1>"Auth method"</h1> <ErrorPanel error=e what="the auth method" list=error_panel::AUTH_METHODS /> }.into_any(),
                 Ok(m) => view! {
                     <Title text=format!("Auth method {}", m.settings.name) />
-                    <nav aria-label="Breadcrumb" class="breadcrumbs">
-                        <a href="/">"Overview"</a> " / " <a href="/auth-methods">"Auth methods"</a> " / " <span aria-current="page">{m.settings.name.clone()}</span>
-                    </nav>
+                    <Breadcrumbs trail=vec![crumb("Auth methods", "/auth-methods")] current=m.settings.name.clone() />
                     <h1>"Auth method " <code data-testid="method-title">{m.settings.name.clone()}</code></h1>
                     {saved.get().then(|| view! { <p class="notice" role="status" data-testid="method-saved">"The auth method was saved."</p> })}
                     {facts(m.clone())}

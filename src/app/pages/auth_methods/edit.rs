@@ -8,6 +8,7 @@ use crate::api::auth_methods::{get_auth_method_form, href, MethodForm, SaveAuthM
 use crate::api::live::Kind;
 use crate::api::tokens::lifetime::TtlBounds;
 use crate::app::components::error_panel::{self, ErrorPanel};
+use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::raw_text::escaped_raw_text;
@@ -36,9 +37,7 @@ pub fn AuthMethodNewPage() -> impl IntoView {
     let form = Resource::new(|| (), |_| get_auth_method_form(String::new()));
     view! {
         <Title text="Create auth method" />
-        <nav aria-label="Breadcrumb" class="breadcrumbs">
-            <a href="/">"Overview"</a> " / " <a href="/auth-methods">"Auth methods"</a> " / " <span aria-current="page">"Create"</span>
-        </nav>
+        <Breadcrumbs trail=vec![crumb("Auth methods", "/auth-methods")] current="Create" />
         <h1>"Create auth method"</h1>
         <nav class="type-tabs" aria-label="Type">
             {move || ["OIDC", "JWT"].into_iter().map(|t| {
@@ -76,10 +75,7 @@ pub fn AuthMethodEditPage() -> impl IntoView {
                     let initial = with_draft(m.settings.clone());
                     view! {
                         <Title text=format!("Edit auth method {name}") />
-                        <nav aria-label="Breadcrumb" class="breadcrumbs">
-                            <a href="/">"Overview"</a> " / " <a href="/auth-methods">"Auth methods"</a> " / "
-                            <a href=href(&name)>{name.clone()}</a> " / " <span aria-current="page">"Edit"</span>
-                        </nav>
+                        <Breadcrumbs trail=vec![crumb("Auth methods", "/auth-methods"), (Signal::stored(name.clone().to_string()), Signal::stored(href(&name).to_string()))] current="Edit" />
                         <h1>"Edit auth method " <code>{name.clone()}</code></h1>
                         <EditGuard kind=&[Kind::AuthMethods] id=name.clone() modify_index=m.modify_index what="auth method" />
                         <MethodEditor initial bounds secret_set=m.secret_set callback=console_callback />
@@ -89,7 +85,7 @@ pub fn AuthMethodEditPage() -> impl IntoView {
                     let e = other.err().unwrap_or(crate::api::error::ApiError::Nomad(crate::nomad::error::NomadError::NotFound { message: "ACL auth-method not found".into() }));
                     view! {
                         <Title text="Edit auth method" />
-                        <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <a href="/auth-methods">"Auth methods"</a></nav>
+                        <Breadcrumbs trail=vec![crumb("Auth methods", "/auth-methods")] />
                         <h1>"Edit auth method"</h1>
                         <ErrorPanel error=e what="the auth method" list=error_panel::AUTH_METHODS />
                     }.into_any()

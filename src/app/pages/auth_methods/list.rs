@@ -5,6 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::auth_methods::{href, list_auth_methods, MethodList};
 use crate::api::live::Kind;
 use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::page::Breadcrumbs;
 use crate::app::live::use_live;
 
 /// Every auth method with the settings that decide what its tokens are.
@@ -16,7 +17,7 @@ pub fn AuthMethodsListPage() -> impl IntoView {
     let list = Resource::new(move || live.get(), |_| list_auth_methods());
     view! {
         <Title text="Auth methods" />
-        <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <span aria-current="page">"Auth methods"</span></nav>
+        <Breadcrumbs current="Auth methods" />
         <div class="page-head">
             <h1>"Auth methods"</h1>
             <a href="/auth-methods/new" class="button">"Create auth method"</a>

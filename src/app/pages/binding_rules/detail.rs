@@ -12,6 +12,7 @@ use crate::api::live::Kind;
 use crate::api::roles::shell_quote;
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::{self, ErrorPanel};
+use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::relative_time::RelativeTime;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::use_live;
@@ -65,7 +66,7 @@ pub fn BindingRuleDetailPage() -> impl IntoView {
             {move || match (rule.get(), tested.get()) {
                 (Some(Err(e)), _) => Some(view! {
                     <Title text="Binding rule" />
-                    <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <a href="/binding-rules">"Binding rules"</a></nav>
+                    <Breadcrumbs trail=vec![crumb("Binding rules", "/binding-rules")] />
                     <h1>"Binding rule"</h1>
                     <ErrorPanel error=e what="the binding rule" list=error_panel::BINDING_RULES />
                 }.into_any()),
@@ -73,9 +74,7 @@ pub fn BindingRuleDetailPage() -> impl IntoView {
                     let label = r.rule.label();
                     Some(view! {
                         <Title text=format!("Binding rule {label}") />
-                        <nav aria-label="Breadcrumb" class="breadcrumbs">
-                            <a href="/">"Overview"</a> " / " <a href="/binding-rules">"Binding rules"</a> " / " <span aria-current="page">{label.clone()}</span>
-                        </nav>
+                        <Breadcrumbs trail=vec![crumb("Binding rules", "/binding-rules")] current=label.clone() />
                         <h1>"Binding rule " <q data-testid="rule-title">{label.clone()}</q></h1>
                         {saved.get().then(|| view! { <p class="notice" role="status" data-testid="rule-saved">"The binding rule was saved."</p> })}
                         <DetailView r confirm claims=claims.clone() tested=t tester />

@@ -8,6 +8,7 @@ use crate::api::binding_rules::{get_binding_rule_form, href, test_selector, Rule
 use crate::api::error::ApiError;
 use crate::api::live::Kind;
 use crate::app::components::error_panel::{self, ErrorPanel};
+use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::raw_text::escaped_raw_text;
@@ -55,14 +56,6 @@ fn url_test(d: &Draft) -> Resource<Option<Result<SelectorTest, ApiError>>> {
     )
 }
 
-fn crumbs(last: AnyView) -> impl IntoView {
-    view! {
-        <nav aria-label="Breadcrumb" class="breadcrumbs">
-            <a href="/">"Overview"</a> " / " <a href="/binding-rules">"Binding rules"</a> " / " {last}
-        </nav>
-    }
-}
-
 /// `/binding-rules/new` (`?auth_method=` preselects a method).
 #[component]
 pub fn BindingRuleNewPage() -> impl IntoView {
@@ -71,7 +64,7 @@ pub fn BindingRuleNewPage() -> impl IntoView {
     let tested = url_test(&draft);
     view! {
         <Title text="Create binding rule" />
-        {crumbs(view! { <span aria-current="page">"Create"</span> }.into_any())}
+        <Breadcrumbs trail=vec![crumb("Binding rules", "/binding-rules")] current="Create" />
         <h1>"Create binding rule"</h1>
         <p class="lead">
             "When someone signs in through an auth method, every rule of that method whose selector matches their claims "
@@ -100,7 +93,7 @@ pub fn BindingRuleEditPage() -> impl IntoView {
             {move || match (form.get(), tested.get()) {
                 (Some(Err(e)), _) => Some(view! {
                     <Title text="Edit binding rule" />
-                    {crumbs(view! { <span>"Edit"</span> }.into_any())}
+                    <Breadcrumbs trail=vec![crumb("Binding rules", "/binding-rules")] />
                     <h1>"Edit binding rule"</h1>
                     <ErrorPanel error=e what="the binding rule" list=error_panel::BINDING_RULES />
                 }.into_any()),
@@ -109,7 +102,7 @@ pub fn BindingRuleEditPage() -> impl IntoView {
                     let action = format!("{link}/edit");
                     Some(view! {
                         <Title text=format!("Edit binding rule {label}") />
-                        {crumbs(view! { <a href=link.clone()>{label.clone()}</a> " / " <span aria-current="page">"Edit"</span> }.into_any())}
+                        <Breadcrumbs trail=vec![crumb("Binding rules", "/binding-rules"), crumb(&label, &link)] current="Edit" />
                         <h1>"Edit binding rule " <q>{label.clone()}</q></h1>
                         {f.rule.as_ref().map(|r| view! { <EditGuard kind=&[Kind::BindingRules] id=r.id.clone() modify_index=f.modify_index what="binding rule" /> })}
                         {editor(f, draft.clone(), t, action)}

@@ -6,6 +6,7 @@ use super::{BindRef, MethodRef};
 use crate::api::binding_rules::{href, list_binding_rules, RuleList, RuleRow};
 use crate::api::live::Kind;
 use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::page::Breadcrumbs;
 use crate::app::format::percent_encode;
 use crate::app::live::use_live;
 
@@ -22,7 +23,7 @@ pub fn BindingRulesListPage() -> impl IntoView {
     let list = Resource::new(move || live.get(), |_| list_binding_rules());
     view! {
         <Title text="Binding rules" />
-        <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <span aria-current="page">"Binding rules"</span></nav>
+        <Breadcrumbs current="Binding rules" />
         <div class="page-head">
             <h1>"Binding rules"</h1>
             <a href=move || { let m = method.get(); if m.is_empty() { "/binding-rules/new".to_string() } else { format!("/binding-rules/new?auth_method={}", percent_encode(&m, false)) } } class="button">"Create binding rule"</a>

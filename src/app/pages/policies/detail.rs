@@ -7,6 +7,7 @@ use crate::api::live::Kind;
 use crate::api::policies::{get_policy, urlencoding_path, DeletePolicy, PolicyDetail};
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::{self, ErrorPanel};
+use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::policy_preview::PolicyPreview;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::use_live;
@@ -23,9 +24,7 @@ pub fn PolicyDetailPage() -> impl IntoView {
     let policy = Resource::new(move || (name.get(), live.get()), |(name, _)| get_policy(name));
     view! {
         <Title text=move || format!("Policy {}", name.get()) />
-        <nav aria-label="Breadcrumb" class="breadcrumbs">
-            <a href="/">"Overview"</a> " / " <a href="/policies">"Policies"</a> " / " <span aria-current="page">{move || name.get()}</span>
-        </nav>
+        <Breadcrumbs trail=vec![crumb("Policies", "/policies")] current=Signal::derive(move || name.get()) />
         <h1>"Policy " <code>{move || name.get()}</code></h1>
         {move || saved.get().then(|| view! { <p class="notice" role="status" data-testid="policy-saved">"The policy was saved."</p> })}
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading the policy…"</p> }>

@@ -8,6 +8,7 @@ use crate::api::policies::presets::Preset;
 use crate::api::policies::validate::{self, Field};
 use crate::api::policies::{get_policy, SavePolicy};
 use crate::app::components::error_panel::{self, ErrorPanel};
+use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::policy_preview::PolicyPreview;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
@@ -26,9 +27,7 @@ pub fn PolicyNewPage() -> impl IntoView {
     let (name, description, rules) = draft_from_query();
     view! {
         <Title text="Create policy" />
-        <nav aria-label="Breadcrumb" class="breadcrumbs">
-            <a href="/">"Overview"</a> " / " <a href="/policies">"Policies"</a> " / " <span aria-current="page">"Create"</span>
-        </nav>
+        <Breadcrumbs trail=vec![crumb("Policies", "/policies")] current="Create" />
         <h1>"Create policy"</h1>
         <PolicyForm
             create=true
@@ -48,10 +47,7 @@ pub fn PolicyEditPage() -> impl IntoView {
     let policy = Resource::new(move || name.get(), get_policy);
     view! {
         <Title text=move || format!("Edit policy {}", name.get()) />
-        <nav aria-label="Breadcrumb" class="breadcrumbs">
-            <a href="/">"Overview"</a> " / " <a href="/policies">"Policies"</a> " / "
-            <a href=move || href(&name.get())>{move || name.get()}</a> " / " <span aria-current="page">"Edit"</span>
-        </nav>
+        <Breadcrumbs trail=vec![crumb("Policies", "/policies"), (Signal::derive(move || name.get()), Signal::derive(move || href(&name.get())))] current="Edit" />
         <h1>"Edit policy " <code>{move || name.get()}</code></h1>
         <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the policy…"</p> }>
             {move || policy.get().map(|r| match r {

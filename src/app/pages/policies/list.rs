@@ -7,6 +7,7 @@ use crate::api::live::Kind;
 use crate::api::overview::MissingPolicy;
 use crate::api::policies::{list_policies, urlencoding_path, PolicyList, PolicyRow};
 use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::page::Breadcrumbs;
 use crate::app::live::use_live;
 
 /// Every policy with who uses it; a GET search form; `?missing=1` lists the names
@@ -21,7 +22,7 @@ pub fn PoliciesListPage() -> impl IntoView {
     let list = Resource::new(move || live.get(), |_| list_policies());
     view! {
         <Title text="Policies" />
-        <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <span aria-current="page">"Policies"</span></nav>
+        <Breadcrumbs current="Policies" />
         <div class="page-head">
             <h1>"Policies"</h1>
             <a href="/policies/new" class="button">"Create policy"</a>

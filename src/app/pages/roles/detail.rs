@@ -7,6 +7,7 @@ use crate::api::live::Kind;
 use crate::api::roles::{cli_create, get_role, href, shell_quote, DeleteRole, RoleDetail, RoleToken};
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::{self, ErrorPanel};
+use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::relative_time::{Expiry, RelativeTime};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::format::percent_encode;
@@ -28,13 +29,11 @@ pub fn RoleDetailPage() -> impl IntoView {
             {move || role.get().map(|r| match r {
                 Err(e) => view! {
                     <Title text="Role" />
-                    <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <a href="/roles">"Roles"</a></nav>
+                    <Breadcrumbs trail=vec![crumb("Roles", "/roles")] />
                     <h1>"Role"</h1> <ErrorPanel error=e what="the role" list=error_panel::ROLES /> }.into_any(),
                 Ok(r) => view! {
                     <Title text=format!("Role {}", r.name) />
-                    <nav aria-label="Breadcrumb" class="breadcrumbs">
-                        <a href="/">"Overview"</a> " / " <a href="/roles">"Roles"</a> " / " <span aria-current="page">{r.name.clone()}</span>
-                    </nav>
+                    <Breadcrumbs trail=vec![crumb("Roles", "/roles")] current=r.name.clone() />
                     <h1>"Role " <code data-testid="role-title">{r.name.clone()}</code></h1>
                     {saved.get().then(|| view! { <p class="notice" role="status" data-testid="role-saved">"The role was saved."</p> })}
                     <DetailView r confirm />

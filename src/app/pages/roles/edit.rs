@@ -6,6 +6,7 @@ use crate::api::live::Kind;
 use crate::api::roles::validate::{self, Field};
 use crate::api::roles::{get_role_form, href, PolicyChoice, RoleForm, SaveRole};
 use crate::app::components::error_panel::{self, ErrorPanel};
+use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 
@@ -33,9 +34,7 @@ pub fn RoleNewPage() -> impl IntoView {
     let form = Resource::new(|| (), |_| get_role_form(String::new()));
     view! {
         <Title text="Create role" />
-        <nav aria-label="Breadcrumb" class="breadcrumbs">
-            <a href="/">"Overview"</a> " / " <a href="/roles">"Roles"</a> " / " <span aria-current="page">"Create"</span>
-        </nav>
+        <Breadcrumbs trail=vec![crumb("Roles", "/roles")] current="Create" />
         <h1>"Create role"</h1>
         <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the policies…"</p> }>
             {move || form.get().map(|r| match r {
@@ -58,7 +57,7 @@ pub fn RoleEditPage() -> impl IntoView {
             {move || form.get().map(|r| match r {
                 Err(e) => view! {
                     <Title text="Edit role" />
-                    <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <a href="/roles">"Roles"</a></nav>
+                    <Breadcrumbs trail=vec![crumb("Roles", "/roles")] />
                     <h1>"Edit role"</h1>
                     <ErrorPanel error=e what="the role" list=error_panel::ROLES />
                 }.into_any(),
@@ -66,10 +65,7 @@ pub fn RoleEditPage() -> impl IntoView {
                     let (name, link) = f.role.as_ref().map(|r| (r.name.clone(), href(&r.id))).unwrap_or_default();
                     view! {
                         <Title text=format!("Edit role {name}") />
-                        <nav aria-label="Breadcrumb" class="breadcrumbs">
-                            <a href="/">"Overview"</a> " / " <a href="/roles">"Roles"</a> " / "
-                            <a href=link>{name.clone()}</a> " / " <span aria-current="page">"Edit"</span>
-                        </nav>
+                        <Breadcrumbs trail=vec![crumb("Roles", "/roles"), (Signal::stored(name.clone().to_string()), Signal::stored(link.to_string()))] current="Edit" />
                         <h1>"Edit role " <code>{name.clone()}</code></h1>
                         {f.role.as_ref().map(|r| view! { <EditGuard kind=&[Kind::Roles] id=r.id.clone() modify_index=r.modify_index what="role" /> })}
                         {editor(f, draft.clone())}

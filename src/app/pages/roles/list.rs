@@ -6,6 +6,7 @@ use super::PolicyTags;
 use crate::api::live::Kind;
 use crate::api::roles::{href, list_roles, RoleList, RoleRow};
 use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::page::Breadcrumbs;
 use crate::app::format::percent_encode;
 use crate::app::live::use_live;
 
@@ -22,7 +23,7 @@ pub fn RolesListPage() -> impl IntoView {
     let list = Resource::new(move || live.get(), |_| list_roles());
     view! {
         <Title text="Roles" />
-        <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <span aria-current="page">"Roles"</span></nav>
+        <Breadcrumbs current="Roles" />
         <div class="page-head">
             <h1>"Roles"</h1>
             <a href="/roles/new" class="button">"Create role"</a>

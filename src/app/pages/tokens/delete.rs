@@ -9,6 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::tokens::delete::{get_delete_plan, DeletePlan, DeleteReport};
 use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::relative_time::Expiry;
 use crate::app::format::percent_encode;
 
@@ -26,9 +27,7 @@ pub fn TokensDeletePage() -> impl IntoView {
     let refused = move || query.with(|q| q.get("__err"));
     view! {
         <Title text="Delete tokens" />
-        <nav aria-label="Breadcrumb" class="breadcrumbs">
-            <a href="/">"Overview"</a> " / " <a href="/tokens">"Tokens"</a> " / " <span aria-current="page">"Delete"</span>
-        </nav>
+        <Breadcrumbs trail=vec![crumb("Tokens", "/tokens")] current="Delete" />
         <h1>{move || if asked.get().1 { "Delete all expired tokens" } else { "Delete tokens" }}</h1>
         {move || refused().map(|e| view! {
             <div class="error-panel" role="alert" data-testid="delete-refused">

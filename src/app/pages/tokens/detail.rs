@@ -16,6 +16,7 @@ use crate::api::tokens::lifetime::LifetimeInput;
 use crate::api::tokens::secret::{take_token_secret, RevealTokenSecret, ShownSecret};
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::{self, ErrorPanel};
+use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::relative_time::{Expiry, RelativeTime};
 use crate::app::format::{absolute, percent_encode};
 use crate::app::live::EditGuard;
@@ -46,7 +47,7 @@ pub fn TokenDetailPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the token…"</p> }>
             {move || token.get().map(|r| match r {
                 Err(e) => view! {
-                    <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <a href="/tokens">"Tokens"</a></nav>
+                    <Breadcrumbs trail=vec![crumb("Tokens", "/tokens")] />
                     <h1>"Token"</h1>
                     <ErrorPanel error=e what="the token" list=error_panel::TOKENS />
                 }.into_any(),
@@ -64,9 +65,7 @@ fn TokenView(token: TokenDetail, shown: Option<ShownSecret>, saved: bool) -> imp
     let title = if token.name.is_empty() { "(unnamed token)".to_string() } else { token.name.clone() };
     let href_self = format!("/tokens/{}", percent_encode(&token.accessor_id, false));
     view! {
-        <nav aria-label="Breadcrumb" class="breadcrumbs">
-            <a href="/">"Overview"</a> " / " <a href="/tokens">"Tokens"</a> " / " <span aria-current="page">{title.clone()}</span>
-        </nav>
+        <Breadcrumbs trail=vec![crumb("Tokens", "/tokens")] current=title.clone() />
         <div class="page-head">
             <h1 data-testid="token-title">{title}
                 {token.is_self.then(|| view! { " " <span class="badge you" title="The token you are signed in with">"you"</span> })}

@@ -16,6 +16,7 @@ use crate::api::live::Kind;
 use crate::api::tokens::{get_token_page, RoleRef, TokenListParams, TokenPage, TokenRow, PER_PAGE_CHOICES};
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::page::Breadcrumbs;
 use crate::app::components::relative_time::{Expiry, RelativeTime};
 use crate::app::format::percent_encode;
 use crate::app::live::use_live;
@@ -91,7 +92,7 @@ pub fn TokensListPage() -> impl IntoView {
     let deleted = move || query.with(|q| q.get("deleted").and_then(|n| n.parse::<usize>().ok()));
     SyncHydrate(view! {
         <Title text="Tokens" />
-        <nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/">"Overview"</a> " / " <span aria-current="page">"Tokens"</span></nav>
+        <Breadcrumbs current="Tokens" />
         <div class="page-head">
             <h1>"Tokens"</h1>
             <div class="actions">

@@ -12,15 +12,14 @@ use crate::api::tokens::form::validate::Field;
 use crate::api::tokens::form::{get_token_form_options, CreateToken, TokenFormOptions};
 use crate::api::tokens::lifetime::LifetimeInput;
 use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::page::{crumb, Breadcrumbs};
 
 #[component]
 pub fn TokenNewPage() -> impl IntoView {
     let options = Resource::new(|| (), |_| get_token_form_options());
     view! {
         <Title text="Create token" />
-        <nav aria-label="Breadcrumb" class="breadcrumbs">
-            <a href="/">"Overview"</a> " / " <a href="/tokens">"Tokens"</a> " / " <span aria-current="page">"Create"</span>
-        </nav>
+        <Breadcrumbs trail=vec![crumb("Tokens", "/tokens")] current="Create" />
         <h1>"Create token"</h1>
         <Suspense fallback=|| view! { <p class="loading" role="status">"Loading policies and roles…"</p> }>
             {move || options.get().map(|r| match r {

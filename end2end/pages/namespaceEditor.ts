@@ -1,0 +1,39 @@
+import { Page } from '@playwright/test';
+
+/** The namespace editor (create and edit). */
+export class NamespaceEditor {
+  constructor(readonly page: Page, readonly origin = '') {}
+
+  async gotoNew() {
+    return this.page.goto(`${this.origin}/namespaces/new`);
+  }
+  async gotoEdit(name: string) {
+    return this.page.goto(`${this.origin}/namespaces/${encodeURIComponent(name)}/edit`);
+  }
+
+  get name() {
+    return this.page.getByLabel('Name', { exact: true });
+  }
+  get description() {
+    return this.page.getByLabel('Description', { exact: true });
+  }
+  get enabledDrivers() {
+    return this.page.getByLabel('Enabled task drivers');
+  }
+  get meta() {
+    return this.page.getByLabel('Meta', { exact: true });
+  }
+  /** The messages under a field, by its id (`namespace-name`, `namespace-meta`, ...). */
+  errorsOf(id: string) {
+    return this.page.locator(`#${id}-error .field-error`);
+  }
+  get saveError() {
+    return this.page.getByTestId('save-error');
+  }
+  async create() {
+    await this.page.getByRole('button', { name: 'Create namespace' }).click();
+  }
+  async save() {
+    await this.page.getByRole('button', { name: 'Save namespace' }).click();
+  }
+}
