@@ -75,3 +75,59 @@ async fn a_role_deleted_behind_the_consoles_back_shows_as_deleted_everywhere() {
     assert!(overview.body.contains("deleted role is"), "the overview's health list does not count it");
     assert!(overview.body.contains(&format!(r#"title="{}""#, gone.id)), "the overview does not say which");
 }
+
+/// Nomad answers a deleted token's calls with 403 `ACL token not found`: that ends the
+/// session at once (sign-in, with the way back), unlike a refusal of one action.
+#[tokio::test]
+async fn a_session_whose_token_was_deleted_elsewhere_ends_at_its_next_page() {
+    let c = Console::start().await;
+    let b = &c.backend;
+    let p = b.policy("session-end", r#"node { policy = "read" }"#).await;
+    let t = nomad_acl_console::nomad::models::AclToken {
+        name: common::unique("deleted-while-signed-in"),
+        token_type: "client".into(),
+        policies: Some(vec![p.name.clone()]),
+        ..Default::default()
+    };
+    let (t, _) = b.client.acl_tokens().create(&t, &b.w()).await.expect("a client token");
+    let user = c.with_cookie(&c.sign_in(t.secret_id.expose()).await);
+    assert_eq!(user.get("/profile").await.status, 200, "the session works before the delete");
+
+    b.client.acl_tokens().delete(&t.accessor_id, &b.w()).await.expect("deleted elsewhere");
+    let page = user.get("/profile").await;
+    assert!((300..400).contains(&page.status), "expected a redirect, got {}: {}", page.status, page.body);
+    assert_eq!(page.location(), Some("/sign-in?return_to=%2Fprofile"));
+    let cleared = page
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.starts_with("nac_session=;") || v.starts_with("nac_session=\"\""));
+    assert!(cleared, "the session cookie is cleared: {:?}", page.headers.get_all("set-cookie"));
+}
+
+#[tokio::test]
+async fn a_namespace_page_says_who_can_do_what_there_with_the_deciding_rule() {
+    let c = Console::start().await;
+    let b = &c.backend;
+    let ns = common::unique("ns-page");
+    let ns_body = nomad_acl_console::nomad::models::Namespace {
+        name: ns.clone(),
+        description: "<i>x</i>".into(),
+        ..Default::default()
+    };
+    b.client.namespaces().upsert(&ns_body, &b.w()).await.expect("a namespace");
+    let p = b.policy("ns-page", &format!("namespace \"{ns}\" {{ policy = \"write\" }}")).await;
+    let role = b.role("ns-page", &[&p.name]).await;
+
+    let page = c.get(&format!("/namespaces/{ns}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(&format!("href=\"/roles/{}\"", role.id)), "the role is listed");
+    assert!(
+        page.body.contains(&format!("namespace &quot;{ns}&quot;"))
+            || page.body.contains(&format!("namespace \"{ns}\""))
+    );
+    assert!(page.body.contains("&lt;i&gt;x&lt;/i&gt;"), "the description is text, not markup");
+    assert_eq!(c.get("/namespaces/no-such-namespace").await.status, 404);
+    b.client.namespaces().delete(&ns, &b.w()).await.expect("cleanup");
+}

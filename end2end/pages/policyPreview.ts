@@ -10,6 +10,14 @@ export class PolicyPreview {
       .getByTestId('policy-preview')
       .locator(label === undefined ? `tr[data-grant="${kind}"]` : `tr[data-grant="${kind}"][data-label="${label}"]`);
   }
+  /** Under a namespace rule: the existing namespaces it decides. */
+  decides(label: string) {
+    return this.grant('namespace', label).getByTestId('preview-decides');
+  }
+  /** Under a namespace rule that decides no existing namespace. */
+  decidesNone(label: string) {
+    return this.grant('namespace', label).getByTestId('preview-no-namespace');
+  }
   get empty() {
     return this.page.getByTestId('preview-empty');
   }

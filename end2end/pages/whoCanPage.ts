@@ -9,8 +9,8 @@ export class WhoCanPage {
     this.question = new CanItForm(page);
   }
 
-  async goto() {
-    return this.page.goto('/who-can');
+  async goto(query = '') {
+    return this.page.goto(`/who-can${query}`);
   }
 
   get tokens() {
@@ -21,6 +21,10 @@ export class WhoCanPage {
   }
   get expired() {
     return this.page.getByTestId('who-expired');
+  }
+  /** The question's problem, at the namespace field. */
+  get namespaceError() {
+    return this.page.getByTestId('who-namespace-error');
   }
   get stats() {
     return this.page.getByTestId('who-can-stats');

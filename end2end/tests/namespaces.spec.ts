@@ -4,6 +4,10 @@ import { hydrated } from '../pages/hydrated';
 import { NamespaceEditor } from '../pages/namespaceEditor';
 import { NamespacePage } from '../pages/namespacePage';
 import { NamespacesListPage } from '../pages/namespacesListPage';
+import { PolicyEditor } from '../pages/policyEditor';
+import { PolicyPreview } from '../pages/policyPreview';
+import { WhoCanPage } from '../pages/whoCanPage';
+import { OverviewPage } from '../pages/overviewPage';
 import { signIn } from '../pages/signInPage';
 
 test.describe('namespaces', () => {
@@ -115,5 +119,34 @@ test.describe('namespaces', () => {
     await nomad('PUT', `/v1/namespace/${name}`, { Name: name, Description: 'made by the CLI' });
     await expect(list.row(name)).toBeVisible({ timeout: 15_000 });
     await nomad('DELETE', `/v1/namespace/${name}`);
+  });
+
+  test('the policy editor says which existing namespaces each rule decides, and warns about a rule that decides none', async ({ page }) => {
+    await signIn(page, demoSecret());
+    const editor = new PolicyEditor(page);
+    const preview = new PolicyPreview(page);
+    await editor.gotoNew();
+    await hydrated(page);
+    await editor.rules.fill('namespace "payments-dev" {\n  policy = "write"\n}\nnamespace "*-dev" {\n  policy = "read"\n}\nnamespace "nowhere-e2e" {\n  policy = "read"\n}\n');
+    await expect(preview.decides('*-dev')).toContainText('search-dev');
+    await expect(preview.decides('*-dev')).not.toContainText('payments-dev');
+    await expect(preview.decides('payments-dev')).toContainText('payments-dev');
+    await expect(preview.decidesNone('nowhere-e2e')).toBeVisible();
+  });
+
+  test('who-can without a namespace for a namespace right says so at the namespace field', async ({ page }) => {
+    await signIn(page, demoSecret());
+    const whoCan = new WhoCanPage(page);
+    await whoCan.goto('?right=submit-job');
+    await expect(whoCan.namespaceError).toContainText('namespace');
+    await expect(page.getByText('Something went wrong')).toHaveCount(0);
+  });
+
+  test('the overview counts the namespaces and links them', async ({ page }) => {
+    await signIn(page, demoSecret());
+    await new OverviewPage(page).goto();
+    const card = page.getByRole('region', { name: 'Namespaces' });
+    await expect(card).toContainText(/\b([6-9]|[1-9]\d+)\b/);
+    await expect(card.getByRole('link', { name: 'Create namespace' })).toBeVisible();
   });
 });

@@ -259,6 +259,18 @@ pub async fn list_namespaces() -> Result<NamespaceList, ApiError> {
     .await
 }
 
+/// The names of the namespaces the token may see (for pickers and the policy preview).
+#[server(output = JsonText)]
+pub async fn namespace_names() -> Result<Vec<String>, ApiError> {
+    use super::context::{cached, caller, Caller};
+    let Caller { nomad: client, query: q, .. } = caller()?;
+    cached("namespace_names".to_string(), async move {
+        let (list, _) = client.namespaces().list(&q).await?;
+        Ok(list.into_iter().map(|n| n.name).collect())
+    })
+    .await
+}
+
 /// One namespace, who can do what in it, and the policies with a rule for it.
 #[server(output = JsonText)]
 pub async fn get_namespace(name: String) -> Result<NamespacePage, ApiError> {
@@ -665,7 +677,11 @@ mod tests {
         assert_eq!(via.rule, "namespace \"payments-dev\"");
         assert!(via.capabilities.contains(&"submit-job".to_string()), "{:?}", via.capabilities);
         assert_eq!(via.sources[0].roles, ["role-r1"]);
-        assert_eq!(via.variables, [("app/*".to_string(), vec!["list".to_string(), "read".to_string()])], "read brings list, as in Nomad");
+        assert_eq!(
+            via.variables,
+            [("app/*".to_string(), vec!["list".to_string(), "read".to_string()])],
+            "read brings list, as in Nomad"
+        );
         assert_eq!(a.tokens[0].rule, "namespace \"*-dev\"");
         assert!(a.tokens[1].management);
         assert_eq!(a.roles.len(), 1);

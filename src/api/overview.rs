@@ -21,6 +21,8 @@ pub struct Overview {
     pub policies: Count,
     pub auth_methods: Count,
     pub binding_rules: Count,
+    /// Those the token may see (Nomad filters the list by the token's policies).
+    pub namespaces: Count,
     /// Only computed when every list is visible (a management token).
     pub health: Option<Health>,
 }
@@ -65,8 +67,8 @@ async fn load_overview(s: crate::server::session::Session) -> Result<Overview, A
     use super::context::{nomad, query};
     let client = nomad();
     let q = query(&s);
-    let (m, b) = (client.acl_auth_methods(), client.acl_binding_rules());
-    let (lists, methods, rules) = futures::join!(client.acl_lists(&q), m.list(&q), b.list(&q));
+    let (m, b, n) = (client.acl_auth_methods(), client.acl_binding_rules(), client.namespaces());
+    let (lists, methods, rules, namespaces) = futures::join!(client.acl_lists(&q), m.list(&q), b.list(&q), n.list(&q));
     let (tokens, roles, policies) = (lists.tokens, lists.roles, lists.policies);
     /// A list's length, or that this token may not list it.
     fn count(r: Result<usize, &crate::nomad::error::NomadError>) -> Result<Count, ApiError> {
@@ -82,6 +84,7 @@ async fn load_overview(s: crate::server::session::Session) -> Result<Overview, A
         policies: count(policies.as_ref().map(|(v, _)| v.len()))?,
         auth_methods: count(methods.as_ref().map(|(v, _)| v.len()))?,
         binding_rules: count(rules.as_ref().map(|(v, _)| v.len()))?,
+        namespaces: count(namespaces.as_ref().map(|(v, _)| v.len()))?,
         health: match (&tokens, &roles, &policies) {
             (Ok((t, _)), Ok((r, _)), Ok((p, _))) => Some(health::compute(t, r, p, time::OffsetDateTime::now_utc())),
             _ => None,

@@ -14,6 +14,9 @@ pub struct LabelGrant {
     pub capabilities: Vec<String>,
     /// `deny` won: nothing here, and other policies cannot add to it.
     pub denied: bool,
+    /// For a namespace rule, the existing namespaces it decides (the rule Nomad picks
+    /// for each: the exact name, else the closest glob); `None` when they are not known.
+    pub decides: Option<Vec<String>>,
 }
 
 /// Variables rights for one (namespace, path) pattern.
@@ -62,6 +65,7 @@ fn label_grants<'a>(maps: impl IntoIterator<Item = (&'a String, &'a CapabilitySe
             label: label.clone(),
             denied: set.is_denied(),
             capabilities: if set.is_denied() { Vec::new() } else { set.names().map(str::to_string).collect() },
+            decides: None,
         })
         .collect();
     out.sort_by(|a, b| a.label.cmp(&b.label));
@@ -107,8 +111,26 @@ pub fn grants(p: &EffectivePermissions) -> Grants {
 
 /// What one policy's rules grant, or the parse error's text.
 pub fn grants_of_rules(rules: &str) -> Result<Grants, String> {
+    grants_in(rules, None)
+}
+
+/// As [`grants_of_rules`], each namespace rule with the existing `namespaces` it decides.
+pub fn grants_in(rules: &str, namespaces: Option<&[String]>) -> Result<Grants, String> {
     let policy = parse(rules).map_err(|e| e.to_string())?;
-    Ok(grants(&EffectivePermissions::from_policies([("this policy", &policy)])))
+    let acl = EffectivePermissions::from_policies([("this policy", &policy)]);
+    let mut g = grants(&acl);
+    if let Some(names) = namespaces {
+        let mut decided: std::collections::HashMap<&str, Vec<String>> = std::collections::HashMap::new();
+        for ns in names {
+            if let Some((pattern, _)) = acl.matching_namespace(ns) {
+                decided.entry(pattern).or_default().push(ns.clone());
+            }
+        }
+        for row in &mut g.namespaces {
+            row.decides = Some(decided.remove(row.label.as_str()).unwrap_or_default());
+        }
+    }
+    Ok(g)
 }
 
 /// A disposition in words.
@@ -128,8 +150,16 @@ pub fn disposition_text(area: &str, d: &str) -> &'static str {
 
 /// The preview panel; `rules` may change as the user types.
 #[component]
-pub fn PolicyPreview(#[prop(into)] rules: Signal<String>) -> impl IntoView {
-    let result = Memo::new(move |_| rules.with(|r| grants_of_rules(r)));
+pub fn PolicyPreview(
+    #[prop(into)] rules: Signal<String>,
+    /// The cluster's namespaces, once known: each namespace rule then says which it decides.
+    #[prop(optional, into)]
+    namespaces: Option<Signal<Option<Vec<String>>>>,
+) -> impl IntoView {
+    let result = Memo::new(move |_| {
+        let names = namespaces.and_then(|n| n.get());
+        rules.with(|r| grants_in(r, names.as_deref()))
+    });
     view! {
         <section class="panel policy-preview" aria-labelledby="preview-title" data-testid="policy-preview">
             <h2 id="preview-title">"What it grants"</h2>
@@ -159,6 +189,11 @@ fn GrantsView(g: Grants) -> impl IntoView {
                             } else {
                                 caps(r.capabilities).into_any()
                             }}
+                            {r.decides.map(|names| if names.is_empty() {
+                                view! { <p class="warning small" data-testid="preview-no-namespace">"Decides no existing namespace."</p> }.into_any()
+                            } else {
+                                view! { <p class="muted small" data-testid="preview-decides">"Decides " {names.join(", ")}</p> }.into_any()
+                            })}
                         </td>
                     </tr>
                 }
@@ -265,6 +300,18 @@ operator {
         assert_eq!(g.host_volumes[0].label, "data-*");
         assert!(!g.host_volumes[0].capabilities.is_empty());
         assert_eq!(g.areas.iter().find(|a| a.area == "operator").unwrap().disposition, "read");
+    }
+
+    #[test]
+    fn each_namespace_rule_says_which_existing_namespaces_it_decides() {
+        let rules = "namespace \"payments-dev\" { policy = \"write\" }\nnamespace \"*-dev\" { policy = \"read\" }\nnamespace \"gone\" { policy = \"read\" }";
+        let names: Vec<String> = ["payments-dev", "search-dev", "default"].map(String::from).to_vec();
+        let g = grants_in(rules, Some(&names)).unwrap();
+        let decides = |label: &str| g.namespaces.iter().find(|n| n.label == label).unwrap().decides.clone().unwrap();
+        assert_eq!(decides("payments-dev"), ["payments-dev"]);
+        assert_eq!(decides("*-dev"), ["search-dev"], "the exact rule wins payments-dev");
+        assert!(decides("gone").is_empty());
+        assert!(grants_of_rules(rules).unwrap().namespaces.iter().all(|n| n.decides.is_none()));
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub fn OverviewPage() -> impl IntoView {
                         <Card title="Tokens" count=o.tokens href="/tokens" create="/tokens/new" create_label="Create token" />
                         <Card title="Roles" count=o.roles href="/roles" create="/roles/new" create_label="Create role" />
                         <Card title="Policies" count=o.policies href="/policies" create="/policies/new" create_label="Create policy" />
+                        <Card title="Namespaces" count=o.namespaces href="/namespaces" create="/namespaces/new" create_label="Create namespace" />
                         <Card title="Auth methods" count=o.auth_methods href="/auth-methods" create="/auth-methods/new" create_label="Create auth method" />
                         <Card title="Binding rules" count=o.binding_rules href="/binding-rules" create="/binding-rules/new" create_label="Create binding rule" />
                     </div>

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::permissions::{permissions_href, question_from_query, RightSelect, SourceList};
+use crate::api::error::ApiError;
 use crate::api::permissions::Question;
 use crate::api::who_can::{who_can, Holder, WhoCanReport};
 use crate::app::components::error_panel::ErrorPanel;
@@ -19,14 +20,21 @@ pub fn WhoCanPage() -> impl IntoView {
     let query = use_query_map();
     let question = Memo::new(move |_| query.with(question_from_query));
     let report = Resource::new(move || question.get(), who_can);
+    // A question Nomad's rules cannot answer (no namespace for a namespace right) is
+    // the field's error, not a failed check.
+    let field_error = Signal::derive(move || match report.get() {
+        Some(Err(ApiError::Invalid(m))) => Some(m),
+        _ => None,
+    });
     view! {
         <Title text="Who can" />
         <Breadcrumbs current="Who can" />
         <h1>"Who can…?"</h1>
         <p class="lead">"Every token and role holding a right, resolved as Nomad resolves it (policies and roles, most specific namespace pattern, deny wins)."</p>
-        <WhoCanForm question=question.get_untracked() />
+        <WhoCanForm question=question.get_untracked() field_error />
         <Suspense fallback=|| view! { <p class="loading" role="status">"Checking every token…"</p> }>
             {move || report.get().map(|r| match r {
+                Err(ApiError::Invalid(_)) => ().into_any(),
                 Err(e) => view! { <ErrorPanel error=e what="the answer" /> }.into_any(),
                 Ok(None) => view! { <p class="muted">"Choose a right and a namespace, then Check."</p> }.into_any(),
                 Ok(Some(report)) => view! { <Results report /> }.into_any(),
@@ -36,7 +44,8 @@ pub fn WhoCanPage() -> impl IntoView {
 }
 
 #[component]
-fn WhoCanForm(question: Question) -> impl IntoView {
+fn WhoCanForm(question: Question, field_error: Signal<Option<String>>) -> impl IntoView {
+    let names = LocalResource::new(crate::api::namespaces::namespace_names);
     view! {
         <form method="get" action="/who-can" class="filters panel" role="search" aria-label="Who can">
             <div class="field">
@@ -45,7 +54,14 @@ fn WhoCanForm(question: Question) -> impl IntoView {
             </div>
             <div class="field">
                 <label for="who-namespace">"Namespace"</label>
-                <input id="who-namespace" name="namespace" value=question.namespace.clone() placeholder="e.g. prod-eu" autocomplete="off" />
+                <input id="who-namespace" name="namespace" value=question.namespace.clone() placeholder="e.g. prod-eu" autocomplete="off"
+                    list="who-namespaces" aria-describedby="who-namespace-error" aria-invalid=move || field_error.get().is_some().to_string() />
+                <datalist id="who-namespaces">
+                    {move || names.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|n| view! { <option value=n.clone()></option> }).collect_view()}
+                </datalist>
+                <div id="who-namespace-error">
+                    <Transition>{move || field_error.get().map(|m| view! { <p class="field-error" role="alert" data-testid="who-namespace-error">{m}</p> })}</Transition>
+                </div>
             </div>
             <div class="field">
                 <label for="who-path">"Variables path (for variables rights)"</label>

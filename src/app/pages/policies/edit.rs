@@ -90,6 +90,9 @@ fn PolicyForm(create: bool, name: String, description: String, rules: String) ->
     let checked = RwSignal::new(rules.clone());
     let generation = StoredValue::new(0u64);
     let namespace = RwSignal::new(String::new());
+    // The cluster's namespaces, fetched by the browser once the editor runs: they only
+    // add suggestions and "decides ..." notes, so the server-rendered form goes without.
+    let namespace_list = LocalResource::new(crate::api::namespaces::namespace_names);
     let var_path = RwSignal::new(String::new());
 
     let schedule_check = move || {
@@ -264,14 +267,17 @@ fn PolicyForm(create: bool, name: String, description: String, rules: String) ->
                     </div>
                 </div>
             </ActionForm>
+            <datalist id="namespace-names">
+                {move || namespace_list.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|n| view! { <option value=n.clone()></option> }).collect_view()}
+            </datalist>
             <aside class="editor-side">
                 // Follows the rules as last checked (debounced), like the error above.
-                <PolicyPreview rules=checked />
+                <PolicyPreview rules=checked namespaces=Signal::derive(move || namespace_list.get().and_then(|r| r.ok())) />
                 <section class="panel presets" aria-labelledby="presets-title">
                     <h2 id="presets-title">"Start from a preset"</h2>
                     <p class="help">"Replaces the rules; edit them afterwards."</p>
                     <label for="preset-namespace">"Namespace (developer, variables reader)"</label>
-                    <input id="preset-namespace" type="text" placeholder="default" prop:value=move || namespace.get() on:input=move |ev| namespace.set(event_target_value(&ev)) />
+                    <input id="preset-namespace" type="text" placeholder="default" list="namespace-names" prop:value=move || namespace.get() on:input=move |ev| namespace.set(event_target_value(&ev)) />
                     <label for="preset-path">"Variables path (variables reader)"</label>
                     <input id="preset-path" type="text" placeholder="*" prop:value=move || var_path.get() on:input=move |ev| var_path.set(event_target_value(&ev)) />
                     <ul class="preset-list">
