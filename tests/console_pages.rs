@@ -96,7 +96,7 @@ async fn a_session_whose_token_was_deleted_elsewhere_ends_at_its_next_page() {
     b.client.acl_tokens().delete(&t.accessor_id, &b.w()).await.expect("deleted elsewhere");
     let page = user.get("/profile").await;
     assert!((300..400).contains(&page.status), "expected a redirect, got {}: {}", page.status, page.body);
-    assert_eq!(page.location(), Some("/sign-in?return_to=%2Fprofile"));
+    assert_eq!(page.location(), Some("/sign-in?return_to=/profile"));
     let cleared = page
         .headers
         .get_all("set-cookie")

@@ -25,7 +25,7 @@ pub enum LiveStatus {
 /// The live-update state of the signed-in frame. `Copy`: signals only.
 #[derive(Debug, Clone, Copy)]
 pub struct Live {
-    versions: [RwSignal<u64>; 5],
+    versions: [RwSignal<u64>; Kind::ALL.len()],
     wants: RwSignal<Vec<Kind>>,
     pub status: RwSignal<LiveStatus>,
     /// Bumped whenever a followed kind changed, for the "updated just now" marker.

@@ -221,12 +221,27 @@ pub async fn session_recheck(State(state): State<AppState>, mut req: Request, ne
     } else {
         None
     };
+    let here = req.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
+    let is_page = req.method() == axum::http::Method::GET && !here.starts_with("/api/");
     let mut res = next.run(req).await;
-    // A page or server function that met Nomad's "ACL token not found" ends the
-    // session now, not at the next minute's check.
+    let denied = res.headers_mut().remove(DENIED_HEADER).is_some();
+    // Nomad answers a deleted token with "Permission denied", as it answers a token
+    // that lacks a right: a refusal is the moment to ask Nomad whether the token
+    // still exists, and to end the session now rather than at the next check.
     let cookies = match cookies {
         Some(c) => c,
-        None if refused_as_signed_out(&res) => recheck(&state, &session, https).await,
+        None if denied || refused_as_signed_out(&res) => {
+            let c = recheck(&state, &session, https).await;
+            if c.ended {
+                if is_page {
+                    let back = crate::links::percent_encode(&safe_return_to(&here), true);
+                    res = see_other(&format!("/sign-in?return_to={back}"), vec![]);
+                } else if here.starts_with("/api/") {
+                    res = signed_out_answer();
+                }
+            }
+            c
+        }
         None => return res,
     };
     for c in cookies.set {
@@ -235,10 +250,23 @@ pub async fn session_recheck(State(state): State<AppState>, mut req: Request, ne
     res
 }
 
-/// A server function's 401 (its session's token is gone) or a page sending the user
-/// to sign in.
+/// Set by a page that showed Nomad's refusal, for [`session_recheck`] (never sent on).
+pub const DENIED_HEADER: &str = "x-nac-nomad-refused";
+
+/// A server function's answer once its session ended: `NotSignedIn`, which the page
+/// turns into the way to sign in.
+fn signed_out_answer() -> Response {
+    let body = serde_json::to_string(&crate::api::error::ApiError::NotSignedIn).unwrap_or_default();
+    let mut res = Response::new(axum::body::Body::from(body));
+    *res.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
+    res.headers_mut().insert(header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
+    res
+}
+
+/// A server function's refusal (403, or 401 once its token is gone) or a page
+/// sending the user to sign in.
 fn refused_as_signed_out(res: &Response) -> bool {
-    res.status() == axum::http::StatusCode::UNAUTHORIZED
+    matches!(res.status(), axum::http::StatusCode::UNAUTHORIZED | axum::http::StatusCode::FORBIDDEN)
         || (res.status().is_redirection()
             && res
                 .headers()

@@ -132,11 +132,12 @@ pub fn router(state: AppState) -> Router {
                 .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::signed_out_redirect)),
         )
         .fallback(fallback)
+        // Inside the session check, which acts on the status it sets.
+        .layer(axum::middleware::from_fn(fn_status::layer))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::one_time_token_layer))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session_recheck))
         .layer(axum::middleware::from_fn(csrf::layer))
         .layer(axum::middleware::from_fn(with_request_cache))
-        .layer(axum::middleware::from_fn(fn_status::layer))
         .layer(axum::middleware::from_fn_with_state(state.renders.clone(), limit::layer))
         .layer(axum::middleware::from_fn(headers::layer))
         // Pages are compressed as they stream, with gzip level 3: a streaming brotli encoder

@@ -44,6 +44,9 @@ pub fn ErrorPanel(
     if missing {
         not_found_status();
     }
+    if matches!(error, ApiError::Nomad(NomadError::PermissionDenied { .. })) {
+        refused_mark();
+    }
     let title = match &error {
         _ if missing => "Not found",
         ApiError::Nomad(NomadError::Unreachable { .. } | NomadError::Timeout { .. }) => "Nomad is not answering",
@@ -70,6 +73,18 @@ fn capitalized(s: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+/// Tells the server's session check that Nomad refused this page's token: a deleted
+/// token is refused the same way, and the check then ends its session.
+fn refused_mark() {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(
+            axum::http::HeaderName::from_static(crate::server::auth::DENIED_HEADER),
+            axum::http::HeaderValue::from_static("1"),
+        );
     }
 }
 
