@@ -14,6 +14,7 @@ use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::page::Breadcrumbs;
 use crate::app::components::relative_time::Expiry;
 use crate::app::format::percent_encode;
+use crate::app::pages::namespaces::NamespaceDatalist;
 
 #[component]
 pub fn WhoCanPage() -> impl IntoView {
@@ -45,7 +46,7 @@ pub fn WhoCanPage() -> impl IntoView {
 
 #[component]
 fn WhoCanForm(question: Question, field_error: Signal<Option<String>>) -> impl IntoView {
-    let names = LocalResource::new(crate::api::namespaces::namespace_names);
+    let names = crate::app::pages::namespaces::use_namespace_names();
     view! {
         <form method="get" action="/who-can" class="filters panel" role="search" aria-label="Who can">
             <div class="field">
@@ -56,9 +57,7 @@ fn WhoCanForm(question: Question, field_error: Signal<Option<String>>) -> impl I
                 <label for="who-namespace">"Namespace"</label>
                 <input id="who-namespace" name="namespace" value=question.namespace.clone() placeholder="e.g. prod-eu" autocomplete="off"
                     list="who-namespaces" aria-describedby="who-namespace-error" aria-invalid=move || field_error.get().is_some().to_string() />
-                <datalist id="who-namespaces">
-                    {move || names.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|n| view! { <option value=n.clone()></option> }).collect_view()}
-                </datalist>
+                <NamespaceDatalist id="who-namespaces" names />
                 <div id="who-namespace-error">
                     <Transition>{move || field_error.get().map(|m| view! { <p class="field-error" role="alert" data-testid="who-namespace-error">{m}</p> })}</Transition>
                 </div>

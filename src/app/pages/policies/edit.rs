@@ -12,6 +12,7 @@ use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::policy_preview::PolicyPreview;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
+use crate::app::pages::namespaces::NamespaceDatalist;
 use crate::app::raw_text::escaped_raw_text;
 use crate::nomad::policy::{parse, Block, PolicyError};
 
@@ -92,7 +93,7 @@ fn PolicyForm(create: bool, name: String, description: String, rules: String) ->
     let namespace = RwSignal::new(String::new());
     // The cluster's namespaces, fetched by the browser once the editor runs: they only
     // add suggestions and "decides ..." notes, so the server-rendered form goes without.
-    let namespace_list = LocalResource::new(crate::api::namespaces::namespace_names);
+    let namespace_list = crate::app::pages::namespaces::use_namespace_names();
     let var_path = RwSignal::new(String::new());
 
     let schedule_check = move || {
@@ -267,12 +268,10 @@ fn PolicyForm(create: bool, name: String, description: String, rules: String) ->
                     </div>
                 </div>
             </ActionForm>
-            <datalist id="namespace-names">
-                {move || namespace_list.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|n| view! { <option value=n.clone()></option> }).collect_view()}
-            </datalist>
+            <NamespaceDatalist id="namespace-names" names=namespace_list />
             <aside class="editor-side">
                 // Follows the rules as last checked (debounced), like the error above.
-                <PolicyPreview rules=checked namespaces=Signal::derive(move || namespace_list.get().and_then(|r| r.ok())) />
+                <PolicyPreview rules=checked namespaces=namespace_list />
                 <section class="panel presets" aria-labelledby="presets-title">
                     <h2 id="presets-title">"Start from a preset"</h2>
                     <p class="help">"Replaces the rules; edit them afterwards."</p>
