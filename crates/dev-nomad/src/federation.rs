@@ -16,8 +16,8 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 use std::sync::atomic::AtomicBool;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
@@ -116,7 +116,10 @@ fn to_authoritative(inner: &Arc<Inner>, links: &Links, req: &mut Req) -> Arc<Inn
 
 /// Paths served by RPCs (which follow `region`); the agent answers the rest itself.
 fn forwarded_path(path: &str) -> bool {
-    path.starts_with("/v1/acl/") || path == "/v1/namespaces" || path.starts_with("/v1/namespace") || path == "/v1/status/leader"
+    path.starts_with("/v1/acl/")
+        || path == "/v1/namespaces"
+        || path.starts_with("/v1/namespace")
+        || path == "/v1/status/leader"
 }
 
 /// The writes whose `args.Region` Nomad sets to `AuthoritativeRegion`.
@@ -137,7 +140,8 @@ fn always_authoritative(req: &Req) -> bool {
     }
     // `ACL.UpsertTokens`: a batch with a global token goes to the authoritative region.
     let token_upsert = p == "/v1/acl/token"
-        || p.strip_prefix("/v1/acl/token/").is_some_and(|rest| !rest.is_empty() && rest != "self" && !rest.starts_with("onetime"));
+        || p.strip_prefix("/v1/acl/token/")
+            .is_some_and(|rest| !rest.is_empty() && rest != "self" && !rest.starts_with("onetime"));
     token_upsert && upserts && body_is_global_token(req)
 }
 
@@ -387,7 +391,13 @@ pub(crate) fn replicate_once(replica: &Inner, authoritative: &Inner) -> usize {
         sync_map(s, |s| &mut s.policies, |s| &mut s.tables.acl_policy, &snap.policies, seen.policies)
             + sync_tokens(s, &snap.tokens, seen.tokens)
             + sync_map(s, |s| &mut s.roles, |s| &mut s.tables.acl_roles, &snap.roles, seen.roles)
-            + sync_map(s, |s| &mut s.auth_methods, |s| &mut s.tables.acl_auth_methods, &snap.auth_methods, seen.auth_methods)
+            + sync_map(
+                s,
+                |s| &mut s.auth_methods,
+                |s| &mut s.tables.acl_auth_methods,
+                &snap.auth_methods,
+                seen.auth_methods,
+            )
             + sync_map(
                 s,
                 |s| &mut s.binding_rules,
@@ -585,9 +595,9 @@ impl Federation {
                     .ok_or_else(|| anyhow::anyhow!("devnomad: no port {} + {i}", listen.port()))?;
                 addr.set_port(port);
             }
-            let listener = tokio::net::TcpListener::bind(addr)
-                .await
-                .map_err(|e| anyhow::anyhow!("devnomad: cannot listen on {addr} for {}: {e}", self.servers[i].inner.config.region))?;
+            let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+                anyhow::anyhow!("devnomad: cannot listen on {addr} for {}: {e}", self.servers[i].inner.config.region)
+            })?;
             listeners.push(listener);
         }
         Ok(listeners)

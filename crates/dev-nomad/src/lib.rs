@@ -289,6 +289,8 @@ impl DevNomad {
 }
 
 #[cfg(test)]
+mod federation_tests;
+#[cfg(test)]
 mod namespace_tests;
 #[cfg(test)]
 mod sso_tests;

@@ -387,7 +387,17 @@ pub fn seed_region_local_tokens(s: &mut State, region: &str, now: OffsetDateTime
     }
     let local = |what: &str| format!("{region} {what} (local)");
     put_token(s, &local("on-call"), false, false, vec!["oncall-readonly".into()], vec![], now, None, 0);
-    put_token(s, &local("deploy bot"), false, false, vec!["ci-deployer".into()], vec![], now, Some(add_nanos(now, 7 * DAY)), 7 * DAY);
+    put_token(
+        s,
+        &local("deploy bot"),
+        false,
+        false,
+        vec!["ci-deployer".into()],
+        vec![],
+        now,
+        Some(add_nanos(now, 7 * DAY)),
+        7 * DAY,
+    );
     put_token(s, &local("operator"), true, false, vec![], vec![], now, None, 0);
 }
 
