@@ -665,7 +665,11 @@ mod tests {
         assert_eq!(via.rule, "namespace \"payments-dev\"");
         assert!(via.capabilities.contains(&"submit-job".to_string()), "{:?}", via.capabilities);
         assert_eq!(via.sources[0].roles, ["role-r1"]);
-        assert_eq!(via.variables, [("app/*".to_string(), vec!["list".to_string(), "read".to_string()])], "read brings list, as in Nomad");
+        assert_eq!(
+            via.variables,
+            [("app/*".to_string(), vec!["list".to_string(), "read".to_string()])],
+            "read brings list, as in Nomad"
+        );
         assert_eq!(a.tokens[0].rule, "namespace \"*-dev\"");
         assert!(a.tokens[1].management);
         assert_eq!(a.roles.len(), 1);
