@@ -177,6 +177,37 @@ pub struct DemoArgs {
 
     #[command(flatten)]
     pub session: SessionArgs,
+
+    #[command(flatten)]
+    pub federation: FederationArgs,
+}
+
+/// A federation of embedded regions in one process.
+#[derive(Debug, Clone, Args)]
+pub struct FederationArgs {
+    /// Run one embedded Nomad per region (comma-separated; the first is authoritative).
+    #[arg(long, value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// Pause between replication rounds of the other regions (default: 1s; demo: 5s, to show the lag).
+    #[arg(long, value_parser = parse_duration, requires = "regions")]
+    pub replication_interval: Option<std::time::Duration>,
+    /// Regions whose replication starts paused (comma-separated).
+    #[arg(long, value_delimiter = ',', requires = "regions")]
+    pub replication_paused: Vec<String>,
+}
+
+impl FederationArgs {
+    /// The federation to run, if `--regions` was given.
+    pub fn config(
+        &self,
+        default_interval: std::time::Duration,
+    ) -> Option<crate::devnomad::federation::FederationConfig> {
+        (!self.regions.is_empty()).then(|| crate::devnomad::federation::FederationConfig {
+            regions: self.regions.clone(),
+            replication_interval: self.replication_interval.unwrap_or(default_interval),
+            paused: self.replication_paused.clone(),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -190,8 +221,11 @@ pub struct DevNomadArgs {
     #[command(flatten)]
     pub ttl: TokenTtlArgs,
     /// Region name the server reports.
-    #[arg(long, default_value = "global")]
+    #[arg(long, default_value = "global", conflicts_with = "regions")]
     pub region: String,
+    /// With `--regions`, region *i* listens on the port of `--listen` plus *i*.
+    #[command(flatten)]
+    pub federation: FederationArgs,
 }
 
 /// The cluster's token lifetime bounds (`acl { token_min_expiration_ttl, token_max_expiration_ttl }`).
@@ -295,6 +329,44 @@ mod tests {
         let cli = Cli::try_parse_from(["nomad-acl-console", "demo"]).unwrap();
         let Some(Command::Demo(demo)) = cli.command else { panic!("not demo") };
         assert_eq!(demo.max_renders, None);
+    }
+
+    #[test]
+    fn regions_make_a_federation_on_dev_nomad_and_demo() {
+        let cli = Cli::try_parse_from(["nomad-acl-console", "dev-nomad", "--regions", "north,east,west"]).unwrap();
+        let Some(Command::DevNomad(dev)) = cli.command else { panic!("not dev-nomad") };
+        let fed = dev.federation.config(std::time::Duration::from_secs(1)).unwrap();
+        assert_eq!(fed.regions, ["north", "east", "west"]);
+        assert_eq!(fed.replication_interval, std::time::Duration::from_secs(1));
+        assert!(fed.paused.is_empty());
+        let cli = Cli::try_parse_from([
+            "nomad-acl-console",
+            "demo",
+            "--regions",
+            "a,b",
+            "--replication-interval",
+            "250ms",
+            "--replication-paused",
+            "b",
+        ])
+        .unwrap();
+        let Some(Command::Demo(demo)) = cli.command else { panic!("not demo") };
+        let fed = demo.federation.config(std::time::Duration::from_secs(5)).unwrap();
+        assert_eq!(
+            (fed.replication_interval, fed.paused),
+            (std::time::Duration::from_millis(250), vec!["b".to_string()])
+        );
+        // Without --regions: one server, as before.
+        let cli = Cli::try_parse_from(["nomad-acl-console", "demo"]).unwrap();
+        let Some(Command::Demo(demo)) = cli.command else { panic!("not demo") };
+        assert!(demo.federation.config(std::time::Duration::from_secs(5)).is_none());
+        for args in [
+            vec!["nomad-acl-console", "dev-nomad", "--region", "x", "--regions", "a,b"],
+            vec!["nomad-acl-console", "dev-nomad", "--replication-interval", "1s"],
+            vec!["nomad-acl-console", "demo", "--regions", "a,b", "--replication-interval", "soon"],
+        ] {
+            assert_eq!(Cli::try_parse_from(&args).unwrap_err().exit_code(), 2, "{args:?}");
+        }
     }
 
     #[test]

@@ -30,7 +30,13 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 use crate::app::{shell, App};
+use crate::devnomad::federation::Federation;
 use crate::devnomad::{DevNomad, DevNomadConfig};
+
+/// Replication lag of `dev-nomad --regions` (quick, for tests and tools).
+const DEV_REPLICATION_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
+/// Replication lag of `demo --regions`: long enough to see a write reach the other regions.
+const DEMO_REPLICATION_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
 use crate::nomad::client::{NomadClient, NomadConfig};
 use cli::{DemoArgs, DevNomadArgs, NomadArgs, ServeArgs};
 
@@ -257,18 +263,42 @@ pub async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
 pub async fn run_demo(args: DemoArgs) -> anyhow::Result<()> {
     warn_if_no_frontend();
     // The embedded Nomad enforces the same bounds the console's forms check.
-    let nomad = DevNomad::new(DevNomadConfig {
+    let config = DevNomadConfig {
         token_min_ttl: args.ttl.token_min_ttl,
         token_max_ttl: args.ttl.token_max_ttl,
         ..DevNomadConfig::default()
-    })?;
-    let secret = nomad.seed_demo()?;
+    };
+    // With --regions: a federation, its demo data in the authoritative region (global tokens
+    // reach every region, each region has local ones); the console talks to that region.
+    let federation = match args.federation.config(DEMO_REPLICATION_INTERVAL) {
+        Some(fed) => Some(Federation::new(config.clone(), fed)?),
+        None => None,
+    };
+    let nomad = match &federation {
+        Some(fed) => fed.authoritative().clone(),
+        None => DevNomad::new(config)?,
+    };
+    let secret = match &federation {
+        Some(fed) => fed.seed_demo()?,
+        None => nomad.seed_demo()?,
+    };
     // A loopback identity provider and the `demo-sso` auth method that signs in with it.
     let idp = nomad.start_demo_sso().await.context("cannot start the demo identity provider")?;
     if args.extra_tokens > 0 || args.extra_policies > 0 || args.extra_roles > 0 {
         nomad.seed_scale(args.extra_tokens, args.extra_policies, args.extra_roles)?;
     }
-    let nomad_addr = nomad.spawn_local().await.context("cannot start the embedded Nomad")?;
+    let region_addrs = match federation {
+        Some(fed) => {
+            let names: Vec<String> = fed.servers().iter().map(|d| d.config().region.clone()).collect();
+            let urls = fed.spawn_local().await.context("cannot start the embedded Nomad regions")?;
+            names.into_iter().zip(urls).collect()
+        }
+        None => vec![],
+    };
+    let nomad_addr = match region_addrs.first() {
+        Some((_, url)) => url.clone(),
+        None => nomad.spawn_local().await.context("cannot start the embedded Nomad")?,
+    };
     let state =
         AppState::with_ttl(NomadArgs::local(nomad_addr.clone()), args.listen, args.session.keys()?, args.ttl.bounds())?
             .with_render_limit(args.max_renders.map(usize::from));
@@ -279,6 +309,9 @@ pub async fn run_demo(args: DemoArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     println!("Nomad ACL Console (demo mode): http://{addr}");
     println!("Embedded Nomad API:            {nomad_addr}");
+    for (region, url) in &region_addrs {
+        println!("  region {region}: {url}");
+    }
     println!("Demo identity provider:        {idp} (sign-in page: Continue with demo-sso)");
     // Demo data only: this secret is the embedded server's, created just now.
     println!("Sign in with this management token: {}", secret.expose());
@@ -286,13 +319,22 @@ pub async fn run_demo(args: DemoArgs) -> anyhow::Result<()> {
 }
 
 pub async fn run_dev_nomad(args: DevNomadArgs) -> anyhow::Result<()> {
-    let nomad = DevNomad::new(DevNomadConfig {
+    let config = DevNomadConfig {
         token_min_ttl: args.ttl.token_min_ttl,
         token_max_ttl: args.ttl.token_max_ttl,
         state_file: args.state_file.clone(),
         region: args.region.clone(),
         acl_enabled: true,
-    })?;
+    };
+    if let Some(fed) = args.federation.config(DEV_REPLICATION_INTERVAL) {
+        let fed = Federation::new(config, fed)?;
+        let listeners = fed.bind(args.listen).await?;
+        for (d, l) in fed.servers().iter().zip(&listeners) {
+            println!("Embedded Nomad ACL API, region {}: http://{}", d.config().region, l.local_addr()?);
+        }
+        return fed.serve(listeners, shutdown_signal()).await.context("embedded Nomad failed");
+    }
+    let nomad = DevNomad::new(config)?;
     let listener = bind(args.listen).await?;
     let shutdown = shutdown_signal();
     println!("Embedded Nomad ACL API: http://{}", listener.local_addr()?);

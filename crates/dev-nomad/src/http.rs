@@ -223,7 +223,7 @@ pub fn error(e: ApiError) -> Response {
     r
 }
 
-fn json_response(body: String) -> Response {
+pub(crate) fn json_response(body: String) -> Response {
     let mut r = Response::new(Body::from(body));
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     r
@@ -410,6 +410,8 @@ pub async fn dispatch(AxState(inner): AxState<Arc<Inner>>, request: Request) -> 
         body,
         chunked,
     };
+    let mut req = req;
+    let inner = super::federation::resolve(&inner, &mut req);
     inner.maybe_gc();
     route(&inner, req, raw_query.as_deref()).await
 }
@@ -446,7 +448,8 @@ async fn route(inner: &Arc<Inner>, mut req: Req, raw_query: Option<&str>) -> Res
         }
         "/v1/namespaces" => namespaces::list(inner, &req).await,
         "/v1/namespace" => namespaces::create(inner, &req).await,
-        "/v1/status/leader" => status_leader(&req),
+        "/v1/status/leader" => status_leader(inner, &req),
+        "/v1/regions" => super::federation::regions(inner, &req),
         "/v1/agent/self" => agent_self(inner, &req),
         // subtree patterns redirect their bare form (no exact pattern registered)
         "/v1/acl/policy" => redirect(&req, "/v1/acl/policy/", raw_query),
@@ -463,6 +466,8 @@ async fn route(inner: &Arc<Inner>, mut req: Req, raw_query: Option<&str>) -> Res
                 binding_rules::specific(inner, &req, rest).await
             } else if let Some(name) = p.strip_prefix("/v1/namespace/") {
                 namespaces::specific(inner, &req, name).await
+            } else if let Some(region) = p.strip_prefix("/v1/dev/replication/") {
+                super::federation::admin(inner, &req, region)
             } else {
                 not_found_root()
             }
@@ -470,11 +475,19 @@ async fn route(inner: &Arc<Inner>, mut req: Req, raw_query: Option<&str>) -> Res
     }
 }
 
-fn status_leader(req: &Req) -> Response {
+/// `Status.Leader` (`nomad/status_endpoint.go`): follows `region` like every RPC.
+fn status_leader(inner: &Inner, req: &Req) -> Response {
     if req.method != "GET" {
         return error(ApiError::method_not_allowed());
     }
-    let mut r = json_response(to_json("127.0.0.1:4647", req.pretty(), false));
+    let q = match parse_query(req, inner) {
+        Ok(q) => q,
+        Err(e) => return error(e),
+    };
+    if q.region != inner.config.region {
+        return error(ApiError::internal("No path to region"));
+    }
+    let mut r = json_response(to_json(&super::federation::leader_address(inner), req.pretty(), false));
     query_meta(r.headers_mut(), 0);
     r
 }

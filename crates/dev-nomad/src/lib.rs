@@ -23,6 +23,7 @@ pub mod util;
 
 mod auth_methods;
 mod binding_rules;
+pub mod federation;
 mod http;
 pub mod idp;
 mod login;
@@ -83,6 +84,10 @@ pub struct Inner {
     last_gc: Mutex<Instant>,
     /// OIDC sign-ins between auth-url and complete-auth.
     oidc: login::OidcRequests,
+    /// The other regions, when this server is one region of a federation.
+    federation: std::sync::OnceLock<Arc<federation::Links>>,
+    /// This region's replication from the authoritative one (unused when it is authoritative).
+    replication: federation::Replication,
 }
 
 impl Inner {
@@ -190,6 +195,8 @@ impl DevNomad {
             closing: AtomicBool::new(false),
             last_gc: Mutex::new(Instant::now()),
             oidc: login::OidcRequests::default(),
+            federation: std::sync::OnceLock::new(),
+            replication: federation::Replication::default(),
         };
         // Collect anything that expired while we were down.
         inner.gc_now();
@@ -281,6 +288,8 @@ impl DevNomad {
     }
 }
 
+#[cfg(test)]
+mod federation_tests;
 #[cfg(test)]
 mod namespace_tests;
 #[cfg(test)]

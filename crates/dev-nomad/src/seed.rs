@@ -377,6 +377,30 @@ pub fn seed_demo(inner: &Inner) -> anyhow::Result<SecretId> {
     })
 }
 
+/// The local tokens of a non-authoritative demo region: they exist only there (the
+/// authoritative region's own local tokens come with `seed_demo_state`). Skipped when a
+/// state file from an earlier run already has them.
+pub fn seed_region_local_tokens(s: &mut State, region: &str, now: OffsetDateTime) {
+    let prefix = format!("{region} ");
+    if s.tokens.values().any(|t| !t.global && t.name.starts_with(&prefix)) {
+        return;
+    }
+    let local = |what: &str| format!("{region} {what} (local)");
+    put_token(s, &local("on-call"), false, false, vec!["oncall-readonly".into()], vec![], now, None, 0);
+    put_token(
+        s,
+        &local("deploy bot"),
+        false,
+        false,
+        vec!["ci-deployer".into()],
+        vec![],
+        now,
+        Some(add_nanos(now, 7 * DAY)),
+        7 * DAY,
+    );
+    put_token(s, &local("operator"), true, false, vec![], vec![], now, None, 0);
+}
+
 /// Fills an empty state with the demo data; returns the bootstrap secret.
 pub fn seed_demo_state(s: &mut State, now: OffsetDateTime) -> SecretId {
     let boot = bootstrap(s, add_nanos(now, -120 * DAY));
