@@ -59,6 +59,14 @@ export class RoleEditor {
   get drift() {
     return this.page.getByTestId('edit-drift');
   }
+  /** "Not saved": a refusal that is not about one field (a change made elsewhere, Nomad down). */
+  get saveError() {
+    return this.page.getByTestId('save-error');
+  }
+  /** Offered after a save met a change made elsewhere: save over it on purpose. */
+  get overwrite() {
+    return this.page.getByLabel('Overwrite the other change');
+  }
   get createButton() {
     return this.page.getByRole('button', { name: 'Create role' });
   }

@@ -337,3 +337,25 @@ test.describe('roles', () => {
     });
   }
 });
+
+test('a save over a change made elsewhere is not written until the user chooses to overwrite it', async ({ page }) => {
+  const s = suffix();
+  const policy = `e2e-conflict-p-${s}`;
+  await createNomadPolicy(policy);
+  const role = await createRole(`e2e-conflict-${s}`, [policy], 'as first made');
+  await signIn(page, demoSecret());
+  const editor = new RoleEditor(page);
+  await editor.gotoEdit(role.ID);
+  await hydrated(page);
+  // Someone else (the CLI, Terraform) changes the role while the editor is open.
+  await nomad('POST', `/v1/acl/role/${role.ID}`, { ID: role.ID, Name: role.Name, Description: 'changed by the CLI', Policies: [{ Name: policy }] });
+  await editor.description.fill('changed in the console');
+  await editor.save();
+  await expect(editor.saveError).toContainText('changed elsewhere');
+  expect((await nomad('GET', `/v1/acl/role/${role.ID}`)).Description).toBe('changed by the CLI');
+
+  await editor.overwrite.check();
+  await editor.save();
+  await expect(page).toHaveURL(new RegExp(`/roles/${role.ID}\\?saved=1$`));
+  expect((await nomad('GET', `/v1/acl/role/${role.ID}`)).Description).toBe('changed in the console');
+});

@@ -156,6 +156,10 @@ pub async fn save_role(
     description: String,
     // Checkboxes named `policies[<i>]`; none checked sends nothing at all.
     #[server(default)] policies: Vec<String>,
+    // The role's modify index when the editor opened (0: do not compare).
+    #[server(default)] modify_index: u64,
+    // Save even though the role changed since (ticked after a conflict).
+    #[server(default)] overwrite: bool,
 ) -> Result<(), ApiError> {
     use super::context::{caller, error_url, nomad, plain_form_post};
     use crate::links::percent_encode;
@@ -177,6 +181,12 @@ pub async fn save_role(
             ..Default::default()
         };
         let roles = nomad();
+        if !id.is_empty() && modify_index != 0 && !overwrite {
+            let (stored, _) = roles.acl_roles().get(&id, &s.query).await?;
+            if stored.modify_index != modify_index {
+                return Err(ApiError::Invalid(validate::changed_elsewhere(modify_index, stored.modify_index)));
+            }
+        }
         let (saved, _) = if id.is_empty() {
             roles.acl_roles().create(&role, &s.write).await?
         } else {
@@ -272,6 +282,16 @@ pub mod validate {
             ..Default::default()
         };
         messages(&role.validate())
+    }
+
+    /// The start of [`changed_elsewhere`]'s text, by which the editor knows to offer overwriting.
+    pub const CHANGED_ELSEWHERE: &str = "Not saved: this role was changed elsewhere";
+
+    /// Why a save was not written: the role moved on since the editor opened.
+    pub fn changed_elsewhere(opened_at: u64, now_at: u64) -> String {
+        format!(
+            "{CHANGED_ELSEWHERE} after you opened it (modify index {opened_at}, now {now_at}). Reload to see that change, or tick \"Overwrite the other change\" and save again."
+        )
     }
 
     /// Nomad's answer for a refused role: `role 0 invalid: 1 error occurred: ...`.
@@ -446,6 +466,14 @@ mod tests {
     use super::{cli_create, shell_quote};
     use crate::api::error::ApiError;
     use crate::nomad::error::NomadError;
+
+    #[test]
+    fn a_change_made_elsewhere_is_reported_whole_and_names_both_indexes() {
+        let text = validate::changed_elsewhere(7, 9);
+        assert!(text.starts_with(validate::CHANGED_ELSEWHERE) && text.contains("7") && text.contains("9"));
+        let placed = validate::by_field(&ApiError::Invalid(text.clone()));
+        assert_eq!(placed, vec![(Field::Other, text)]);
+    }
 
     #[test]
     fn nomad_texts_in_nomad_order() {

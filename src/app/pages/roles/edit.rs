@@ -78,10 +78,14 @@ pub fn RoleEditPage() -> impl IntoView {
 
 /// The form with the stored role (if any) under the draft the URL brought back.
 fn editor(f: RoleForm, d: Draft) -> AnyView {
-    let (id, name, description, selected) = match &f.role {
-        Some(r) => {
-            (r.id.clone(), r.name.clone(), r.description.clone(), r.policies.iter().map(|p| p.name.clone()).collect())
-        }
+    let (id, name, description, selected, modify_index) = match &f.role {
+        Some(r) => (
+            r.id.clone(),
+            r.name.clone(),
+            r.description.clone(),
+            r.policies.iter().map(|p| p.name.clone()).collect(),
+            r.modify_index,
+        ),
         None => Default::default(),
     };
     view! {
@@ -91,6 +95,7 @@ fn editor(f: RoleForm, d: Draft) -> AnyView {
             description=d.description.unwrap_or(description)
             selected=d.policies.unwrap_or(selected)
             choices=f.policies
+            modify_index
         />
     }
     .into_any()
@@ -135,6 +140,7 @@ fn RoleEditor(
     description: String,
     selected: Vec<String>,
     choices: Vec<PolicyChoice>,
+    modify_index: u64,
 ) -> impl IntoView {
     let create = id.is_empty();
     let save = ServerAction::<SaveRole>::new();
@@ -178,6 +184,13 @@ fn RoleEditor(
     view! {
         <ActionForm action=save attr:class="role-editor">
             <input type="hidden" name="id" value=id.clone() />
+            <input type="hidden" name="modify_index" value=modify_index.to_string() />
+            {move || server_errors(Field::Other).iter().any(|m| m.starts_with(validate::CHANGED_ELSEWHERE)).then(|| view! {
+                <label class="checkbox" data-testid="overwrite">
+                    <input type="checkbox" name="overwrite" value="true" />
+                    " Overwrite the other change"
+                </label>
+            })}
             {move || {
                 let other = server_errors(Field::Other);
                 (!other.is_empty()).then(|| view! {
