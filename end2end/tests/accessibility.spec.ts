@@ -26,5 +26,14 @@ for (const scheme of ['light', 'dark'] as const) {
       await hydrated(page);
       expect(await seriousAxeViolations(page)).toEqual([]);
     });
+
+    for (const path of ['/namespaces', '/namespaces/payments-dev', '/namespaces/new', '/namespaces/default/edit']) {
+      test(`${path} has no serious or critical axe violation (${scheme})`, async ({ page }) => {
+        await signIn(page, demoSecret());
+        await page.goto(path);
+        await hydrated(page);
+        expect(await seriousAxeViolations(page)).toEqual([]);
+      });
+    }
   });
 }
