@@ -53,6 +53,7 @@ async fn markup_in_links_stays_text_in_every_editor() {
         format!("/policies/new?rules={m}"),
         format!("/policies/new?name=p&description={m}&rules={m}"),
         format!("/binding-rules/new?selector={m}"),
+        format!("/namespaces/new?input%5Bname%5D=n&input%5Bdescription%5D={m}&input%5Bmeta%5D={m}"),
         format!("/binding-rules/new?selector=x&claims={m}&test=1"),
         format!("/auth-methods/new?type=OIDC&name=m&scopes={m}&allowed_redirect_uris={m}&discovery_ca_pem={m}"),
         format!("/auth-methods/new?type=JWT&name=m&jwt_validation_pub_keys={m}&bound_issuer={m}&claim_mappings={m}"),

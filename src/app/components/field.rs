@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::app::raw_text::escaped_raw_text;
+
 /// A labelled text input (or text area) whose errors are read from `errors`: the
 /// browser's own checks and the server's answer, already placed at this field.
 /// `value` holds what is typed; the input's `name` is what a plain form posts.
@@ -25,7 +27,7 @@ pub fn TextField(
     let input = if multiline {
         view! {
             <textarea id=id.clone() name=name rows="4" aria-describedby=described aria-invalid=invalid readonly=readonly
-                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))>{initial}</textarea>
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))>{escaped_raw_text(initial)}</textarea>
         }
         .into_any()
     } else {
