@@ -112,7 +112,18 @@ async fn markup_in_stored_objects_stays_text_in_their_editors() {
         ..Default::default()
     };
     let (rule, _) = b.client.acl_binding_rules().create(&rule, &b.w()).await.unwrap();
+    // Nomad checks neither a namespace's description's content nor its meta.
+    let namespace = unique("inject");
+    let ns = nomad_acl_console::nomad::models::Namespace {
+        name: namespace.clone(),
+        description: MARKUP.chars().take(256).collect(),
+        meta: Some([("owner".to_string(), MARKUP.to_string())].into_iter().collect()),
+        ..Default::default()
+    };
+    b.client.namespaces().upsert(&ns, &b.w()).await.unwrap();
     for path in [
+        format!("/namespaces/{namespace}/edit"),
+        format!("/namespaces/{namespace}"),
         format!("/policies/{policy}/edit"),
         format!("/auth-methods/{method}/edit"),
         format!("/binding-rules/{}/edit", rule.id),
