@@ -36,10 +36,10 @@ async fn one_shared_watch_per_token_and_kind_follows_changes_and_stops_with_its_
     let b = Backend::start().await;
     let hub = hub();
     let me = &b.mgmt_token.accessor_id;
-    let first = hub.watch(&b.client, me, &b.mgmt, None, Kind::Roles);
-    let second = hub.watch(&b.client, me, &b.mgmt, None, Kind::Roles);
+    let first = hub.watch(&b.client, me, &b.mgmt, None, Kind::Roles, None);
+    let second = hub.watch(&b.client, me, &b.mgmt, None, Kind::Roles, None);
     assert!(Arc::ptr_eq(&first, &second), "two pages of one token share the watch");
-    let policies = hub.watch(&b.client, me, &b.mgmt, None, Kind::Policies);
+    let policies = hub.watch(&b.client, me, &b.mgmt, None, Kind::Policies, None);
     assert_eq!(hub.running(), 2);
 
     let mut rx = first.subscribe();
@@ -74,7 +74,7 @@ async fn a_token_that_may_not_list_gets_unavailable_and_a_deleted_token_ends_its
     let p = b.policy("live-reader", r#"namespace "default" { policy = "read" }"#).await;
     let client = b.client_token(&[&p.name]).await;
 
-    let w = hub.watch(&b.client, &client.accessor_id, &client.secret_id, None, Kind::Tokens);
+    let w = hub.watch(&b.client, &client.accessor_id, &client.secret_id, None, Kind::Tokens, None);
     let mut rx = w.subscribe();
     match settled(&mut rx, 10).await {
         WatchState::Unavailable(m) => assert!(m.contains("may not list tokens"), "{m}"),
@@ -84,7 +84,7 @@ async fn a_token_that_may_not_list_gets_unavailable_and_a_deleted_token_ends_its
     b.client.acl_tokens().delete(&client.accessor_id, &b.w()).await.unwrap();
     drop((w, rx));
     assert_eq!(hub.running(), 0);
-    let gone = hub.watch(&b.client, &client.accessor_id, &client.secret_id, None, Kind::Tokens);
+    let gone = hub.watch(&b.client, &client.accessor_id, &client.secret_id, None, Kind::Tokens, None);
     let mut rx = gone.subscribe();
     match settled(&mut rx, 10).await {
         WatchState::Ended(m) => assert!(m.contains("no longer works"), "{m}"),
@@ -97,7 +97,7 @@ async fn a_watch_ends_when_the_session_token_expires() {
     let b = Backend::start().await;
     let hub = hub();
     let soon = time::OffsetDateTime::now_utc().unix_timestamp() + 1;
-    let w = hub.watch(&b.client, &b.mgmt_token.accessor_id, &b.mgmt, Some(soon), Kind::Policies);
+    let w = hub.watch(&b.client, &b.mgmt_token.accessor_id, &b.mgmt, Some(soon), Kind::Policies, None);
     let mut rx = w.subscribe();
     let end = tokio::time::timeout(Duration::from_secs(5), async {
         loop {
@@ -148,7 +148,7 @@ async fn many_tokens_share_one_upstream_watch_per_kind_and_a_refused_carrier_han
     let mut rxs = Vec::new();
     let mut at = 0;
     for t in [&first, &second, &third] {
-        let member = hub.watch(&b.client, &t.accessor_id, &t.secret_id, None, Kind::Roles);
+        let member = hub.watch(&b.client, &t.accessor_id, &t.secret_id, None, Kind::Roles, None);
         let mut rx = member.subscribe();
         let WatchState::At(i) = settled(&mut rx, 10).await else { panic!("no index") };
         at = at.max(i);
@@ -197,11 +197,11 @@ async fn a_member_that_does_not_carry_ends_at_its_recheck_when_its_token_is_dele
         recheck: Duration::from_secs(2),
         ..Default::default()
     });
-    let carrier = hub.watch(&b.client, &b.mgmt_token.accessor_id, &b.mgmt, None, Kind::Policies);
+    let carrier = hub.watch(&b.client, &b.mgmt_token.accessor_id, &b.mgmt, None, Kind::Policies, None);
     let mut carrier_rx = carrier.subscribe();
     settled(&mut carrier_rx, 10).await;
     let rider = management_token(&b).await;
-    let member = hub.watch(&b.client, &rider.accessor_id, &rider.secret_id, None, Kind::Policies);
+    let member = hub.watch(&b.client, &rider.accessor_id, &rider.secret_id, None, Kind::Policies, None);
     let mut rx = member.subscribe();
     settled(&mut rx, 10).await;
     b.client.acl_tokens().delete(&rider.accessor_id, &b.w()).await.unwrap();

@@ -67,7 +67,7 @@ test.describe('app shell', () => {
       const res = await request.get(path);
       const h = res.headers();
       expect(h['x-content-type-options'], path).toBe('nosniff');
-      expect(h['referrer-policy'], path).toBe('no-referrer');
+      expect(h['referrer-policy'], path).toBe('same-origin');
       expect(h['content-security-policy'], path).toContain("frame-ancestors 'none'");
     }
   });

@@ -368,7 +368,7 @@ pub async fn save_binding_rule(
     .await;
     match outcome {
         Ok(saved_id) => {
-            leptos_axum::redirect(&format!("{}?saved=1", href(&saved_id)));
+            crate::api::context::redirect(&format!("{}?saved=1", href(&saved_id)));
             Ok(())
         }
         Err(e) => {
@@ -385,7 +385,7 @@ pub async fn save_binding_rule(
                     ("bind_type", bind_type.as_str()),
                     ("bind_name", bind_name.as_str()),
                 ];
-                leptos_axum::redirect(&error_url(&base, SaveBindingRule::PATH, &e, &draft));
+                crate::api::context::redirect(&error_url(&base, SaveBindingRule::PATH, &e, &draft));
             }
             Err(e)
         }

@@ -5,6 +5,7 @@ use axum::http::request::Parts;
 use leptos::prelude::*;
 
 use super::error::ApiError;
+use crate::links::RegionParam;
 use crate::nomad::client::{NomadClient, QueryOptions, WriteOptions};
 use crate::server::session::{Session, SessionKeys};
 
@@ -25,10 +26,48 @@ pub struct Caller {
     pub write: WriteOptions,
 }
 
-/// The signed-in caller, or `NotSignedIn`.
+/// The signed-in caller, or `NotSignedIn`; its options name the page's region.
 pub fn caller() -> Result<Caller, ApiError> {
     let session = session()?;
-    Ok(Caller { nomad: nomad(), query: query(&session), write: write(&session), session })
+    let (mut query, mut write) = (query(&session), write(&session));
+    if let Some(region) = region()? {
+        query = query.with_region(region.clone());
+        write = write.with_region(region);
+    }
+    Ok(Caller { nomad: nomad(), query, write, session })
+}
+
+/// The region the request's page chose with `?region=`, `None` for the default one.
+pub fn region() -> Result<Option<String>, ApiError> {
+    let Some(parts) = use_context::<Parts>() else { return Ok(None) };
+    match region_of(&parts) {
+        RegionParam::Default => Ok(None),
+        RegionParam::Named(r) => Ok(Some(r)),
+        RegionParam::Invalid(r) => Err(ApiError::Invalid(format!(
+            "“{r}” is not a region name: the address's region= holds letters, digits, '-', '_' and '.' only."
+        ))),
+    }
+}
+
+/// A page's region is in its own address. A server function's is its page's: the
+/// page's address the browser sends as `Referer` (same-origin only, see
+/// `server::headers`), or `?region=` on the call itself.
+pub fn region_of(parts: &Parts) -> RegionParam {
+    let own = RegionParam::from_query(parts.uri.query().unwrap_or(""));
+    if own != RegionParam::Default || !parts.uri.path().starts_with("/api/") {
+        return own;
+    }
+    let referer = parts.headers.get(axum::http::header::REFERER).and_then(|v| v.to_str().ok()).unwrap_or("");
+    match referer.split_once('?') {
+        Some((_, query)) => RegionParam::from_query(query.split('#').next().unwrap_or("")),
+        None => RegionParam::Default,
+    }
+}
+
+/// `leptos_axum::redirect` to a page of the console, in the request's region.
+pub fn redirect(path: &str) {
+    let region = use_context::<Parts>().and_then(|p| region_of(&p).named().map(str::to_string));
+    leptos_axum::redirect(&crate::links::with_region(path, region.as_deref()));
 }
 
 pub fn nomad() -> NomadClient {
@@ -101,12 +140,12 @@ pub fn after_delete(
 ) -> Result<(), ApiError> {
     match outcome {
         Ok(()) => {
-            leptos_axum::redirect(done);
+            redirect(done);
             Ok(())
         }
         Err(e) => {
             if plain {
-                leptos_axum::redirect(&error_url(confirm, path, &e, &[]));
+                redirect(&error_url(confirm, path, &e, &[]));
             }
             Err(e)
         }

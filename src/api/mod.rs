@@ -13,6 +13,7 @@ pub mod overview;
 pub mod permissions;
 pub mod policies;
 pub mod profile;
+pub mod replication;
 pub mod roles;
 pub mod session;
 pub mod status;

@@ -344,7 +344,7 @@ pub async fn save_namespace(input: NamespaceInput) -> Result<(), ApiError> {
     .await;
     match outcome {
         Ok(name) => {
-            leptos_axum::redirect(&format!("{}?saved=1", href(&name)));
+            crate::api::context::redirect(&format!("{}?saved=1", href(&name)));
             Ok(())
         }
         Err(e) => {
@@ -363,7 +363,7 @@ pub async fn save_namespace(input: NamespaceInput) -> Result<(), ApiError> {
                     ("input[disabled_network_modes]", input.disabled_network_modes.as_str()),
                     ("input[meta]", input.meta.as_str()),
                 ];
-                leptos_axum::redirect(&error_url(&base, SaveNamespace::PATH, &e, &draft));
+                crate::api::context::redirect(&error_url(&base, SaveNamespace::PATH, &e, &draft));
             }
             Err(e)
         }

@@ -131,7 +131,7 @@ pub async fn save_policy(mode: String, name: String, description: String, rules:
     .await;
     match outcome {
         Ok(name) => {
-            leptos_axum::redirect(&format!("/policies/{}?saved=1", urlencoding_path(&name)));
+            crate::api::context::redirect(&format!("/policies/{}?saved=1", urlencoding_path(&name)));
             Ok(())
         }
         Err(e) => {
@@ -141,7 +141,7 @@ pub async fn save_policy(mode: String, name: String, description: String, rules:
                 } else {
                     format!("/policies/{}/edit", urlencoding_path(&name))
                 };
-                leptos_axum::redirect(&error_url(
+                crate::api::context::redirect(&error_url(
                     &base,
                     SavePolicy::PATH,
                     &e,
@@ -165,13 +165,13 @@ pub async fn delete_policy(name: String) -> Result<(), ApiError> {
     .await;
     match outcome {
         Ok(()) => {
-            leptos_axum::redirect("/policies?deleted=1");
+            crate::api::context::redirect("/policies?deleted=1");
             Ok(())
         }
         Err(e) => {
             if plain_form_post() {
                 let base = format!("/policies/{}", urlencoding_path(&name));
-                leptos_axum::redirect(&error_url(&base, DeletePolicy::PATH, &e, &[]));
+                crate::api::context::redirect(&error_url(&base, DeletePolicy::PATH, &e, &[]));
             }
             Err(e)
         }

@@ -197,7 +197,7 @@ pub async fn save_role(
     .await;
     match outcome {
         Ok(saved_id) => {
-            leptos_axum::redirect(&format!("/roles/{}?saved=1", percent_encode(&saved_id, false)));
+            crate::api::context::redirect(&format!("/roles/{}?saved=1", percent_encode(&saved_id, false)));
             Ok(())
         }
         Err(e) => {
@@ -209,7 +209,7 @@ pub async fn save_role(
                 };
                 let mut draft: Vec<(&str, &str)> = vec![("name", name.as_str()), ("description", description.as_str())];
                 draft.extend(policies.iter().map(|p| ("policy", p.as_str())));
-                leptos_axum::redirect(&error_url(&base, SaveRole::PATH, &e, &draft));
+                crate::api::context::redirect(&error_url(&base, SaveRole::PATH, &e, &draft));
             }
             Err(e)
         }

@@ -18,7 +18,25 @@ pub struct SessionInfo {
     /// render in the browser shows exactly what the server rendered.
     pub server_now: i64,
     pub nomad_address: String,
+    /// The region this page shows: its `?region=`, else `NOMAD_REGION`, else the
+    /// agent's own (`None` when the agent may not be asked).
     pub region: Option<String>,
+    /// Every region of the federation, when there is more than one.
+    pub regions: Vec<String>,
+    /// Where global tokens and the ACL objects live, when known.
+    pub authoritative: Option<String>,
+    /// For a local token, the region it lives in (when known); `None` for a global one.
+    pub token_region: Option<String>,
+}
+
+impl SessionInfo {
+    /// A local token shown a region that does not hold it: Nomad refuses it there.
+    pub fn token_elsewhere(&self) -> Option<(&str, &str)> {
+        match (self.token_region.as_deref(), self.region.as_deref()) {
+            (Some(home), Some(here)) if home != here => Some((home, here)),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,15 +59,26 @@ pub struct FlashMessage {
 
 #[server(output = JsonText)]
 pub async fn get_session_info() -> Result<Option<SessionInfo>, ApiError> {
-    let client = super::context::nomad();
-    Ok(super::context::session().ok().map(|s| SessionInfo {
+    use super::context::{nomad, query, region, session};
+    let client = nomad();
+    let Ok(s) = session() else { return Ok(None) };
+    let page_region = region()?;
+    // A region list that cannot be read shows no switcher; the page says what failed.
+    let regions = client.regions_kept().await.unwrap_or_default();
+    let agent = if regions.len() > 1 { client.agent_regions_kept(&query(&s)).await.ok() } else { None };
+    let default_region = client.region().map(str::to_string).or_else(|| agent.as_ref().map(|a| a.region.clone()));
+    let token_region = if s.global { None } else { s.region.clone().or_else(|| default_region.clone()) };
+    Ok(Some(SessionInfo {
         accessor_id: s.accessor_id,
         name: s.name,
         token_type: s.token_type,
         expires_at: s.expires_at,
         server_now: time::OffsetDateTime::now_utc().unix_timestamp(),
         nomad_address: client.address().to_string(),
-        region: client.region().map(str::to_string),
+        region: page_region.or(default_region),
+        regions: if regions.len() > 1 { regions } else { Vec::new() },
+        authoritative: agent.map(|a| a.authoritative),
+        token_region,
     }))
 }
 

@@ -235,7 +235,11 @@ mod stream {
                 live.status.set(LiveStatus::Off(why.to_string()));
             }
         };
-        let Ok(mut es) = EventSource::new(&format!("/live?kinds={list}")) else {
+        // The stream follows the page's region.
+        let page_query = window().location().search().unwrap_or_default();
+        let region = crate::links::RegionParam::from_query(&page_query);
+        let url = crate::links::with_region(&format!("/live?kinds={list}"), region.named());
+        let Ok(mut es) = EventSource::new(&url) else {
             off("The browser could not open the live-update stream.");
             return;
         };

@@ -5,6 +5,7 @@ pub mod format;
 pub mod live;
 pub mod pages;
 pub mod raw_text;
+pub mod region;
 pub mod routes;
 pub mod sync_hydrate;
 
@@ -94,6 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("policies/:name") view={Lazy::<PolicyDetailRoute>::new()} />
                     <Route path=path!("policies/:name/edit") view={Lazy::<PolicyEditRoute>::new()} />
                     <Route path=path!("who-can") view={Lazy::<WhoCanRoute>::new()} />
+                    <Route path=path!("replication") view={Lazy::<ReplicationRoute>::new()} />
                     <Route path=path!("namespaces") view={Lazy::<NamespacesListRoute>::new()} />
                     <Route path=path!("namespaces/new") view={Lazy::<NamespaceNewRoute>::new()} />
                     <Route path=path!("namespaces/:name") view={Lazy::<NamespaceDetailRoute>::new()} />

@@ -100,6 +100,10 @@ lazy_group!(namespace_pages, __preload_namespace_pages, NamespacePage {
     NamespaceEditRoute => Edit => pages::namespaces::edit::NamespaceEditPage;
 });
 
+lazy_group!(replication_pages, __preload_replication_pages, ReplicationPage {
+    ReplicationRoute => Report => pages::replication::ReplicationPage;
+});
+
 lazy_group!(sso_pages, __preload_sso_pages, SsoPage {
     AuthMethodsListRoute => AuthMethodsList => pages::auth_methods::list::AuthMethodsListPage;
     AuthMethodNewRoute => AuthMethodNew => pages::auth_methods::edit::AuthMethodNewPage;

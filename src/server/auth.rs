@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 
 use super::session::{is_https, Flash, FlashKind, Session};
 use super::AppState;
+use crate::links::RegionParam;
 use crate::nomad::client::{NomadClient, QueryOptions, WriteOptions};
 use crate::nomad::error::NomadError;
 use crate::nomad::models::{AclToken, SecretId};
@@ -67,14 +68,24 @@ pub(crate) fn sign_in_url(return_to: &str) -> String {
     }
 }
 
-pub(crate) fn session_for(token: &AclToken, secret: SecretId) -> Session {
-    Session::new(
+/// A session for `token`, confirmed in `region` (`None`: the default region).
+pub(crate) fn session_for(token: &AclToken, secret: SecretId, region: Option<&str>) -> Session {
+    let mut session = Session::new(
         secret,
         token.accessor_id.clone(),
         token.name.clone(),
         token.token_type.clone(),
         token.expiration_time.map(|t| t.unix_timestamp()),
-    )
+    );
+    session.region = region.map(str::to_string);
+    session.global = token.global;
+    session
+}
+
+/// The region a sign-in is for: the one of the page it returns to.
+fn region_of_return(return_to: &str) -> Option<String> {
+    let query = return_to.split_once('?').map_or("", |(_, q)| q);
+    RegionParam::from_query(query.split('#').next().unwrap_or("")).named().map(str::to_string)
 }
 
 fn format_time(unix: i64) -> String {
@@ -125,7 +136,7 @@ pub async fn sign_in(
     if super::sso::is_jwt(secret) {
         return match super::sso::jwt_login(&state, secret, &form.jwt_method).await {
             Ok(token) => {
-                let session = session_for(&token, token.secret_id.clone());
+                let session = session_for(&token, token.secret_id.clone(), None);
                 see_other(&return_to, vec![state.sessions.set_cookie(&session, https)])
             }
             Err(message) => fail(message),
@@ -138,14 +149,18 @@ pub async fn sign_in(
         );
     }
     let secret = SecretId::new(secret.to_string());
-    let q = QueryOptions::new().with_token(secret.clone());
+    let region = region_of_return(&return_to);
+    let mut q = QueryOptions::new().with_token(secret.clone());
+    if let Some(r) = &region {
+        q = q.with_region(r.clone());
+    }
     match state.nomad.acl_tokens().get_self(&q).await {
         Ok((token, _)) if token.accessor_id == "acls-disabled" => {
             fail("ACLs are disabled on this Nomad cluster (acl.enabled is false): there is nothing to manage.".into())
         }
         Ok((token, _)) => {
             tracing::info!(accessor = %token.accessor_id, "signed in");
-            let session = session_for(&token, secret);
+            let session = session_for(&token, secret, region.as_deref());
             see_other(&return_to, vec![state.sessions.set_cookie(&session, https)])
         }
         Err(err) => {
@@ -177,7 +192,7 @@ pub async fn bootstrap(State(state): State<AppState>, headers: HeaderMap, uri: U
     match state.nomad.acl_tokens().bootstrap(None, &WriteOptions::new()).await {
         Ok((token, _)) => {
             tracing::info!(accessor = %token.accessor_id, "ACL system bootstrapped");
-            let session = session_for(&token, token.secret_id.clone());
+            let session = session_for(&token, token.secret_id.clone(), None);
             let flash = Flash {
                 kind: FlashKind::Bootstrapped,
                 message: "The ACL system is bootstrapped. This is its management token.".to_string(),
@@ -286,7 +301,10 @@ struct Recheck {
 /// reached the session is kept: an outage does not sign everyone out.
 async fn recheck(state: &AppState, session: &super::session::Session, https: bool) -> Recheck {
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    let q = QueryOptions::new().with_token(session.secret.clone());
+    let mut q = QueryOptions::new().with_token(session.secret.clone());
+    if let Some(r) = &session.region {
+        q = q.with_region(r.clone());
+    }
     match state.nomad.acl_tokens().get_self(&q).await {
         Ok((token, _)) if token.accessor_id == session.accessor_id => {
             state.sessions.confirmed(session, now);
@@ -413,7 +431,7 @@ async fn exchange_one_time(
     match outcome {
         Ok((token, _)) => {
             tracing::info!(accessor = %token.accessor_id, "signed in with a one-time token");
-            let session = session_for(&token, token.secret_id.clone());
+            let session = session_for(&token, token.secret_id.clone(), None);
             cookies.push(state.sessions.set_cookie(&session, https));
             see_other(return_to, cookies)
         }

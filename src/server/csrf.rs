@@ -24,9 +24,9 @@ fn is_safe_method(m: &Method) -> bool {
 
 /// True unless the request's headers show it comes from elsewhere.
 pub fn is_same_origin(headers: &HeaderMap) -> bool {
-    // Browsers that send Fetch Metadata are judged by it alone: with our
-    // `Referrer-Policy: no-referrer`, Chromium sends `Origin: null` on
-    // same-origin form posts, so Origin cannot decide for them.
+    // Browsers that send Fetch Metadata are judged by it alone: under a
+    // `no-referrer` policy Chromium sends `Origin: null` on same-origin form
+    // posts, so Origin cannot decide for them.
     if let Some(site) = headers.get("sec-fetch-site") {
         // `none`: typed in the address bar or a bookmark, which a page cannot forge.
         return matches!(site.to_str(), Ok("same-origin") | Ok("none"));

@@ -30,7 +30,9 @@ pub fn apply<B>(res: &mut Response<B>) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // Our own address (with its `?region=`) goes to our own server functions and forms;
+    // no other origin ever sees a console address.
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     h.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
@@ -66,7 +68,7 @@ mod tests {
         apply(&mut res);
         assert_eq!(res.headers()[header::CONTENT_SECURITY_POLICY], "x");
         assert_eq!(res.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
-        assert_eq!(res.headers()[header::REFERRER_POLICY], "no-referrer");
+        assert_eq!(res.headers()[header::REFERRER_POLICY], "same-origin");
 
         assert_eq!(res.headers()[header::CACHE_CONTROL], "no-store");
 

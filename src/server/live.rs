@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt as _;
@@ -32,6 +32,7 @@ use tokio::task::JoinHandle;
 
 use super::AppState;
 use crate::api::live::{Change, Ended, Kind, Unavailable};
+use crate::links::RegionParam;
 use crate::nomad::client::{NomadClient, QueryOptions};
 use crate::nomad::error::NomadError;
 use crate::nomad::models::SecretId;
@@ -88,9 +89,9 @@ pub struct LiveHub {
 
 struct HubInner {
     /// One member per (token accessor, kind).
-    members: Mutex<HashMap<(String, Kind), Weak<Watch>>>,
+    members: Mutex<HashMap<(String, Option<String>, Kind), Weak<Watch>>>,
     /// One upstream watch per kind.
-    upstreams: Mutex<HashMap<Kind, Weak<Upstream>>>,
+    upstreams: Mutex<HashMap<(Option<String>, Kind), Weak<Upstream>>>,
     config: LiveConfig,
     /// Set at shutdown: streams end, so the server's graceful shutdown does not
     /// wait for pages that would never close them.
@@ -152,7 +153,7 @@ impl Drop for StreamSlot {
 /// A token's membership of a kind's upstream watch; its task stops when the last
 /// page holding it closes.
 pub struct Watch {
-    key: (String, Kind),
+    key: (String, Option<String>, Kind),
     hub: Weak<HubInner>,
     state: watch::Receiver<WatchState>,
     task: JoinHandle<()>,
@@ -187,7 +188,7 @@ impl LiveHub {
         self.inner.closing.send_replace(true);
     }
 
-    /// This token's running member of `kind`, or a new one.
+    /// This token's running member of `kind` in `region` (`None`: the default one), or a new one.
     pub fn watch(
         &self,
         nomad: &NomadClient,
@@ -195,14 +196,16 @@ impl LiveHub {
         secret: &SecretId,
         expires_at: Option<i64>,
         kind: Kind,
+        region: Option<String>,
     ) -> Arc<Watch> {
-        let key = (accessor.to_string(), kind);
+        let key = (accessor.to_string(), region.clone(), kind);
         let mut map = lock(&self.inner.members);
         if let Some(running) = map.get(&key).and_then(Weak::upgrade) {
             return running;
         }
         let (tx, rx) = watch::channel(WatchState::Starting);
-        let member = Member { nomad: nomad.clone(), secret: secret.clone(), kind, hub: self.clone(), state: tx };
+        let member =
+            Member { nomad: nomad.clone(), secret: secret.clone(), kind, region, hub: self.clone(), state: tx };
         let task = tokio::spawn(member.run(expires_at));
         let running = Arc::new(Watch { key: key.clone(), hub: Arc::downgrade(&self.inner), state: rx, task });
         map.insert(key, Arc::downgrade(&running));
@@ -219,25 +222,27 @@ impl LiveHub {
         lock(&self.inner.upstreams).values().filter(|w| w.strong_count() > 0).count()
     }
 
-    /// The running upstream watch of `kind`, or a new one.
-    fn upstream(&self, nomad: &NomadClient, kind: Kind) -> Arc<Upstream> {
+    /// The running upstream watch of `kind` in `region`, or a new one.
+    fn upstream(&self, nomad: &NomadClient, kind: Kind, region: &Option<String>) -> Arc<Upstream> {
+        let key = (region.clone(), kind);
         let mut map = lock(&self.inner.upstreams);
-        if let Some(running) = map.get(&kind).and_then(Weak::upgrade) {
+        if let Some(running) = map.get(&key).and_then(Weak::upgrade) {
             return running;
         }
         let (tx, rx) = watch::channel(0);
         let carriers = Arc::new(Carriers::default());
-        let task = tokio::spawn(carry(nomad.clone(), kind, carriers.clone(), tx, self.inner.config));
+        let task = tokio::spawn(carry(nomad.clone(), key.clone(), carriers.clone(), tx, self.inner.config));
         metrics::gauge!(LIVE_WATCHES).increment(1.0);
-        let running = Arc::new(Upstream { kind, hub: Arc::downgrade(&self.inner), index: rx, carriers, task });
-        map.insert(kind, Arc::downgrade(&running));
+        let running =
+            Arc::new(Upstream { key: key.clone(), hub: Arc::downgrade(&self.inner), index: rx, carriers, task });
+        map.insert(key, Arc::downgrade(&running));
         running
     }
 }
 
 /// The one upstream watch of a kind: its task stops when the last member leaves.
 struct Upstream {
-    kind: Kind,
+    key: (Option<String>, Kind),
     hub: Weak<HubInner>,
     /// The kind's index as the last blocking query answered it (0: not yet).
     index: watch::Receiver<u64>,
@@ -251,8 +256,8 @@ impl Drop for Upstream {
         metrics::gauge!(LIVE_WATCHES).decrement(1.0);
         if let Some(hub) = self.hub.upgrade() {
             let mut map = lock(&hub.upstreams);
-            if map.get(&self.kind).is_some_and(|w| w.strong_count() == 0) {
-                map.remove(&self.kind);
+            if map.get(&self.key).is_some_and(|w| w.strong_count() == 0) {
+                map.remove(&self.key);
             }
         }
     }
@@ -345,7 +350,13 @@ fn jittered(d: Duration) -> Duration {
 }
 
 /// The upstream loop of one kind: blocking queries with a member's token.
-async fn carry(nomad: NomadClient, kind: Kind, carriers: Arc<Carriers>, tx: watch::Sender<u64>, config: LiveConfig) {
+async fn carry(
+    nomad: NomadClient,
+    (region, kind): (Option<String>, Kind),
+    carriers: Arc<Carriers>,
+    tx: watch::Sender<u64>,
+    config: LiveConfig,
+) {
     let mut index = 0u64;
     let mut failures = 0u32;
     loop {
@@ -353,7 +364,7 @@ async fn carry(nomad: NomadClient, kind: Kind, carriers: Arc<Carriers>, tx: watc
             carriers.changed.notified().await;
             continue;
         };
-        let mut q = QueryOptions::new().with_token(secret);
+        let mut q = in_region(QueryOptions::new().with_token(secret), &region);
         if index > 0 {
             q = q.blocking(index, config.wait);
         }
@@ -405,6 +416,7 @@ struct Member {
     nomad: NomadClient,
     secret: SecretId,
     kind: Kind,
+    region: Option<String>,
     hub: LiveHub,
     state: watch::Sender<WatchState>,
 }
@@ -432,7 +444,7 @@ impl Member {
 
     /// Its own token's verdict on the kind: the index, or why it must stop.
     async fn check(&self) -> Checked {
-        let q = QueryOptions::new().with_token(self.secret.clone());
+        let q = in_region(QueryOptions::new().with_token(self.secret.clone()), &self.region);
         match list_index(&self.nomad, self.kind, &q).await {
             Ok(index) => Checked::At(index),
             Err(e) if e.is_permission_denied() || e.is_acl_disabled() => {
@@ -475,7 +487,7 @@ impl Member {
                 shown = at;
                 self.state.send_replace(WatchState::At(shown));
             }
-            let upstream = self.hub.upstream(&self.nomad, self.kind);
+            let upstream = self.hub.upstream(&self.nomad, self.kind, &self.region);
             let mut index = upstream.index.clone();
             let (id, refused) = upstream.carriers.join(self.secret.clone());
             let _membership = Membership { upstream, id };
@@ -512,6 +524,13 @@ impl Member {
     }
 }
 
+fn in_region(q: QueryOptions, region: &Option<String>) -> QueryOptions {
+    match region {
+        Some(r) => q.with_region(r.clone()),
+        None => q,
+    }
+}
+
 fn seconds_until(unix: i64) -> Duration {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     Duration::from_secs(unix.saturating_sub(now).max(0) as u64)
@@ -524,9 +543,19 @@ pub struct LiveQuery {
 }
 
 /// `GET /live?kinds=...`: the event stream of the signed-in user's page.
-pub async fn stream(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<LiveQuery>) -> Response {
+pub async fn stream(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(q): Query<LiveQuery>,
+) -> Response {
     let Some(session) = state.sessions.current(&headers) else {
         return (StatusCode::UNAUTHORIZED, "Sign in first.").into_response();
+    };
+    let region = match RegionParam::from_query(uri.query().unwrap_or("")) {
+        RegionParam::Default => None,
+        RegionParam::Named(r) => Some(r),
+        RegionParam::Invalid(_) => return (StatusCode::BAD_REQUEST, "Not a region name in ?region=.").into_response(),
     };
     let kinds = match Kind::parse_list(&q.kinds) {
         Ok(k) if !k.is_empty() => k,
@@ -542,7 +571,17 @@ pub async fn stream(State(state): State<AppState>, headers: HeaderMap, Query(q):
     };
     let watches: Vec<(Kind, Arc<Watch>)> = kinds
         .iter()
-        .map(|&k| (k, state.live.watch(&state.nomad, &session.accessor_id, &session.secret, session.expires_at, k)))
+        .map(|&k| {
+            let watch = state.live.watch(
+                &state.nomad,
+                &session.accessor_id,
+                &session.secret,
+                session.expires_at,
+                k,
+                region.clone(),
+            );
+            (k, watch)
+        })
         .collect();
     let (tx, rx) = mpsc::channel::<Event>(16);
     let hub = state.live.clone();

@@ -59,6 +59,13 @@ pub struct Session {
     /// Unix seconds of the last time Nomad confirmed the token.
     #[serde(default)]
     pub checked_at: i64,
+    /// The region the token was confirmed in (`None`: the default one). A local token
+    /// lives there only; the session is checked there.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// A global token: replicated to every region.
+    #[serde(default)]
+    pub global: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -82,7 +89,18 @@ impl Session {
         expires_at: Option<i64>,
     ) -> Self {
         let now = OffsetDateTime::now_utc().unix_timestamp();
-        Session { secret, accessor_id, name, token_type, expires_at, id: random_id(), issued_at: now, checked_at: now }
+        Session {
+            secret,
+            accessor_id,
+            name,
+            token_type,
+            expires_at,
+            id: random_id(),
+            issued_at: now,
+            checked_at: now,
+            region: None,
+            global: false,
+        }
     }
 
     /// The token's own expiry has passed.

@@ -254,7 +254,7 @@ pub async fn callback(
     match state.nomad.acl_auth_methods().oidc_complete_auth(&req, &WriteOptions::new()).await {
         Ok((token, _)) => {
             tracing::info!(accessor = %token.accessor_id, method = %req.auth_method_name, "signed in with SSO");
-            let session = session_for(&token, token.secret_id.clone());
+            let session = session_for(&token, token.secret_id.clone(), None);
             continue_page(&return_to, vec![clear, state.sessions.set_cookie(&session, https)])
         }
         Err(e) => fail(explain(&e, &req.auth_method_name, &state.nomad), clear),

@@ -508,7 +508,7 @@ fn agent_self(inner: &Inner, req: &Req) -> Response {
                 "TokenMinExpirationTTL": nomad_acl_core::duration::GoDuration::from_std(c.token_min_ttl).to_go_string(),
                 "TokenMaxExpirationTTL": nomad_acl_core::duration::GoDuration::from_std(c.token_max_ttl).to_go_string(),
             },
-            "Server": {"Enabled": true},
+            "Server": {"Enabled": true, "AuthoritativeRegion": inner.federation.get().map(|l| l.authoritative.clone()).unwrap_or_default()},
         },
         "member": {
             "Name": format!("devnomad.{}", c.region),

@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 pub use self::acl::{
@@ -279,7 +279,14 @@ struct Inner {
     token_lists: list_cache::ListCache<nomad_acl_core::models::AclTokenListStub>,
     role_lists: list_cache::ListCache<nomad_acl_core::models::AclRoleListStub>,
     policy_lists: list_cache::ListCache<nomad_acl_core::models::AclPolicyListStub>,
+    /// `/v1/regions`, kept for [`REGIONS_KEPT`]: every page shows the region switcher.
+    regions: std::sync::Mutex<Option<(std::time::Instant, Vec<String>)>>,
+    /// The agent's regions: they change only with a restart of the agent.
+    agent_regions: std::sync::OnceLock<AgentRegions>,
 }
+
+/// How long the federation's region list is reused.
+const REGIONS_KEPT: Duration = Duration::from_secs(30);
 
 impl std::fmt::Debug for NomadClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -356,6 +363,8 @@ impl NomadClient {
                 token_lists: Default::default(),
                 role_lists: Default::default(),
                 policy_lists: Default::default(),
+                regions: Default::default(),
+                agent_regions: Default::default(),
             }),
         })
     }
@@ -405,6 +414,45 @@ impl NomadClient {
     pub async fn status_leader(&self) -> Result<String, NomadError> {
         let (leader, _): (String, _) = self.query(&["status", "leader"], &QueryOptions::default()).await?;
         Ok(leader)
+    }
+
+    /// `GET /v1/regions`: every region of the federation, sorted (one name when not
+    /// federated). Needs no token; `q.region` picks the region that answers.
+    pub async fn regions(&self, q: &QueryOptions) -> Result<Vec<String>, NomadError> {
+        let (regions, _): (Vec<String>, _) = self.query(&["regions"], q).await?;
+        Ok(regions)
+    }
+
+    /// [`Self::regions`] of the default region, reused for a while.
+    pub async fn regions_kept(&self) -> Result<Vec<String>, NomadError> {
+        if let Some((at, names)) = self.inner.regions.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            if at.elapsed() < REGIONS_KEPT {
+                return Ok(names.clone());
+            }
+        }
+        let names = self.regions(&QueryOptions::default()).await?;
+        *self.inner.regions.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((std::time::Instant::now(), names.clone()));
+        Ok(names)
+    }
+
+    /// [`Self::agent_regions`], asked once with the first token that may read the agent.
+    pub async fn agent_regions_kept(&self, q: &QueryOptions) -> Result<AgentRegions, NomadError> {
+        if let Some(known) = self.inner.agent_regions.get() {
+            return Ok(known.clone());
+        }
+        let found = self.agent_regions(q).await?;
+        Ok(self.inner.agent_regions.get_or_init(|| found).clone())
+    }
+
+    /// `GET /v1/agent/self` of the agent at `NOMAD_ADDR` (agent endpoints are never
+    /// forwarded): its region, and the region that holds the ACL objects. Needs `agent:read`.
+    pub async fn agent_regions(&self, q: &QueryOptions) -> Result<AgentRegions, NomadError> {
+        let (agent, _): (AgentSelf, _) = self.query(&["agent", "self"], q).await?;
+        let region = agent.config.region;
+        // `command/agent/agent.go`: an unset `authoritative_region` means this region.
+        let authoritative = Some(agent.config.server.authoritative_region).filter(|r| !r.is_empty());
+        Ok(AgentRegions { authoritative: authoritative.unwrap_or_else(|| region.clone()), region })
     }
 
     // ------------------------------------------------------------------------------------
@@ -765,6 +813,34 @@ fn parse_query_meta(headers: &HeaderMap, elapsed: Duration) -> Result<QueryMeta,
 
 fn parse_write_meta(headers: &HeaderMap, elapsed: Duration) -> Result<WriteMeta, NomadError> {
     Ok(WriteMeta { last_index: header_u64(headers, "X-Nomad-Index")?, request_time: elapsed })
+}
+
+/// The agent's own region and the federation's authoritative region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentRegions {
+    pub region: String,
+    pub authoritative: String,
+}
+
+#[derive(Deserialize)]
+struct AgentSelf {
+    config: AgentConfig,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct AgentConfig {
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    server: AgentServerConfig,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct AgentServerConfig {
+    #[serde(default)]
+    authoritative_region: String,
 }
 
 #[cfg(test)]

@@ -183,7 +183,7 @@ pub async fn save_auth_method(input: MethodInput) -> Result<(), ApiError> {
     .await;
     match outcome {
         Ok(name) => {
-            leptos_axum::redirect(&format!("{}?saved=1", href(&name)));
+            crate::api::context::redirect(&format!("{}?saved=1", href(&name)));
             Ok(())
         }
         Err(e) => {
@@ -195,7 +195,7 @@ pub async fn save_auth_method(input: MethodInput) -> Result<(), ApiError> {
                 };
                 let values: Vec<(&str, String)> = form::DRAFT_KEYS.iter().map(|k| (*k, input.draft_value(k))).collect();
                 let draft: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                leptos_axum::redirect(&error_url(&base, SaveAuthMethod::PATH, &e, &draft));
+                crate::api::context::redirect(&error_url(&base, SaveAuthMethod::PATH, &e, &draft));
             }
             Err(e)
         }

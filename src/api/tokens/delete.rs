@@ -73,12 +73,12 @@ pub async fn delete_tokens(#[server(default)] accessors: Vec<String>) -> Result<
     }
     if plain {
         if report.failed.is_empty() {
-            leptos_axum::redirect(&format!("/tokens?deleted={}", report.deleted.len()));
+            crate::api::context::redirect(&format!("/tokens?deleted={}", report.deleted.len()));
         } else {
             // Back to the confirmation, which lists what is left and why each failed.
             let e = ApiError::Invalid(report.summary());
             let left: Vec<(&str, &str)> = report.failed.iter().map(|(a, _)| ("a", a.as_str())).collect();
-            leptos_axum::redirect(&error_url("/tokens/delete", DeleteTokens::PATH, &e, &left));
+            crate::api::context::redirect(&error_url("/tokens/delete", DeleteTokens::PATH, &e, &left));
         }
     }
     Ok(report)

@@ -52,13 +52,13 @@ pub async fn renew_token(
     let plain = plain_form_post();
     match ssr::renew(&accessor_id, &lifetime, delete_old).await {
         Ok(new_accessor) => {
-            leptos_axum::redirect(&format!("/tokens/{new_accessor}?renewed=1"));
+            crate::api::context::redirect(&format!("/tokens/{new_accessor}?renewed=1"));
             Ok(())
         }
         Err(e) => {
             if plain {
                 let base = format!("/tokens/{}", crate::links::percent_encode(&accessor_id, false));
-                leptos_axum::redirect(&error_url(&base, RenewToken::PATH, &e, &[]));
+                crate::api::context::redirect(&error_url(&base, RenewToken::PATH, &e, &[]));
             }
             Err(e)
         }

@@ -59,7 +59,7 @@ pub async fn create_token(
     let plain = plain_form_post();
     match ssr::create(&draft, &lifetime).await {
         Ok(accessor) => {
-            leptos_axum::redirect(&format!("/tokens/{accessor}?created=1"));
+            crate::api::context::redirect(&format!("/tokens/{accessor}?created=1"));
             Ok(())
         }
         Err(e) => {
@@ -71,7 +71,7 @@ pub async fn create_token(
                     ("at_local", lifetime.at_local.clone()),
                 ]);
                 let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                leptos_axum::redirect(&error_url("/tokens/new", CreateToken::PATH, &e, &pairs));
+                crate::api::context::redirect(&error_url("/tokens/new", CreateToken::PATH, &e, &pairs));
             }
             Err(e)
         }
@@ -96,13 +96,13 @@ pub async fn update_token(
         Ok(index) => {
             // The new modify index makes the URL new, so the page loads the saved token.
             let page = crate::links::percent_encode(&accessor_id, false);
-            leptos_axum::redirect(&format!("/tokens/{page}?saved={index}"));
+            crate::api::context::redirect(&format!("/tokens/{page}?saved={index}"));
             Ok(())
         }
         Err(e) => {
             if plain {
                 let base = format!("/tokens/{}", crate::links::percent_encode(&accessor_id, false));
-                leptos_axum::redirect(&error_url(&base, UpdateToken::PATH, &e, &[]));
+                crate::api::context::redirect(&error_url(&base, UpdateToken::PATH, &e, &[]));
             }
             Err(e)
         }

@@ -44,7 +44,7 @@ pub async fn reveal_token_secret(accessor_id: String) -> Result<String, ApiError
         Ok(token) => {
             if plain {
                 courier.leave(&token.accessor_id, &token.secret_id, "revealed", "");
-                leptos_axum::redirect(&format!("{page}?revealed=1"));
+                crate::api::context::redirect(&format!("{page}?revealed=1"));
                 // The secret rides in the sealed cookie; the redirect's body stays empty.
                 return Ok(String::new());
             }
@@ -52,7 +52,7 @@ pub async fn reveal_token_secret(accessor_id: String) -> Result<String, ApiError
         }
         Err(e) => {
             if plain {
-                leptos_axum::redirect(&error_url(&page, RevealTokenSecret::PATH, &e, &[]));
+                crate::api::context::redirect(&error_url(&page, RevealTokenSecret::PATH, &e, &[]));
             }
             Err(e)
         }

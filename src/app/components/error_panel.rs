@@ -4,6 +4,7 @@ use leptos_router::components::Redirect;
 
 use crate::api::error::ApiError;
 use crate::app::components::shell::sign_in_returning_here;
+use crate::app::region::at;
 use crate::nomad::error::NomadError;
 
 /// The list a missing object belongs to, offered as the way back.
@@ -63,7 +64,7 @@ pub fn ErrorPanel(
         <div class="error-panel" role="alert" data-testid=if missing { "not-found" } else { "load-failed" }>
             <strong>{title}</strong>
             <p>{text}</p>
-            {list.map(|l| view! { <p><a href=l.href>{format!("All {}", l.label)}</a></p> })}
+            {list.map(|l| view! { <p><a href=at(l.href)>{format!("All {}", l.label)}</a></p> })}
         </div>
     })
 }

@@ -1,6 +1,7 @@
 //! The parts every page repeats: where it sits (breadcrumbs), its head (title and
 //! main action), a list's count line and its empty state.
 
+use crate::app::region::at;
 use leptos::prelude::*;
 
 /// One step of the breadcrumb trail: its label and where it links.
@@ -20,8 +21,8 @@ pub fn Breadcrumbs(
 ) -> impl IntoView {
     view! {
         <nav aria-label="Breadcrumb" class="breadcrumbs">
-            <a href="/">"Overview"</a>
-            {trail.into_iter().map(|(label, href)| view! { " / " <a href=move || href.get()>{move || label.get()}</a> }).collect_view()}
+            <a href=at("/")>"Overview"</a>
+            {trail.into_iter().map(|(label, href)| view! { " / " <a href=move || at(href.get())>{move || label.get()}</a> }).collect_view()}
             {current.map(|c| view! { " / " <span aria-current="page">{move || c.get()}</span> })}
         </nav>
     }
@@ -58,7 +59,7 @@ pub fn EmptyState(
     view! {
         <div class="empty-state" data-testid=testid>
             <p>{text}</p>
-            <a href=action_href class="button">{action_label}</a>
+            <a href=at(action_href) class="button">{action_label}</a>
         </div>
     }
 }

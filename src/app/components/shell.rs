@@ -9,7 +9,9 @@ use crate::api::session::{get_session_info, SessionInfo};
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::format::{absolute, now_unix, percent_encode, time_left};
 use crate::app::live::{provide_live, LiveIndicator};
+use crate::app::region::at;
 use crate::app::sync_hydrate::SyncHydrate;
+use crate::links::with_region;
 
 /// Signed-in pages render inside this; without a session it sends the user to
 /// the sign-in page, remembering where they were going.
@@ -24,7 +26,7 @@ pub fn SignedInLayout() -> impl IntoView {
     provide_live();
     SyncHydrate(view! {
         <header class="app-header">
-            <A href="/" attr:class="brand">
+            <A href=at("/") attr:class="brand">
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 " Nomad ACL Console"
             </A>
@@ -43,15 +45,16 @@ pub fn SignedInLayout() -> impl IntoView {
         <div class="app-body">
             <nav class="side-nav" aria-label="Main">
                 <ul>
-                    <li><A href="/" exact=true>"Overview"</A></li>
-                    <li><A href="/tokens">"Tokens"</A></li>
-                    <li><A href="/roles">"Roles"</A></li>
-                    <li><A href="/policies">"Policies"</A></li>
-                    <li><A href="/namespaces">"Namespaces"</A></li>
-                    <li><A href="/who-can">"Who can"</A></li>
-                    <li><A href="/auth-methods">"Auth methods"</A></li>
-                    <li><A href="/binding-rules">"Binding rules"</A></li>
-                    <li class="nav-sep"><A href="/profile">"Profile"</A></li>
+                    <li><A href=at("/") exact=true>"Overview"</A></li>
+                    <li><A href=at("/tokens")>"Tokens"</A></li>
+                    <li><A href=at("/roles")>"Roles"</A></li>
+                    <li><A href=at("/policies")>"Policies"</A></li>
+                    <li><A href=at("/namespaces")>"Namespaces"</A></li>
+                    <li><A href=at("/who-can")>"Who can"</A></li>
+                    <li><A href=at("/auth-methods")>"Auth methods"</A></li>
+                    <li><A href=at("/binding-rules")>"Binding rules"</A></li>
+                    <li><A href=at("/replication")>"Replication"</A></li>
+                    <li class="nav-sep"><A href=at("/profile")>"Profile"</A></li>
                 </ul>
             </nav>
             <main id="main" class="app-main" tabindex="-1">
@@ -63,10 +66,7 @@ pub fn SignedInLayout() -> impl IntoView {
 
 /// The sign-in page, coming back here (path and query) after signing in again.
 pub fn sign_in_returning_here() -> String {
-    let location = use_location();
-    let search = location.search.get_untracked();
-    let search = if search.is_empty() || search.starts_with('?') { search } else { format!("?{search}") };
-    let here = format!("{}{search}", location.pathname.get_untracked());
+    let here = here_path();
     if here == "/" || here.is_empty() {
         "/sign-in".to_string()
     } else {
@@ -78,12 +78,68 @@ pub fn sign_in_returning_here() -> String {
 #[component]
 fn SessionHeader(info: SessionInfo) -> impl IntoView {
     let region = info.region.clone().unwrap_or_else(|| "agent's region".to_string());
+    let switcher = (!info.regions.is_empty()).then(|| {
+        view! { <RegionSwitcher regions=info.regions.clone() current=info.region.clone() authoritative=info.authoritative.clone() /> }
+    });
+    let elsewhere = info.token_elsewhere().map(|(home, here)| {
+        let page = here_path();
+        let back = with_region(&page, Some(home));
+        let sign_in = format!("/sign-in?return_to={}", percent_encode(&page, true));
+        view! {
+            <p class="region-elsewhere" role="alert" data-testid="region-elsewhere">
+                {format!("Your token is local to region {home}: region {here} does not know it, so Nomad refuses it here. ")}
+                <a href=back rel="external">{format!("Back to region {home}")}</a>
+                " · "
+                <a href=sign_in rel="external">{format!("Sign in to region {here}")}</a>
+            </p>
+        }
+    });
     view! {
         <span class="cluster" data-testid="cluster">
-            "Nomad " <code>{info.nomad_address.clone()}</code> " · region " {region}
+            "Nomad " <code>{info.nomad_address.clone()}</code> " · region " <span data-testid="current-region">{region}</span>
         </span>
+        {switcher}
         <LiveIndicator />
         <ProfileMenu info />
+        {elsewhere}
+    }
+}
+
+/// The page's path and query, as the router sees them.
+fn here_path() -> String {
+    let location = use_location();
+    let search = location.search.get_untracked();
+    let search = if search.is_empty() || search.starts_with('?') { search } else { format!("?{search}") };
+    format!("{}{search}", location.pathname.get_untracked())
+}
+
+/// The federation's regions, each a link to this page in that region. A full page
+/// load: everything on the page, the session's header included, is read again there.
+#[component]
+fn RegionSwitcher(regions: Vec<String>, current: Option<String>, authoritative: Option<String>) -> impl IntoView {
+    let page = here_path();
+    let label = current.clone().unwrap_or_else(|| "choose".to_string());
+    view! {
+        <details class="region-switcher" data-testid="region-switcher">
+            <summary>"Switch region"<span class="visually-hidden">{format!(" (now {label})")}</span></summary>
+            <ul class="menu">
+                {regions
+                    .into_iter()
+                    .map(|r| {
+                        let is_current = current.as_deref() == Some(r.as_str());
+                        let note = if authoritative.as_deref() == Some(r.as_str()) { " (authoritative)" } else { "" };
+                        let label = format!("{r}{note}");
+                        view! {
+                            <li>
+                                <a href=with_region(&page, Some(&r)) rel="external" aria-current=is_current.then_some("page") data-region=r.clone()>
+                                    {label}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </details>
     }
 }
 
@@ -114,7 +170,7 @@ fn ProfileMenu(info: SessionInfo) -> impl IntoView {
                 <span class="time-left" title=title data-testid="time-left">{left}</span>
             </summary>
             <div class="menu">
-                <A href="/profile">"Your token and permissions"</A>
+                <A href=at("/profile")>"Your token and permissions"</A>
             </div>
         </details>
         // Always in sight, not only inside the menu.

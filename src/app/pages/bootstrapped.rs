@@ -4,6 +4,7 @@ use leptos_router::components::A;
 
 use crate::api::session::{take_flash, FlashView};
 use crate::app::components::copy_button::CopyButton;
+use crate::app::region::at;
 
 /// Shows the management secret created by bootstrap, once.
 #[component]
@@ -27,12 +28,12 @@ pub fn BootstrappedPage() -> impl IntoView {
                                 <code data-testid="bootstrap-secret">{secret.clone()}</code>
                                 <CopyButton text=secret label="Copy the management secret" />
                             </div>
-                            <p>"You are signed in with this token. " <A href="/">"Continue to the overview"</A></p>
+                            <p>"You are signed in with this token. " <A href=at("/")>"Continue to the overview"</A></p>
                         }.into_any()
                     }
                     _ => view! {
                         <h1>"Nothing to show"</h1>
-                        <p>"A bootstrap secret is shown only once, right after bootstrapping. " <A href="/">"Go to the overview"</A></p>
+                        <p>"A bootstrap secret is shown only once, right after bootstrapping. " <A href=at("/")>"Go to the overview"</A></p>
                     }.into_any(),
                 })}
             </Suspense>

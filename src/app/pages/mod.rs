@@ -9,6 +9,7 @@ pub mod overview;
 pub mod permissions;
 pub mod policies;
 pub mod profile;
+pub mod replication;
 pub mod roles;
 pub mod sign_in;
 pub mod sign_in_switch;

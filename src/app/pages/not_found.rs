@@ -1,3 +1,4 @@
+use crate::app::region::at;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -14,7 +15,7 @@ pub fn NotFoundPage() -> impl IntoView {
         <section class="panel not-found">
             <h1>"Page not found"</h1>
             <p>"There is no page at this address. It may have moved, or the link may be mistyped."</p>
-            <p><A href="/">"Go to the overview"</A></p>
+            <p><A href=at("/")>"Go to the overview"</A></p>
         </section>
     }
 }

@@ -7,6 +7,7 @@ use crate::api::live::Kind;
 use crate::api::overview::{get_overview, Count, Health};
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::live::use_live;
+use crate::app::region::at;
 use crate::app::sync_hydrate::SyncHydrate;
 
 #[component]
@@ -16,6 +17,7 @@ pub fn OverviewPage() -> impl IntoView {
     SyncHydrate(view! {
         <Title text="Overview" />
         <h1>"Access Control"</h1>
+        <ReplicationLine />
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading the overview…"</p> }>
             {SyncHydrate(move || overview.get().map(|r| match r {
                 Err(e) => Either::Left(view! { <ErrorPanel error=e what="the overview" /> }),
@@ -40,6 +42,54 @@ pub fn OverviewPage() -> impl IntoView {
     })
 }
 
+/// One line on replication, for a federation: asked by the browser after the page
+/// loaded, so the overview never waits on every region.
+#[component]
+fn ReplicationLine() -> impl IntoView {
+    let live = use_live(&Kind::ALL);
+    // Asked again while a region is behind: its catching up raises no event here.
+    let tick = RwSignal::new(0u64);
+    let report = LocalResource::new(move || {
+        live.get();
+        tick.get();
+        crate::api::replication::get_replication()
+    });
+    Effect::new(move |_| {
+        let handle = set_interval_with_handle(
+            move || {
+                let behind =
+                    report.get_untracked().and_then(Result::ok).is_some_and(|r| r.regions.iter().any(|s| !s.in_sync()));
+                if behind {
+                    tick.update(|t| *t += 1);
+                }
+            },
+            std::time::Duration::from_secs(3),
+        );
+        if let Ok(handle) = handle {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    move || {
+        let r = report.get().and_then(Result::ok).filter(|r| !r.single_region())?;
+        let behind: Vec<String> = r
+            .regions
+            .iter()
+            .filter(|s| !s.in_sync())
+            .map(|s| format!("{} is {} behind", s.region, s.behind()))
+            .collect();
+        let text = if behind.is_empty() {
+            format!("every region is in sync with {}", r.authoritative)
+        } else {
+            format!("{} (authoritative: {})", behind.join(", "), r.authoritative)
+        };
+        Some(view! {
+            <p class="notice" data-testid="overview-replication" data-in-sync=behind.is_empty().to_string()>
+                <A href=at("/replication")>"Replication"</A> ": " {text}
+            </p>
+        })
+    }
+}
+
 #[component]
 fn Card(
     title: &'static str,
@@ -54,10 +104,10 @@ fn Card(
     };
     view! {
         <section class="card" aria-label=title>
-            <h2><A href=href>{title}</A></h2>
+            <h2><A href=at(href)>{title}</A></h2>
             <p class="count" data-testid=format!("count-{}", title.to_ascii_lowercase().replace(' ', "-"))>{number}</p>
             {note.map(|n| view! { <p class="muted small">{n}</p> })}
-            <A href=create attr:class="button small secondary">{create_label}</A>
+            <A href=at(create) attr:class="button small secondary">{create_label}</A>
         </section>
     }
 }
@@ -74,15 +124,15 @@ fn HealthPanel(health: Health) -> impl IntoView {
             <h2 id="health-title">"Health of the ACL setup"</h2>
             <ul class="health-list">
                 <li>
-                    <A href="/tokens?expiry=expired">{plural(health.expired_tokens, "expired token", "expired tokens")}</A>
+                    <A href=at("/tokens?expiry=expired")>{plural(health.expired_tokens, "expired token", "expired tokens")}</A>
                     <span class="muted">" still stored (Nomad removes them an hour after expiry)"</span>
                 </li>
                 <li>
-                    <A href="/tokens?expiry=24h">{plural(health.expiring_within_24h, "token expires", "tokens expire")}</A>
+                    <A href=at("/tokens?expiry=24h")>{plural(health.expiring_within_24h, "token expires", "tokens expire")}</A>
                     " within 24 hours"
                 </li>
                 <li>
-                    <A href="/policies?missing=1">{plural(missing_n, "missing policy is", "missing policies are")}</A>
+                    <A href=at("/policies?missing=1")>{plural(missing_n, "missing policy is", "missing policies are")}</A>
                     " still referenced"
                     {(!missing.is_empty()).then(|| view! {
                         <ul data-testid="missing-policies">
@@ -104,14 +154,14 @@ fn HealthPanel(health: Health) -> impl IntoView {
                     })}
                 </li>
                 <li>
-                    <A href="/roles?unused=1">{plural(unused_n, "role is", "roles are")}</A>
+                    <A href=at("/roles?unused=1")>{plural(unused_n, "role is", "roles are")}</A>
                     " carried by no token"
                     {(!unused.is_empty()).then(|| view! {
                         <span class="muted">{format!(" ({})", unused.join(", "))}</span>
                     })}
                 </li>
                 <li>
-                    <A href="/tokens?resolves=none">{plural(powerless.len(), "client token has", "client tokens have")}</A>
+                    <A href=at("/tokens?resolves=none")>{plural(powerless.len(), "client token has", "client tokens have")}</A>
                     " no policy that exists"
                 </li>
             </ul>

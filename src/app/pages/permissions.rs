@@ -15,6 +15,8 @@ use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::relative_time::Expiry;
 use crate::app::format::percent_encode;
+use crate::app::region::at;
+use crate::app::region::RegionField;
 use crate::nomad::policy::question::Right;
 
 /// Reads the question from the URL (`right`, `namespace`, `path`).
@@ -119,7 +121,7 @@ fn AskForm(action: String, question: Question, answer: Option<AnswerView>, error
     view! {
         <section class="panel" aria-labelledby="ask-title">
             <h2 id="ask-title">"Can this token…?"</h2>
-            <form method="get" action=action class="filters" role="search" aria-label="Ask about a right">
+            <form method="get" action=action class="filters" role="search" aria-label="Ask about a right"><RegionField />
                 <div class="field">
                     <label for="ask-right">"Right"</label>
                     <RightSelect id="ask-right" current />
@@ -207,7 +209,7 @@ pub fn SourceList(sources: Vec<SourceView>) -> impl IntoView {
             let via = via_text(&s);
             view! {
                 <span class="source" data-testid="source">
-                    "policy " <a href=link>{s.policy.clone()}</a> " " <span class="muted">{via}</span>
+                    "policy " <a href=at(link)>{s.policy.clone()}</a> " " <span class="muted">{via}</span>
                 </span>
             }
         })

@@ -9,6 +9,7 @@ use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::page::Breadcrumbs;
 use crate::app::components::relative_time::{Expiry, RelativeTime};
 use crate::app::pages::permissions::{permissions_href, profile_permissions_resource, ProfilePermissions};
+use crate::app::region::at;
 
 /// The signed-in token and where its permissions come from.
 #[component]
@@ -49,7 +50,7 @@ fn ProfileView(
                 <dt>"Created"</dt><dd><RelativeTime at=p.create_time now /></dd>
                 <dt>"Expires"</dt><dd><Expiry expires_at=p.expires_at now /></dd>
             </dl>
-            <p><a href=permissions_href(&p.accessor_id) data-testid="permissions-link">"Effective permissions of this token"</a></p>
+            <p><a href=at(permissions_href(&p.accessor_id)) data-testid="permissions-link">"Effective permissions of this token"</a></p>
         </section>
         <h2 id="effective-permissions">"Effective permissions"</h2>
         <ProfilePermissions question report=permissions />

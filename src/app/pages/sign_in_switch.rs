@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::session::get_session_info;
+use crate::app::region::at;
 
 /// Shown on `/sign-in?switch=1`: who is signed in now, and a form that posts the
 /// waiting one-time token (kept in a sealed cookie, never in the page).
@@ -27,7 +28,7 @@ pub fn SwitchPrompt() -> impl IntoView {
                         </p>
                         <form method="post" action="/sign-in/one-time" class="form-actions">
                             <button type="submit" class="button">"Sign in with the link's token"</button>
-                            <a class="button secondary" href="/">{format!("Stay signed in as {}", s.name)}</a>
+                            <a class="button secondary" href=at("/")>{format!("Stay signed in as {}", s.name)}</a>
                         </form>
                     </section>
                 })}

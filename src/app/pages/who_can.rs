@@ -15,6 +15,8 @@ use crate::app::components::page::Breadcrumbs;
 use crate::app::components::relative_time::Expiry;
 use crate::app::format::percent_encode;
 use crate::app::pages::namespaces::NamespaceDatalist;
+use crate::app::region::at;
+use crate::app::region::RegionField;
 
 #[component]
 pub fn WhoCanPage() -> impl IntoView {
@@ -48,7 +50,7 @@ pub fn WhoCanPage() -> impl IntoView {
 fn WhoCanForm(question: Question, field_error: Signal<Option<String>>) -> impl IntoView {
     let names = crate::app::pages::namespaces::use_namespace_names();
     view! {
-        <form method="get" action="/who-can" class="filters panel" role="search" aria-label="Who can">
+        <form method="get" action="/who-can" class="filters panel" role="search" aria-label="Who can"><RegionField />
             <div class="field">
                 <label for="who-right">"Right"</label>
                 <RightSelect id="who-right" current=question.right.clone() />
@@ -129,7 +131,7 @@ fn HolderTable(
                                     };
                                     view! {
                                         <tr data-testid="holder" data-id=h.id.clone()>
-                                            <td><a href=link>{name}</a></td>
+                                            <td><a href=at(link)>{name}</a></td>
                                             <td>{h.rule.clone().map(|r| view! { <code>{r}</code> })}</td>
                                             <td>{if h.management {
                                                 view! { <span>"management token: all permissions"</span> }.into_any()

@@ -10,6 +10,7 @@ use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::format::absolute;
 use crate::app::live::use_live;
+use crate::app::region::at;
 
 /// `/auth-methods/:name`: every setting (the client secret only as "set"), the binding
 /// rules that name it; Edit and Delete (`?delete=1` opens the confirmation).
@@ -92,7 +93,7 @@ fn facts(m: MethodDetail) -> AnyView {
     };
     view! {
         <div class="page-actions">
-            <a href=format!("{}/edit", href(&s.name)) class="button">"Edit"</a>
+            <a href=at(format!("{}/edit", href(&s.name))) class="button">"Edit"</a>
         </div>
         <section class="panel">
             <h2>"Tokens it creates"</h2>

@@ -12,6 +12,7 @@ use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::raw_text::escaped_raw_text;
+use crate::app::region::at;
 
 /// The stored (or new) settings under the draft a refused no-JavaScript save brought
 /// back in the URL (the draft never holds the secret).
@@ -43,7 +44,7 @@ pub fn AuthMethodNewPage() -> impl IntoView {
             {move || ["OIDC", "JWT"].into_iter().map(|t| {
                 let current = method_type.get() == t || (t == "OIDC" && method_type.get() != "JWT");
                 view! {
-                    <a href=format!("/auth-methods/new?type={t}") class="button" class:secondary=!current aria-current=current.then_some("page")>
+                    <a href=at(format!("/auth-methods/new?type={t}")) class="button" class:secondary=!current aria-current=current.then_some("page")>
                         {type_label(t)}
                     </a>
                 }
@@ -339,7 +340,7 @@ fn MethodEditor(initial: MethodInput, bounds: TtlBounds, secret_set: bool, callb
                 <button type="submit" class="button" disabled=move || save.pending().get()>
                     {if create { "Create auth method" } else { "Save auth method" }}
                 </button>
-                <a class="button secondary" href=cancel>"Cancel"</a>
+                <a class="button secondary" href=at(cancel)>"Cancel"</a>
             </div>
         </ActionForm>
     }

@@ -7,6 +7,7 @@ use crate::api::live::Kind;
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::page::Breadcrumbs;
 use crate::app::live::use_live;
+use crate::app::region::at;
 
 /// Every auth method with the settings that decide what its tokens are.
 #[component]
@@ -20,7 +21,7 @@ pub fn AuthMethodsListPage() -> impl IntoView {
         <Breadcrumbs current="Auth methods" />
         <div class="page-head">
             <h1>"Auth methods"</h1>
-            <a href="/auth-methods/new" class="button">"Create auth method"</a>
+            <a href=at("/auth-methods/new") class="button">"Create auth method"</a>
         </div>
         <p class="lead">
             "An auth method lets people or machines trade an identity from your provider for a Nomad token: "
@@ -41,7 +42,7 @@ fn methods_table(list: MethodList) -> AnyView {
         return view! {
             <div class="empty-state" data-testid="methods-empty">
                 <p>"No auth methods yet. Without one, every sign-in needs a token's Secret ID."</p>
-                <a href="/auth-methods/new" class="button">"Create the first auth method"</a>
+                <a href=at("/auth-methods/new") class="button">"Create the first auth method"</a>
             </div>
         }
         .into_any();
@@ -67,7 +68,7 @@ fn methods_table(list: MethodList) -> AnyView {
                         let link = href(&m.name);
                         view! {
                             <tr data-method=m.name.clone() data-testid="method-row">
-                                <td data-label="Name"><a href=link.clone()>{m.name.clone()}</a></td>
+                                <td data-label="Name"><a href=at(link.clone())>{m.name.clone()}</a></td>
                                 <td data-label="Type">{m.method_type.clone()}</td>
                                 <td data-label="Default">{if m.default { view! { <span class="tag">"default"</span> }.into_any() } else { view! { <span class="muted">"no"</span> }.into_any() }}</td>
                                 <td data-label="Token locality">{m.token_locality.clone()}</td>
@@ -78,9 +79,9 @@ fn methods_table(list: MethodList) -> AnyView {
                                     None => view! { <span class="muted" title="Listing binding rules needs a management token">"—"</span> }.into_any(),
                                 }}</td>
                                 <td data-label="Actions" class="row-actions">
-                                    <a href=format!("{link}/edit") aria-label=format!("Edit auth method {}", m.name)>"Edit"</a>
+                                    <a href=at(format!("{link}/edit")) aria-label=format!("Edit auth method {}", m.name)>"Edit"</a>
                                     " · "
-                                    <a href=format!("{link}?delete=1#delete") aria-label=format!("Delete auth method {}", m.name)>"Delete…"</a>
+                                    <a href=at(format!("{link}?delete=1#delete")) aria-label=format!("Delete auth method {}", m.name)>"Delete…"</a>
                                 </td>
                             </tr>
                         }

@@ -16,6 +16,7 @@ use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::relative_time::RelativeTime;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::use_live;
+use crate::app::region::at;
 
 /// The `nomad acl binding-rule create` command that makes this rule, every value shell-quoted.
 pub fn cli_create(r: &crate::api::binding_rules::RuleRow) -> String {
@@ -107,7 +108,7 @@ fn DetailView(
     };
     view! {
         <div class="page-actions">
-            <a href=edit class="button">"Edit"</a>
+            <a href=at(edit) class="button">"Edit"</a>
         </div>
         {(!row.method_exists).then(|| view! {
             <p class="warning" data-testid="dangling-method">

@@ -12,6 +12,7 @@ use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::raw_text::escaped_raw_text;
+use crate::app::region::at;
 
 /// The draft a refused no-JavaScript save, or a no-JavaScript selector test, brings
 /// back in the URL.
@@ -242,7 +243,7 @@ fn RuleEditor(
                             view! {
                                 <p class="warning" data-testid="no-methods">
                                     "No auth method exists yet: a binding rule belongs to one. "
-                                    <a href="/auth-methods">"Set up an auth method"</a> " first, then come back."
+                                    <a href=at("/auth-methods")>"Set up an auth method"</a> " first, then come back."
                                 </p>
                             }.into_any()
                         } else {
@@ -409,7 +410,7 @@ fn RuleEditor(
                     >
                         {if create { "Create binding rule" } else { "Save binding rule" }}
                     </button>
-                    <a class="button secondary" href=cancel>"Cancel"</a>
+                    <a class="button secondary" href=at(cancel)>"Cancel"</a>
                 </div>
 
                 <SelectorTester

@@ -9,6 +9,8 @@ use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::page::Breadcrumbs;
 use crate::app::format::percent_encode;
 use crate::app::live::use_live;
+use crate::app::region::at;
+use crate::app::region::RegionField;
 
 /// Every binding rule with what it binds; rules whose auth method or role/policy is
 /// gone are marked. `?method=` keeps one auth method's rules and `?dangling=1` the
@@ -26,7 +28,7 @@ pub fn BindingRulesListPage() -> impl IntoView {
         <Breadcrumbs current="Binding rules" />
         <div class="page-head">
             <h1>"Binding rules"</h1>
-            <a href=move || { let m = method.get(); if m.is_empty() { "/binding-rules/new".to_string() } else { format!("/binding-rules/new?auth_method={}", percent_encode(&m, false)) } } class="button">"Create binding rule"</a>
+            <a href=move || { let m = method.get(); at(if m.is_empty() { "/binding-rules/new".to_string() } else { format!("/binding-rules/new?auth_method={}", percent_encode(&m, false)) }) } class="button">"Create binding rule"</a>
         </div>
         <p class="lead">
             "When someone signs in through an auth method, each of its rules whose selector matches their claims gives "
@@ -64,7 +66,7 @@ fn Filters(list: RuleList, method: String, dangling: bool) -> impl IntoView {
     let methods = filter_methods(&list);
     let filtered = !method.is_empty() || dangling;
     view! {
-        <form method="get" action="/binding-rules" class="filters" role="search" aria-label="Filter binding rules">
+        <form method="get" action="/binding-rules" class="filters" role="search" aria-label="Filter binding rules"><RegionField />
             <div class="field">
                 <label for="rule-method-filter">"Auth method"</label>
                 <select id="rule-method-filter" name="method">
@@ -84,7 +86,7 @@ fn Filters(list: RuleList, method: String, dangling: bool) -> impl IntoView {
             </div>
             <div class="actions">
                 <button type="submit" class="button secondary">"Filter"</button>
-                {filtered.then(|| view! { <a href="/binding-rules" class="button secondary">"Clear"</a> })}
+                {filtered.then(|| view! { <a href=at("/binding-rules") class="button secondary">"Clear"</a> })}
             </div>
         </form>
     }
@@ -99,9 +101,9 @@ fn RuleTable(list: RuleList, method: String, dangling: bool) -> impl IntoView {
             <div class="empty-state" data-testid="rules-empty">
                 <p>"No binding rules yet. Without one, nobody can sign in through an auth method."</p>
                 {if has_methods {
-                    view! { <a href="/binding-rules/new" class="button">"Create the first binding rule"</a> }.into_any()
+                    view! { <a href=at("/binding-rules/new") class="button">"Create the first binding rule"</a> }.into_any()
                 } else {
-                    view! { <p>"A rule belongs to an auth method, and none exists yet: " <a href="/auth-methods">"set one up"</a> " first."</p> }.into_any()
+                    view! { <p>"A rule belongs to an auth method, and none exists yet: " <a href=at("/auth-methods")>"set one up"</a> " first."</p> }.into_any()
                 }}
             </div>
         }
@@ -114,7 +116,7 @@ fn RuleTable(list: RuleList, method: String, dangling: bool) -> impl IntoView {
         <p class="list-count" role="status" data-testid="rules-count">
             {if shown == total { format!("{total} binding rules") } else { format!("{shown} of {total} binding rules match") }}
             {(dangling_total > 0 && !dangling).then(|| view! {
-                " · " <a href="/binding-rules?dangling=1" class="deleted">{format!("{dangling_total} point at something deleted")}</a>
+                " · " <a href=at("/binding-rules?dangling=1") class="deleted">{format!("{dangling_total} point at something deleted")}</a>
             })}
         </p>
         <div class="table-wrap">
@@ -136,7 +138,7 @@ fn RuleTable(list: RuleList, method: String, dangling: bool) -> impl IntoView {
                         view! {
                             <tr data-rule-id=r.id.clone() data-testid="rule-row" data-dangling=r.dangling().to_string()>
                                 <td data-label="Rule">
-                                    <a href=link.clone()>{label.clone()}</a>
+                                    <a href=at(link.clone())>{label.clone()}</a>
                                     {(!r.description.is_empty()).then(|| view! { <br /> <code class="small muted">{r.id.chars().take(8).collect::<String>()}</code> })}
                                 </td>
                                 <td data-label="Auth method"><MethodRef rule=r.clone() /></td>
@@ -148,9 +150,9 @@ fn RuleTable(list: RuleList, method: String, dangling: bool) -> impl IntoView {
                                     view! { <code class="selector">{r.selector.clone()}</code> }.into_any()
                                 }}</td>
                                 <td data-label="Actions" class="row-actions">
-                                    <a href=format!("{link}/edit") aria-label=format!("Edit binding rule {label}")>"Edit"</a>
+                                    <a href=at(format!("{link}/edit")) aria-label=format!("Edit binding rule {label}")>"Edit"</a>
                                     " · "
-                                    <a href=format!("{link}?delete=1#delete") aria-label=format!("Delete binding rule {label}")>"Delete…"</a>
+                                    <a href=at(format!("{link}?delete=1#delete")) aria-label=format!("Delete binding rule {label}")>"Delete…"</a>
                                 </td>
                             </tr>
                         }

@@ -10,13 +10,14 @@ use leptos::prelude::*;
 
 use crate::api::binding_rules::{RuleRow, Target};
 use crate::app::format::percent_encode;
+use crate::app::region::at;
 
 /// The rule's auth method: a link, or marked when the method was deleted.
 #[component]
 pub fn MethodRef(rule: RuleRow) -> impl IntoView {
     if rule.method_exists {
         let link = format!("/auth-methods/{}", percent_encode(&rule.auth_method, false));
-        view! { <a href=link>{rule.auth_method}</a> }.into_any()
+        view! { <a href=at(link)>{rule.auth_method}</a> }.into_any()
     } else {
         view! {
             <span class="tag deleted" data-dangling="auth-method" title="This auth method was deleted: no login can match the rule">
@@ -40,11 +41,11 @@ pub fn BindRef(rule: RuleRow) -> impl IntoView {
         .into_any(),
         Target::Exists if rule.bind_type == "policy" => {
             let link = format!("/policies/{}", percent_encode(&name, false));
-            view! { <a href=link>{name}</a> }.into_any()
+            view! { <a href=at(link)>{name}</a> }.into_any()
         }
         Target::Exists => {
             let link = format!("/roles?search={}", percent_encode(&name, false));
-            view! { <a href=link>{name}</a> }.into_any()
+            view! { <a href=at(link)>{name}</a> }.into_any()
         }
         Target::Missing => {
             let what = if rule.bind_type == "policy" { "policy" } else { "role" };

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::api::binding_rules::{MethodInfo, Outcome, SelectorTest, TestSelector};
 use crate::api::error::ApiError;
 use crate::app::raw_text::escaped_raw_text;
+use crate::app::region::RegionField;
 
 /// Example claims for a method: one entry per mapped claim, so the shape is right.
 pub fn sample_claims(method: Option<&MethodInfo>) -> String {
@@ -158,7 +159,7 @@ pub fn SelectorTester(
     } else {
         view! { <section class="panel selector-tester" id="tester" aria-labelledby="tester-title">
             <h2 id="tester-title">"Test the selector"</h2>
-            <form method="get" action=form_action>{body}</form>
+            <form method="get" action=form_action><RegionField />{body}</form>
         </section> }
         .into_any()
     }

@@ -11,6 +11,7 @@ use crate::app::components::relative_time::Expiry;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::format::{now_unix, percent_encode};
 use crate::app::live::use_live;
+use crate::app::region::at;
 
 /// `/namespaces/:name`: every field, then who can do what here: each token and role
 /// with its capabilities and the rule that decides them; Edit and Delete.
@@ -94,7 +95,7 @@ fn DetailView(p: NamespacePage, confirm: bool) -> impl IntoView {
     ];
     view! {
         <div class="page-actions">
-            <a href=format!("{}/edit", href(&ns.name)) class="button">"Edit"</a>
+            <a href=at(format!("{}/edit", href(&ns.name))) class="button">"Edit"</a>
         </div>
         <section class="panel">
             <dl class="facts">
@@ -152,7 +153,7 @@ fn sources_text(sources: &[SourceView]) -> Vec<AnyView> {
                 (true, false) => format!(" (directly and through {})", s.roles.join(", ")),
                 (false, _) => format!(" (through {})", s.roles.join(", ")),
             };
-            view! { <li><a href=format!("/policies/{}", percent_encode(&s.policy, false))>{s.policy.clone()}</a>{via}</li> }.into_any()
+            view! { <li><a href=at(format!("/policies/{}", percent_encode(&s.policy, false)))>{s.policy.clone()}</a>{via}</li> }.into_any()
         })
         .collect()
 }
@@ -179,7 +180,7 @@ fn AccessTable(rows: Vec<Access>, kind: &'static str, testid: &'static str, empt
                         let label = if a.name.is_empty() { "(unnamed)".to_string() } else { a.name.clone() };
                         view! {
                             <tr data-id=a.id.clone() class:denied=a.denied>
-                                <td data-label="Name"><a href=link>{label}</a></td>
+                                <td data-label="Name"><a href=at(link)>{label}</a></td>
                                 <td data-label="Capabilities" data-testid="access-capabilities">
                                     {if a.denied { view! { <span class="badge danger">"deny"</span> }.into_any() } else { view! { {a.capabilities.join(", ")} }.into_any() }}
                                     {(!a.variables.is_empty()).then(|| view! {
@@ -208,7 +209,7 @@ fn PolicyMatches(matches: Vec<PolicyMatch>) -> impl IntoView {
         <ul data-testid="namespace-policies">
             {matches.into_iter().map(|m| view! {
                 <li>
-                    <a href=format!("/policies/{}", percent_encode(&m.policy, false))>{m.policy.clone()}</a>
+                    <a href=at(format!("/policies/{}", percent_encode(&m.policy, false)))>{m.policy.clone()}</a>
                     " — " <code>{format!("namespace \"{}\"", m.pattern)}</code>
                     {if m.exact { " (names it exactly)" } else { " (a glob)" }}
                 </li>

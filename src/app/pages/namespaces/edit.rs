@@ -9,6 +9,7 @@ use crate::app::components::field::TextField;
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
+use crate::app::region::at;
 
 /// The draft a refused no-JavaScript save brings back in the URL, over `base`.
 fn with_draft(mut base: NamespaceInput) -> NamespaceInput {
@@ -157,7 +158,7 @@ fn NamespaceEditor(initial: NamespaceInput) -> impl IntoView {
                 <button type="submit" class="button" disabled=move || save.pending().get()>
                     {if create { "Create namespace" } else { "Save namespace" }}
                 </button>
-                <a href=cancel class="button secondary">"Cancel"</a>
+                <a href=at(cancel) class="button secondary">"Cancel"</a>
             </div>
         </ActionForm>
     }

@@ -7,6 +7,7 @@ use crate::api::namespaces::{href, list_namespaces, NamespaceList};
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::page::{count_line, Breadcrumbs, EmptyState, PageHead};
 use crate::app::live::use_live;
+use crate::app::region::at;
 
 /// Every namespace the token may see, with its task-driver limits and how many
 /// tokens and roles have any capability in it.
@@ -20,7 +21,7 @@ pub fn NamespacesListPage() -> impl IntoView {
         <Title text="Namespaces" />
         <Breadcrumbs current="Namespaces" />
         <PageHead title="Namespaces">
-            <a href="/namespaces/new" class="button">"Create namespace"</a>
+            <a href=at("/namespaces/new") class="button">"Create namespace"</a>
         </PageHead>
         <p class="lead">
             "A namespace holds jobs, variables and volumes. Policies grant capabilities in namespaces by name or by glob; "
@@ -77,7 +78,7 @@ fn NamespaceTable(list: NamespaceList) -> impl IntoView {
                 <tbody>
                     {list.namespaces.into_iter().map(|n| view! {
                         <tr data-namespace=n.name.clone()>
-                            <td data-label="Name"><a href=href(&n.name)>{n.name.clone()}</a></td>
+                            <td data-label="Name"><a href=at(href(&n.name))>{n.name.clone()}</a></td>
                             <td data-label="Description">{n.description.clone()}</td>
                             <td data-label="Task drivers">{drivers(&n.enabled_drivers, &n.disabled_drivers)}</td>
                             <td data-label="Tokens" data-testid="namespace-tokens">{count(n.tokens)}</td>

@@ -11,6 +11,7 @@ use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::policy_preview::PolicyPreview;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::use_live;
+use crate::app::region::at;
 use crate::links::percent_encode;
 
 /// `/policies/:name`: the policy, its rules, who uses it; Edit and Delete.
@@ -41,7 +42,7 @@ fn DetailView(p: PolicyDetail) -> impl IntoView {
     let cli = format!("nomad acl token create -name=\"test-{0}\" -policy=\"{0}\" -type=client -ttl=10m", p.name);
     view! {
         <div class="page-actions">
-            <a href=format!("{}/edit", href(&p.name)) class="button">"Edit"</a>
+            <a href=at(format!("{}/edit", href(&p.name))) class="button">"Edit"</a>
         </div>
         <section class="panel">
             <dl class="facts">
@@ -81,7 +82,7 @@ fn UserList(roles: bool, p: PolicyDetail) -> impl IntoView {
             Some(r) if r.is_empty() => view! { <p class="muted">"None"</p> }.into_any(),
             Some(r) => view! {
                 <ul data-testid="policy-roles">
-                    {r.into_iter().map(|r| view! { <li><a href=format!("/roles/{}", percent_encode(&r.id, false))>{r.name}</a></li> }).collect_view()}
+                    {r.into_iter().map(|r| view! { <li><a href=at(format!("/roles/{}", percent_encode(&r.id, false)))>{r.name}</a></li> }).collect_view()}
                 </ul>
             }
             .into_any(),
@@ -91,11 +92,11 @@ fn UserList(roles: bool, p: PolicyDetail) -> impl IntoView {
             None => view! { <p class="muted">"Listing tokens needs a management token."</p> }.into_any(),
             Some(t) if t.is_empty() => view! { <p class="muted">"None"</p> }.into_any(),
             Some(t) => view! {
-                <p><a href=format!("/tokens?policy={}", urlencoding_path(&p.name))>"See them in the token list"</a></p>
+                <p><a href=at(format!("/tokens?policy={}", urlencoding_path(&p.name)))>"See them in the token list"</a></p>
                 <ul data-testid="policy-tokens">
                     {t.into_iter().map(|t| view! {
                         <li>
-                            <a href=format!("/tokens/{}", percent_encode(&t.accessor_id, false))>
+                            <a href=at(format!("/tokens/{}", percent_encode(&t.accessor_id, false)))>
                                 {if t.name.is_empty() { "(unnamed)".to_string() } else { t.name }}
                             </a>
                             " " <code class="small">{t.accessor_id}</code>

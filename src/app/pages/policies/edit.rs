@@ -14,6 +14,7 @@ use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::pages::namespaces::NamespaceDatalist;
 use crate::app::raw_text::escaped_raw_text;
+use crate::app::region::at;
 use crate::nomad::policy::{parse, Block, PolicyError};
 
 /// The draft a refused no-JavaScript save brings back in the URL.
@@ -264,7 +265,7 @@ fn PolicyForm(create: bool, name: String, description: String, rules: String) ->
                         <button type="submit" class="button" disabled=move || save.pending().get()>
                             {if create { "Create policy" } else { "Save policy" }}
                         </button>
-                        <a class="button secondary" href=if create { "/policies".to_string() } else { href(&name) }>"Cancel"</a>
+                        <a class="button secondary" href=at(if create { "/policies".to_string() } else { href(&name) })>"Cancel"</a>
                     </div>
                 </div>
             </ActionForm>

@@ -9,6 +9,8 @@ use crate::api::policies::{list_policies, urlencoding_path, PolicyList, PolicyRo
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::page::Breadcrumbs;
 use crate::app::live::use_live;
+use crate::app::region::at;
+use crate::app::region::RegionField;
 
 /// Every policy with who uses it; a GET search form; `?missing=1` lists the names
 /// that tokens and roles refer to but that do not exist.
@@ -25,21 +27,21 @@ pub fn PoliciesListPage() -> impl IntoView {
         <Breadcrumbs current="Policies" />
         <div class="page-head">
             <h1>"Policies"</h1>
-            <a href="/policies/new" class="button">"Create policy"</a>
+            <a href=at("/policies/new") class="button">"Create policy"</a>
         </div>
         <p class="lead">
             "A policy is a named set of rules. Tokens carry policies directly or through roles; "
             "a name that no longer exists grants nothing."
         </p>
         {move || deleted.get().then(|| view! { <p class="notice" role="status" data-testid="policy-deleted">"The policy was deleted."</p> })}
-        <form method="get" action="/policies" class="filters" role="search" aria-label="Search policies">
+        <form method="get" action="/policies" class="filters" role="search" aria-label="Search policies"><RegionField />
             <div class="field grow">
                 <label for="policy-search">"Search by name or description"</label>
                 <input type="search" id="policy-search" name="search" prop:value=move || search.get() value=search.get_untracked() />
             </div>
             <div class="actions">
                 <button type="submit" class="button secondary">"Search"</button>
-                {move || (!search.get().is_empty()).then(|| view! { <a href="/policies" class="button secondary">"Clear"</a> })}
+                {move || (!search.get().is_empty()).then(|| view! { <a href=at("/policies") class="button secondary">"Clear"</a> })}
             </div>
         </form>
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading the policies…"</p> }>
@@ -77,7 +79,7 @@ fn PolicyTable(list: PolicyList, search: String) -> impl IntoView {
         return view! {
             <div class="empty-state">
                 <p>"No policies yet. Policies grant rights to tokens and roles."</p>
-                <a href="/policies/new" class="button">"Create the first policy"</a>
+                <a href=at("/policies/new") class="button">"Create the first policy"</a>
             </div>
         }
         .into_any();
@@ -85,7 +87,7 @@ fn PolicyTable(list: PolicyList, search: String) -> impl IntoView {
     view! {
         <p class="list-count" role="status">
             {if shown == total { format!("{total} policies") } else { format!("{shown} of {total} policies match") }}
-            {(missing > 0).then(|| view! { " · " <a href="/policies?missing=1">{format!("{missing} missing but still referenced")}</a> })}
+            {(missing > 0).then(|| view! { " · " <a href=at("/policies?missing=1")>{format!("{missing} missing but still referenced")}</a> })}
         </p>
         <div class="table-wrap">
             <table class="data-table" data-testid="policies-table">
@@ -103,10 +105,10 @@ fn PolicyTable(list: PolicyList, search: String) -> impl IntoView {
                         let tokens_link = format!("/tokens?policy={}", urlencoding_path(&r.name));
                         view! {
                             <tr data-policy=r.name.clone()>
-                                <td><a href=href(&r.name)>{r.name.clone()}</a></td>
+                                <td><a href=at(href(&r.name))>{r.name.clone()}</a></td>
                                 <td>{r.description.clone()}</td>
                                 <td>{match r.tokens {
-                                    Some(n) if n > 0 => view! { <a href=tokens_link>{n}</a> }.into_any(),
+                                    Some(n) if n > 0 => view! { <a href=at(tokens_link)>{n}</a> }.into_any(),
                                     other => count(other),
                                 }}</td>
                                 <td>{count(r.roles)}</td>
@@ -130,7 +132,7 @@ fn MissingList(list: PolicyList) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="missing-title">
             <h2 id="missing-title">"Missing policies still referenced"</h2>
-            <p><a href="/policies">"Back to all policies"</a></p>
+            <p><a href=at("/policies")>"Back to all policies"</a></p>
             {match list.missing {
                 None => view! {
                     <p class="muted">"Finding missing policies needs a management token: yours cannot list every token and role."</p>
@@ -143,7 +145,7 @@ fn MissingList(list: PolicyList) -> impl IntoView {
                             <li>
                                 <code>{name.clone()}</code>
                                 {format!(": {tokens} token(s), {roles} role(s) · ")}
-                                <a href=format!("/policies/new?name={}", urlencoding_path(&name))>"Create it"</a>
+                                <a href=at(format!("/policies/new?name={}", urlencoding_path(&name)))>"Create it"</a>
                             </li>
                         }).collect_view()}
                     </ul>

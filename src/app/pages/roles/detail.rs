@@ -12,6 +12,7 @@ use crate::app::components::relative_time::{Expiry, RelativeTime};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::format::percent_encode;
 use crate::app::live::use_live;
+use crate::app::region::at;
 
 /// `/roles/:id`: every field, the policies, the tokens that carry the role, the CLI
 /// commands; Edit and Delete (`?delete=1` opens the confirmation, as the list links).
@@ -54,7 +55,7 @@ fn DetailView(r: RoleDetail, confirm: bool) -> impl IntoView {
     let deleted = r.policies.iter().filter(|p| !p.exists).count();
     view! {
         <div class="page-actions">
-            <a href=format!("{}/edit", href(&r.id)) class="button">"Edit"</a>
+            <a href=at(format!("{}/edit", href(&r.id))) class="button">"Edit"</a>
         </div>
         <section class="panel">
             <dl class="facts">
@@ -110,7 +111,7 @@ fn TokenTable(tokens: Option<Vec<RoleToken>>, now: i64, name: String) -> impl In
         None => view! { <p class="muted">"Listing tokens needs a management token."</p> }.into_any(),
         Some(t) if t.is_empty() => view! { <p class="muted" data-testid="role-tokens-empty">"No token carries this role."</p> }.into_any(),
         Some(t) => view! {
-            <p><a href=format!("/tokens?role={}", percent_encode(&name, false))>"See them in the token list"</a></p>
+            <p><a href=at(format!("/tokens?role={}", percent_encode(&name, false)))>"See them in the token list"</a></p>
             <div class="table-wrap">
                 <table class="data-table" data-testid="role-tokens">
                     <thead><tr>
@@ -122,7 +123,7 @@ fn TokenTable(tokens: Option<Vec<RoleToken>>, now: i64, name: String) -> impl In
                             let link = format!("/tokens/{}", percent_encode(&t.accessor_id, false));
                             view! {
                                 <tr data-accessor=t.accessor_id.clone()>
-                                    <td data-label="Name"><a href=link>{if t.name.is_empty() { "(unnamed)".to_string() } else { t.name.clone() }}</a></td>
+                                    <td data-label="Name"><a href=at(link)>{if t.name.is_empty() { "(unnamed)".to_string() } else { t.name.clone() }}</a></td>
                                     <td data-label="Accessor ID"><code class="small">{t.accessor_id.clone()}</code></td>
                                     <td data-label="Type">{t.token_type.clone()}</td>
                                     <td data-label="Created"><RelativeTime at=t.create_time now /></td>

@@ -9,6 +9,7 @@ use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
+use crate::app::region::at;
 
 /// The draft a refused no-JavaScript save brings back in the URL.
 #[derive(Clone, Default)]
@@ -253,7 +254,7 @@ fn RoleEditor(
                         view! {
                             <p class="warning" data-testid="no-policies">
                                 "No policy exists yet, and a role needs at least one. "
-                                <a href="/policies/new">"Create a policy"</a> " first, then come back."
+                                <a href=at("/policies/new")>"Create a policy"</a> " first, then come back."
                             </p>
                         }.into_any()
                     } else {
@@ -320,7 +321,7 @@ fn RoleEditor(
                     <button type="submit" class="button" disabled=move || no_policies || save.pending().get()>
                         {if create { "Create role" } else { "Save role" }}
                     </button>
-                    <a class="button secondary" href=cancel>"Cancel"</a>
+                    <a class="button secondary" href=at(cancel)>"Cancel"</a>
                 </div>
             </div>
         </ActionForm>

@@ -9,6 +9,8 @@ use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::page::Breadcrumbs;
 use crate::app::format::percent_encode;
 use crate::app::live::use_live;
+use crate::app::region::at;
+use crate::app::region::RegionField;
 
 /// Every role with its policies and who carries it. The search and the
 /// `?unused=1` filter live in the URL (a GET form), so they work without
@@ -26,14 +28,14 @@ pub fn RolesListPage() -> impl IntoView {
         <Breadcrumbs current="Roles" />
         <div class="page-head">
             <h1>"Roles"</h1>
-            <a href="/roles/new" class="button">"Create role"</a>
+            <a href=at("/roles/new") class="button">"Create role"</a>
         </div>
         <p class="lead">
             "A role bundles policies under one name. A token that carries the role gets all of its policies; "
             "change the role and every such token changes with it."
         </p>
         {move || deleted.get().map(|n| view! { <p class="notice" role="status" data-testid="role-deleted">{format!("The role {n} was deleted.")}</p> })}
-        <form method="get" action="/roles" class="filters" role="search" aria-label="Search roles">
+        <form method="get" action="/roles" class="filters" role="search" aria-label="Search roles"><RegionField />
             <div class="field grow">
                 <label for="role-search">"Search by name, description or policy"</label>
                 <input type="search" id="role-search" name="search" prop:value=move || search.get() value=search.get_untracked() />
@@ -46,7 +48,7 @@ pub fn RolesListPage() -> impl IntoView {
             </div>
             <div class="actions">
                 <button type="submit" class="button secondary">"Search"</button>
-                {move || (!search.get().is_empty() || unused.get()).then(|| view! { <a href="/roles" class="button secondary">"Clear"</a> })}
+                {move || (!search.get().is_empty() || unused.get()).then(|| view! { <a href=at("/roles") class="button secondary">"Clear"</a> })}
             </div>
         </form>
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading the roles…"</p> }>
@@ -86,7 +88,7 @@ fn RoleTable(list: RoleList, search: String, unused: bool) -> impl IntoView {
         return view! {
             <div class="empty-state" data-testid="roles-empty">
                 <p>"No roles yet. A role gives a set of policies one name that tokens can carry."</p>
-                <a href="/roles/new" class="button">"Create the first role"</a>
+                <a href=at("/roles/new") class="button">"Create the first role"</a>
             </div>
         }
         .into_any();
@@ -120,11 +122,11 @@ fn RoleTable(list: RoleList, search: String, unused: bool) -> impl IntoView {
                         let link = href(&r.id);
                         view! {
                             <tr data-role=r.name.clone() data-testid="role-row">
-                                <td data-label="Name"><a href=link.clone()>{r.name.clone()}</a></td>
+                                <td data-label="Name"><a href=at(link.clone())>{r.name.clone()}</a></td>
                                 <td data-label="Description">{r.description.clone()}</td>
                                 <td data-label="Policies"><PolicyTags policies=r.policies.clone() /></td>
                                 <td data-label="Tokens">{match r.tokens {
-                                    Some(n) if n > 0 => view! { <a href=tokens_link>{n}</a> }.into_any(),
+                                    Some(n) if n > 0 => view! { <a href=at(tokens_link)>{n}</a> }.into_any(),
                                     other => count(other),
                                 }}</td>
                                 <td data-label="Expired">{match r.expired {
@@ -132,9 +134,9 @@ fn RoleTable(list: RoleList, search: String, unused: bool) -> impl IntoView {
                                     other => count(other),
                                 }}</td>
                                 <td data-label="Actions" class="row-actions">
-                                    <a href=format!("{link}/edit") aria-label=format!("Edit role {}", r.name)>"Edit"</a>
+                                    <a href=at(format!("{link}/edit")) aria-label=format!("Edit role {}", r.name)>"Edit"</a>
                                     " · "
-                                    <a href=format!("{link}?delete=1#delete") aria-label=format!("Delete role {}", r.name)>"Delete…"</a>
+                                    <a href=at(format!("{link}?delete=1#delete")) aria-label=format!("Delete role {}", r.name)>"Delete…"</a>
                                 </td>
                             </tr>
                         }

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::api::roles::PolicyLink;
 use crate::app::format::percent_encode;
+use crate::app::region::at;
 
 /// A role's policies as tags: existing ones link to the policy, deleted ones are
 /// marked and not linked (like Nomad's UI, which says "This policy has been deleted").
@@ -21,7 +22,7 @@ pub fn PolicyTags(policies: Vec<PolicyLink>) -> impl IntoView {
         .map(|p| {
             if p.exists {
                 let link = format!("/policies/{}", percent_encode(&p.name, false));
-                view! { <a class="tag" href=link>{p.name}</a> }.into_any()
+                view! { <a class="tag" href=at(link)>{p.name}</a> }.into_any()
             } else {
                 let name = p.name.clone();
                 view! {

@@ -12,6 +12,7 @@ use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::relative_time::Expiry;
 use crate::app::format::percent_encode;
+use crate::app::region::at;
 
 /// Tokens deleted per call: small enough for visible progress, large enough to be quick.
 const BATCH: usize = 5;
@@ -86,7 +87,7 @@ fn Confirm(plan: DeletePlan) -> impl IntoView {
             <div class="panel empty-state" data-testid="nothing-to-delete">
                 <p>"There is nothing to delete."</p>
                 {plan.kept_self.then(|| view! { <p class="help">"The token you are signed in with is never deleted here."</p> })}
-                <a href="/tokens">"Back to the tokens"</a>
+                <a href=at("/tokens")>"Back to the tokens"</a>
             </div>
         }
         .into_any();
@@ -104,7 +105,7 @@ fn Confirm(plan: DeletePlan) -> impl IntoView {
         <ul class="doomed" data-testid="doomed">
             {plan.tokens.iter().map(|t| view! {
                 <li data-accessor=t.accessor_id.clone()>
-                    <a href=format!("/tokens/{}", percent_encode(&t.accessor_id, false))>{display_name(&t.name)}</a>
+                    <a href=at(format!("/tokens/{}", percent_encode(&t.accessor_id, false)))>{display_name(&t.name)}</a>
                     " " <code class="small">{t.accessor_id.clone()}</code>
                     " · " {t.token_type.clone()} " · expires " <Expiry expires_at=t.expires_at now />
                 </li>
@@ -116,7 +117,7 @@ fn Confirm(plan: DeletePlan) -> impl IntoView {
                 <button type="submit" class="button danger" data-testid="confirm-delete" disabled=move || running.get() || report.with(Option::is_some)>
                     {format!("Delete {total} token{}", if total == 1 { "" } else { "s" })}
                 </button>
-                <a class="button secondary" href="/tokens">"Cancel"</a>
+                <a class="button secondary" href=at("/tokens")>"Cancel"</a>
             </div>
         </form>
         <div aria-live="polite">
@@ -139,7 +140,7 @@ fn Confirm(plan: DeletePlan) -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                         })}
-                        <a href="/tokens">"Back to the tokens"</a>
+                        <a href=at("/tokens")>"Back to the tokens"</a>
                     </div>
                 }
             })}

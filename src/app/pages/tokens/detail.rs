@@ -20,6 +20,7 @@ use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::relative_time::{Expiry, RelativeTime};
 use crate::app::format::{absolute, percent_encode};
 use crate::app::live::EditGuard;
+use crate::app::region::at;
 
 #[component]
 pub fn TokenDetailPage() -> impl IntoView {
@@ -70,7 +71,7 @@ fn TokenView(token: TokenDetail, shown: Option<ShownSecret>, saved: bool) -> imp
             <h1 data-testid="token-title">{title}
                 {token.is_self.then(|| view! { " " <span class="badge you" title="The token you are signed in with">"you"</span> })}
             </h1>
-            <a class="button secondary" href=format!("{href_self}/permissions")>"Effective permissions"</a>
+            <a class="button secondary" href=at(format!("{href_self}/permissions"))>"Effective permissions"</a>
         </div>
         {saved.then(|| view! { <p class="notice" role="status" data-testid="saved">"Token saved."</p> })}
         <EditGuard kind=&[Kind::Tokens] id=token.accessor_id.clone() modify_index=token.modify_index what="token" />
@@ -100,7 +101,7 @@ fn TokenView(token: TokenDetail, shown: Option<ShownSecret>, saved: bool) -> imp
                 }.into_any()
             } else {
                 view! {
-                    <a class="button danger" data-testid="delete-token" href=format!("/tokens/delete?a={}", percent_encode(&token.accessor_id, false))>"Delete token…"</a>
+                    <a class="button danger" data-testid="delete-token" href=at(format!("/tokens/delete?a={}", percent_encode(&token.accessor_id, false)))>"Delete token…"</a>
                     <p class="help">"You will be asked to confirm."</p>
                 }.into_any()
             }}

@@ -6,6 +6,7 @@ use super::fields::{policy_choices, role_choices, FieldErrors, Picker, Radio};
 use crate::api::error::ApiError;
 use crate::api::tokens::form::validate::{self, Field};
 use crate::api::tokens::form::TokenFormOptions;
+use crate::app::region::at;
 
 /// The signals behind the shared fields.
 #[derive(Clone, Copy)]
@@ -82,11 +83,11 @@ pub fn GrantFields(
         view! { <Radio name="token_type" id=format!("token-type-{value}") value label selected=state.token_type /> }
     };
     let no_policies = view! {
-        <p class="muted" data-testid="no-policies">"No policies exist yet. " <a href="/policies/new">"Create a policy"</a> " first, or make a management token."</p>
+        <p class="muted" data-testid="no-policies">"No policies exist yet. " <a href=at("/policies/new")>"Create a policy"</a> " first, or make a management token."</p>
     }
     .into_any();
     let no_roles = view! {
-        <p class="muted">"No roles exist. " <a href="/roles/new">"Create a role"</a> " to bundle policies."</p>
+        <p class="muted">"No roles exist. " <a href=at("/roles/new")>"Create a role"</a> " to bundle policies."</p>
     }
     .into_any();
     view! {

@@ -20,6 +20,8 @@ use crate::app::components::page::Breadcrumbs;
 use crate::app::components::relative_time::{Expiry, RelativeTime};
 use crate::app::format::percent_encode;
 use crate::app::live::use_live;
+use crate::app::region::at;
+use crate::app::region::RegionField;
 use crate::app::sync_hydrate::SyncHydrate;
 use crate::nomad::error::NomadError;
 
@@ -96,8 +98,8 @@ pub fn TokensListPage() -> impl IntoView {
         <div class="page-head">
             <h1>"Tokens"</h1>
             <div class="actions">
-                <a href="/tokens/delete?expired=1" class="button secondary" data-testid="delete-expired">"Delete all expired…"</a>
-                <a href="/tokens/new" class="button">"Create token"</a>
+                <a href=at("/tokens/delete?expired=1") class="button secondary" data-testid="delete-expired">"Delete all expired…"</a>
+                <a href=at("/tokens/new") class="button">"Create token"</a>
             </div>
         </div>
         {move || deleted().map(|n| view! {
@@ -109,7 +111,7 @@ pub fn TokensListPage() -> impl IntoView {
                     <ErrorPanel error=e what="the tokens" />
                     <p class="muted" data-testid="needs-management">
                         "Listing every token needs a management token. You can still see your own token on the "
-                        <a href="/profile">"profile page"</a> "."
+                        <a href=at("/profile")>"profile page"</a> "."
                     </p>
                 }),
                 Err(e) => EitherOf3::B(view! { <ErrorPanel error=e what="the tokens" /> }),
@@ -154,13 +156,13 @@ fn TokensView(
             Either::Left(view! {
                 <div class="empty-state panel" data-testid="empty-state">
                     <p>"No tokens match these filters."</p>
-                    <a href="/tokens">"Clear the filters"</a>
+                    <a href=at("/tokens")>"Clear the filters"</a>
                 </div>
             })
         } else {
             Either::Right(view! {
                 // Ticked rows go to the confirmation page (a GET: nothing changes until confirmed).
-                <form id="bulk-delete" method="get" action="/tokens/delete" class="bulk-bar">
+                <form id="bulk-delete" method="get" action="/tokens/delete" class="bulk-bar"><RegionField />
                     <button type="submit" class="button small danger" data-testid="delete-selected">"Delete selected…"</button>
                     <span class="muted small" data-testid="selected-count">{move || match selected.with(Vec::len) {
                         0 => "Tick tokens to delete several at once.".to_string(),
@@ -186,7 +188,7 @@ fn TokensView(
                                 <th scope="col">"Accessor"</th>
                                 <th scope="col">"Roles"</th>
                                 <th scope="col">"Policies"</th>
-                                <th scope="col">"Global"</th>
+                                <th scope="col">"Scope"</th>
                                 <SortHeader label="Created" key="created" params=params.clone() />
                                 <SortHeader label="Expires" key="expires" params=params.clone() />
                             </tr>
@@ -255,7 +257,7 @@ fn FilterForm(
     let dir = params.dir.clone();
     let resolves = params.resolves.clone();
     view! {
-        <Form method="GET" action="/tokens">
+        <Form method="GET" action="/tokens"><RegionField />
             {SyncHydrate(view! { <div class="filters" role="search" aria-label="Filter tokens">
                 <div class="field grow">
                     <label for="token-search">"Search"</label>
@@ -314,7 +316,7 @@ fn FilterForm(
                 {(!dir.is_empty()).then(|| view! { <input type="hidden" name="dir" value=dir.clone() /> })}
                 <div class="actions">
                     <button type="submit" class="button">"Apply"</button>
-                    <a href="/tokens" class="button secondary">"Clear"</a>
+                    <a href=at("/tokens") class="button secondary">"Clear"</a>
                 </div>
             </div> })}
         </Form>
@@ -350,7 +352,7 @@ fn SortHeader(label: &'static str, key: &'static str, params: TokenListParams) -
     );
     view! {
         <th scope="col" aria-sort=aria>
-            <a href=link class="sort" title=hint data-testid=format!("sort-{key}")>
+            <a href=at(link) class="sort" title=hint data-testid=format!("sort-{key}")>
                 {label}<span aria-hidden="true">{arrow}</span>
             </a>
         </th>
@@ -397,7 +399,7 @@ fn Row(row: TokenRow, now: i64, selected: RwSignal<Vec<String>>) -> impl IntoVie
                 }}
             </td>
             <td data-label="Name">
-                <a href=link class:muted=unnamed class="token-name">{name}</a>
+                <a href=at(link) class:muted=unnamed class="token-name">{name}</a>
                 {row.is_self.then(|| view! { " " <span class="badge you" title="The token you are signed in with">"you"</span> })}
                 {row.grants_nothing.then(|| view! { " " <span class="badge warn" title="None of its policies exist">"grants nothing"</span> })}
             </td>
@@ -421,7 +423,7 @@ fn Row(row: TokenRow, now: i64, selected: RwSignal<Vec<String>>) -> impl IntoVie
                 } else {
                     Either::Right(row.policies.into_iter().map(|p| if p.exists {
                         let link = format!("/policies/{}", percent_encode(&p.name, false));
-                        Either::Left(view! { <a class="tag" href=link>{p.name}</a> })
+                        Either::Left(view! { <a class="tag" href=at(link)>{p.name}</a> })
                     } else {
                         Either::Right(view! {
                             <span class="tag deleted" title="This policy does not exist: it grants nothing">
@@ -431,7 +433,7 @@ fn Row(row: TokenRow, now: i64, selected: RwSignal<Vec<String>>) -> impl IntoVie
                     }).collect_view())
                 }}
             </td>
-            <td data-label="Global">{if row.global { "Yes" } else { "No" }}</td>
+            <td data-label="Scope" data-testid="token-scope">{if row.global { "Global" } else { "Local" }}</td>
             <td data-label="Created"><RelativeTime at=row.create_time now /></td>
             <td data-label="Expires"><Expiry expires_at=row.expires_at now /></td>
         </tr>
@@ -443,7 +445,7 @@ fn Row(row: TokenRow, now: i64, selected: RwSignal<Vec<String>>) -> impl IntoVie
 pub fn RoleTag(role: RoleRef) -> impl IntoView {
     if role.exists {
         Either::Left(
-            view! { <a class="tag" href=format!("/roles/{}", percent_encode(&role.id, false))>{role.name}</a> },
+            view! { <a class="tag" href=at(format!("/roles/{}", percent_encode(&role.id, false)))>{role.name}</a> },
         )
     } else {
         Either::Right(view! {
@@ -461,12 +463,12 @@ fn Pager(page: usize, pages: usize, params: TokenListParams) -> impl IntoView {
     view! {
         <nav class="pager" aria-label="Pages">
             {match prev {
-                Some(h) => Either::Left(view! { <a href=h rel="prev" class="button small secondary">"← Previous"</a> }),
+                Some(h) => Either::Left(view! { <a href=at(h) rel="prev" class="button small secondary">"← Previous"</a> }),
                 None => Either::Right(view! { <span class="button small secondary disabled" aria-disabled="true">"← Previous"</span> }),
             }}
             <span data-testid="page-of">{format!("page {page} of {pages}")}</span>
             {match next {
-                Some(h) => Either::Left(view! { <a href=h rel="next" class="button small secondary">"Next →"</a> }),
+                Some(h) => Either::Left(view! { <a href=at(h) rel="next" class="button small secondary">"Next →"</a> }),
                 None => Either::Right(view! { <span class="button small secondary disabled" aria-disabled="true">"Next →"</span> }),
             }}
         </nav>

@@ -13,6 +13,7 @@ use crate::api::tokens::form::{get_token_form_options, CreateToken, TokenFormOpt
 use crate::api::tokens::lifetime::LifetimeInput;
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::page::{crumb, Breadcrumbs};
+use crate::app::region::{at, page_region};
 
 #[component]
 pub fn TokenNewPage() -> impl IntoView {
@@ -76,12 +77,20 @@ fn CreateForm(options: TokenFormOptions) -> impl IntoView {
             </div>
             <div class="form">
                 <GrantFields state=grants options=options.clone() show=attempted errors />
-                <div class="field checkbox">
+                <fieldset class="field">
+                    <legend>"Where it lives (cannot be changed later)"</legend>
                     <label>
-                        <input type="checkbox" name="global" value="true" checked=global />
-                        " Global: replicated to every region (cannot be changed later)"
+                        <input type="radio" name="global" value="false" checked=!global />
+                        {match page_region() {
+                            Some(r) => format!(" Local: region {r} only"),
+                            None => " Local: this region only".to_string(),
+                        }}
                     </label>
-                </div>
+                    <label>
+                        <input type="radio" name="global" value="true" checked=global />
+                        " Global: created in the authoritative region, replicated to every region"
+                    </label>
+                </fieldset>
                 <LifetimeFields state=lifetime bounds id="create" show=attempted server=errors.on(Field::Expiry) />
                 <div class="form-actions">
                     <SubmitButton
@@ -92,7 +101,7 @@ fn CreateForm(options: TokenFormOptions) -> impl IntoView {
                         busy="Creating…"
                         testid="create-token"
                     />
-                    <a class="button secondary" href="/tokens">"Cancel"</a>
+                    <a class="button secondary" href=at("/tokens")>"Cancel"</a>
                 </div>
             </div>
         </ActionForm>
