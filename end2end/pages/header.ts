@@ -51,6 +51,24 @@ export class Header {
     await this.mainNavigation.getByRole('link', { name }).click();
   }
 
+  /** The region the page shows, in the cluster line. */
+  get currentRegion() {
+    return this.page.getByTestId('current-region');
+  }
+  /** The region switcher (only in a federation). */
+  get regionSwitcher() {
+    return this.page.getByTestId('region-switcher');
+  }
+  /** Opens the switcher and follows the link to this page in `region`. */
+  async switchRegion(region: string) {
+    await this.regionSwitcher.locator('summary').click();
+    await this.regionSwitcher.locator(`a[data-region="${region}"]`).click();
+  }
+  /** The message shown when the signed-in token is local to another region. */
+  get regionElsewhere() {
+    return this.page.getByTestId('region-elsewhere');
+  }
+
   /** Waits until the live stream is open (the marker says so): changes from now on must arrive. */
   async waitUntilLive() {
     await expect(this.liveStatus).toHaveAttribute('data-state', 'on', { timeout: 15_000 });

@@ -41,6 +41,13 @@ export class NewTokenPage {
   get expiryError() {
     return this.page.getByTestId('create-expiry-error');
   }
+  /** "Local: … only" (this region) or "Global: …" (authoritative region, replicated). */
+  get local() {
+    return this.page.getByLabel(/^Local: /);
+  }
+  get global() {
+    return this.page.getByLabel(/^Global: created in the authoritative region/);
+  }
   get management() {
     return this.page.getByLabel('Management: every permission');
   }

@@ -25,6 +25,10 @@ export class OverviewPage {
   get unusedRolesLink() {
     return this.page.locator('main a[href="/roles?unused=1"]');
   }
+  /** The line on replication, in a federation; `data-in-sync` says whether every region matches. */
+  get replication() {
+    return this.page.getByTestId('overview-replication');
+  }
   get missingPolicies() {
     return this.page.getByTestId('missing-policies');
   }
