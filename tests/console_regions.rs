@@ -243,3 +243,43 @@ async fn replication_reports_a_paused_region_stale_and_in_sync_once_it_catches_u
     }
     assert!(caught_up, "east is in sync again once resumed");
 }
+
+#[tokio::test]
+async fn a_server_function_writes_in_the_region_of_the_page_that_calls_it() {
+    use leptos::server_fn::ServerFn;
+    let f = Fed::start().await;
+    let cookie = f.sign_in(&f.token, "/").await;
+    let name = unique("made-on-east-page");
+    let path = <nomad_acl_console::api::tokens::form::CreateToken as ServerFn>::PATH;
+    let res = f
+        .http
+        .post(format!("{}{path}", f.console))
+        .header("cookie", &cookie)
+        .header("sec-fetch-site", "same-origin")
+        .header("accept", "text/html")
+        .header("referer", format!("{}/tokens/new?region=east", f.console))
+        .form(&[("name", name.as_str()), ("token_type", "management"), ("lifetime[expiry]", "never")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302, "{}", res.text().await.unwrap());
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.ends_with("region=east"), "the redirect stays in east: {location}");
+    let names = |region: &'static str| {
+        let (http, url, token) = (f.http.clone(), f.nomad(region).to_string(), f.token.clone());
+        async move {
+            let list: Vec<Value> = http
+                .get(format!("{url}/v1/acl/tokens"))
+                .header("X-Nomad-Token", token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            list.iter().map(|t| t["Name"].as_str().unwrap_or_default().to_string()).collect::<Vec<_>>()
+        }
+    };
+    assert!(names("east").await.contains(&name), "created in east, the calling page's region");
+    assert!(!names("north").await.contains(&name), "not in the default region");
+}

@@ -43,10 +43,10 @@ export class NewTokenPage {
   }
   /** "Local: … only" (this region) or "Global: …" (authoritative region, replicated). */
   get local() {
-    return this.page.getByLabel(/^Local: /);
+    return this.page.getByLabel(/Local: (region .+|this region) only/);
   }
   get global() {
-    return this.page.getByLabel(/^Global: created in the authoritative region/);
+    return this.page.getByLabel(/Global: created in the authoritative region/);
   }
   get management() {
     return this.page.getByLabel('Management: every permission');

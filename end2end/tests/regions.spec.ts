@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { startConsole, RunningConsole } from '../support/console';
-import { nomad, recordSecret, suffix } from '../support/nomad';
+import { nomad, suffix } from '../support/nomad';
 import { hydrated } from '../pages/hydrated';
 import { Header } from '../pages/header';
 import { NewTokenPage } from '../pages/newTokenPage';
@@ -18,7 +18,6 @@ test.describe('regions', () => {
   test.beforeAll(async () => {
     fed = await startConsole(['demo', '--regions', 'north,east,west', '--replication-interval', '300ms']);
     north = fed.nomadAddr!;
-    recordSecret(fed.secret!);
   });
   test.afterAll(async () => {
     await fed?.stop();
@@ -112,7 +111,6 @@ test.describe('regions', () => {
 
   test('a session whose token is local to another region gets a clear message and a way back', async ({ page }) => {
     const local = await nomad('PUT', '/v1/acl/token', { Name: `north-only-${suffix()}`, Type: 'management' }, fed.secret!, north);
-    recordSecret(local.SecretID);
     await signIn(page, local.SecretID, fed.url);
     const list = new TokensListPage(page, fed.url);
     await list.goto('?region=west');

@@ -74,13 +74,13 @@ pub fn nomad() -> NomadClient {
     expect_context::<NomadClient>()
 }
 
-/// Query options carrying the session's token.
-pub fn query(session: &Session) -> QueryOptions {
+/// Query options carrying the session's token (the default region: see [`caller`]).
+fn query(session: &Session) -> QueryOptions {
     QueryOptions::new().with_token(session.secret.clone())
 }
 
-/// Write options carrying the session's token.
-pub fn write(session: &Session) -> WriteOptions {
+/// Write options carrying the session's token (the default region: see [`caller`]).
+fn write(session: &Session) -> WriteOptions {
     WriteOptions::new().with_token(session.secret.clone())
 }
 

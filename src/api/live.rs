@@ -90,10 +90,7 @@ pub struct Ended {
 /// namespace name.
 #[server(output = JsonText)]
 pub async fn object_version(kind: Kind, id: String) -> Result<Option<u64>, ApiError> {
-    use super::context::{nomad, query, session};
-    let session = session()?;
-    let nomad = nomad();
-    let q = query(&session);
+    let super::context::Caller { nomad, query: q, .. } = super::context::caller()?;
     let found = match kind {
         Kind::Tokens => nomad.acl_tokens().get(&id, &q).await.map(|(o, _)| o.modify_index),
         Kind::Roles => nomad.acl_roles().get(&id, &q).await.map(|(o, _)| o.modify_index),

@@ -58,15 +58,13 @@ pub struct MissingPolicy {
 
 #[server(output = JsonText)]
 pub async fn get_overview() -> Result<Overview, ApiError> {
-    let s = super::context::session()?;
-    super::context::cached("get_overview".to_string(), load_overview(s)).await
+    let q = super::context::caller()?.query;
+    super::context::cached("get_overview".to_string(), load_overview(q)).await
 }
 
 #[cfg(feature = "ssr")]
-async fn load_overview(s: crate::server::session::Session) -> Result<Overview, ApiError> {
-    use super::context::{nomad, query};
-    let client = nomad();
-    let q = query(&s);
+async fn load_overview(q: crate::nomad::client::QueryOptions) -> Result<Overview, ApiError> {
+    let client = super::context::nomad();
     let (m, b, n) = (client.acl_auth_methods(), client.acl_binding_rules(), client.namespaces());
     let (lists, methods, rules, namespaces) = futures::join!(client.acl_lists(&q), m.list(&q), b.list(&q), n.list(&q));
     let (tokens, roles, policies) = (lists.tokens, lists.roles, lists.policies);

@@ -59,13 +59,14 @@ pub struct FlashMessage {
 
 #[server(output = JsonText)]
 pub async fn get_session_info() -> Result<Option<SessionInfo>, ApiError> {
-    use super::context::{nomad, query, region, session};
+    use super::context::{caller, nomad, region, session};
     let client = nomad();
     let Ok(s) = session() else { return Ok(None) };
     let page_region = region()?;
+    let home = caller()?.query;
     // A region list that cannot be read shows no switcher; the page says what failed.
     let regions = client.regions_kept().await.unwrap_or_default();
-    let agent = if regions.len() > 1 { client.agent_regions_kept(&query(&s)).await.ok() } else { None };
+    let agent = if regions.len() > 1 { client.agent_regions_kept(&home).await.ok() } else { None };
     let default_region = client.region().map(str::to_string).or_else(|| agent.as_ref().map(|a| a.region.clone()));
     let token_region = if s.global { None } else { s.region.clone().or_else(|| default_region.clone()) };
     Ok(Some(SessionInfo {

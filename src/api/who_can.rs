@@ -46,7 +46,7 @@ pub struct WhoCanReport {
 /// Answers `question` over every token and role. `None` when nothing is asked.
 #[server(output = JsonText)]
 pub async fn who_can(question: Question) -> Result<Option<WhoCanReport>, ApiError> {
-    use super::context::{cached, caller, nomad, query};
+    use super::context::{cached, caller, nomad};
     use crate::nomad::policy::question::Right;
     let s = caller()?;
     if question.right.trim().is_empty() {
@@ -61,7 +61,7 @@ pub async fn who_can(question: Question) -> Result<Option<WhoCanReport>, ApiErro
     cached(key, async move {
         let started = std::time::Instant::now();
         let client = nomad();
-        let q = query(&s.session);
+        let q = s.query.clone();
         let (t, r) = (client.acl_tokens(), client.acl_roles());
         let (tokens, roles, rules) =
             futures::join!(t.list_all(&q), r.list(&q), super::permissions::server::policy_rules(&client, None, &q));

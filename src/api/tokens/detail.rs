@@ -36,7 +36,10 @@ pub struct TokenDetail {
 pub async fn get_token(accessor_id: String) -> Result<TokenDetail, ApiError> {
     use crate::api::context::cached;
     let s = crate::api::context::caller()?;
-    cached(format!("get_token:{accessor_id}"), async move { ssr::detail(&s.session, &accessor_id).await }).await
+    cached(format!("get_token:{accessor_id}"), async move {
+        ssr::detail(&s.query, &s.session.accessor_id, &accessor_id).await
+    })
+    .await
 }
 
 /// Creates a token like `accessor_id` with a new lifetime, leaves its secret for its page,
@@ -68,15 +71,14 @@ pub async fn renew_token(
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::api::context::{nomad, query, write};
+    use crate::api::context::nomad;
     use crate::api::tokens::form::{cli_command, ssr as form, Draft};
-    use crate::server::session::Session;
+    use crate::nomad::client::QueryOptions;
 
-    pub async fn detail(s: &Session, accessor: &str) -> Result<TokenDetail, ApiError> {
+    pub async fn detail(q: &QueryOptions, own_accessor: &str, accessor: &str) -> Result<TokenDetail, ApiError> {
         let client = nomad();
-        let q = query(s);
         let tokens = client.acl_tokens();
-        let (token, options, lists) = futures::join!(tokens.get(accessor, &q), form::options(s), client.acl_lists(&q));
+        let (token, options, lists) = futures::join!(tokens.get(accessor, q), form::options(q), client.acl_lists(q));
         let (token, _) = token?;
         let options = options?;
         let existing: std::collections::HashSet<&str> = options.policies.iter().map(|p| p.name.as_str()).collect();
@@ -113,7 +115,7 @@ mod ssr {
         }
         Ok(TokenDetail {
             cli,
-            is_self: token.accessor_id.eq_ignore_ascii_case(&s.accessor_id),
+            is_self: token.accessor_id.eq_ignore_ascii_case(own_accessor),
             accessor_id: token.accessor_id,
             name: token.name,
             token_type: token.token_type,
@@ -144,14 +146,14 @@ mod ssr {
             roles: old.roles.clone().unwrap_or_default().into_iter().map(|l| l.id).collect(),
             global: old.global,
         };
-        let (created, _) = client.acl_tokens().create(&form::new_token(&draft, life), &write(&s.session)).await?;
+        let (created, _) = client.acl_tokens().create(&form::new_token(&draft, life), &s.write).await?;
         let is_self = old.accessor_id.eq_ignore_ascii_case(&s.session.accessor_id);
         let note = if !delete_old {
             format!("The old token {} still works until it expires or is deleted.", old.accessor_id)
         } else if is_self {
             format!("The old token {} was kept: it is the one you are signed in with.", old.accessor_id)
         } else {
-            match client.acl_tokens().delete(&old.accessor_id, &write(&s.session)).await {
+            match client.acl_tokens().delete(&old.accessor_id, &s.write).await {
                 Ok(_) => format!("The old token {} was deleted.", old.accessor_id),
                 Err(e) => format!("The old token {} could not be deleted: {e}", old.accessor_id),
             }

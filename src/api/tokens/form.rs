@@ -38,7 +38,7 @@ pub struct TokenFormOptions {
 pub async fn get_token_form_options() -> Result<TokenFormOptions, ApiError> {
     use crate::api::context::cached;
     let s = crate::api::context::caller()?;
-    cached("get_token_form_options".to_string(), async move { ssr::options(&s.session).await }).await
+    cached("get_token_form_options".to_string(), async move { ssr::options(&s.query).await }).await
 }
 
 /// Creates a token. On success the browser goes to the new token's page, which shows
@@ -202,17 +202,16 @@ pub fn shell_quote(s: &str) -> String {
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::*;
-    use crate::api::context::{nomad, query, write};
+    use crate::api::context::nomad;
     use crate::api::tokens::lifetime::Lifetime;
+    use crate::nomad::client::QueryOptions;
     use crate::nomad::duration::GoDuration;
     use crate::nomad::models::{AclToken, AclTokenRoleLink};
-    use crate::server::session::Session;
 
-    pub async fn options(s: &Session) -> Result<TokenFormOptions, ApiError> {
+    pub async fn options(q: &QueryOptions) -> Result<TokenFormOptions, ApiError> {
         let (client, bounds) = (nomad(), bounds());
-        let q = query(s);
         let (p, r) = (client.acl_policies(), client.acl_roles());
-        let (policies, roles) = futures::join!(p.list(&q), r.list(&q));
+        let (policies, roles) = futures::join!(p.list(q), r.list(q));
         let (mut policies, _) = policies?;
         let (mut roles, _) = roles?;
         policies.sort_by(|a, b| a.name.cmp(&b.name));
@@ -295,7 +294,7 @@ pub(crate) mod ssr {
             return Err(problems_as_error(problems));
         }
         let token = new_token(&d, life.expect("checked above"));
-        let (created, _) = client.acl_tokens().create(&token, &write(&s.session)).await?;
+        let (created, _) = client.acl_tokens().create(&token, &s.write).await?;
         courier.leave(&created.accessor_id, &created.secret_id, "created", "");
         Ok(created.accessor_id)
     }
@@ -316,7 +315,7 @@ pub(crate) mod ssr {
         token.token_type = d.token_type;
         token.policies = Some(d.policies);
         token.roles = Some(d.roles.into_iter().map(|id| AclTokenRoleLink { id, name: String::new() }).collect());
-        let (updated, _) = client.acl_tokens().update(&token, &write(&s.session)).await?;
+        let (updated, _) = client.acl_tokens().update(&token, &s.write).await?;
         Ok(updated.modify_index)
     }
 }
