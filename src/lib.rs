@@ -11,6 +11,8 @@ pub mod api;
 pub mod app;
 pub mod links;
 pub mod nomad;
+#[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+mod split_slack;
 
 #[cfg(feature = "ssr")]
 pub use dev_nomad as devnomad;
