@@ -89,9 +89,9 @@ pub struct LiveHub {
 
 struct HubInner {
     /// One member per (token accessor, kind).
-    members: Mutex<HashMap<(String, Option<String>, Kind), Weak<Watch>>>,
+    members: Mutex<HashMap<MemberKey, Weak<Watch>>>,
     /// One upstream watch per kind.
-    upstreams: Mutex<HashMap<(Option<String>, Kind), Weak<Upstream>>>,
+    upstreams: Mutex<HashMap<UpstreamKey, Weak<Upstream>>>,
     config: LiveConfig,
     /// Set at shutdown: streams end, so the server's graceful shutdown does not
     /// wait for pages that would never close them.
@@ -150,10 +150,15 @@ impl Drop for StreamSlot {
     }
 }
 
+/// A member: its token's accessor, the region (`None`: the default one), the kind.
+type MemberKey = (String, Option<String>, Kind);
+/// An upstream watch: the region and the kind.
+type UpstreamKey = (Option<String>, Kind);
+
 /// A token's membership of a kind's upstream watch; its task stops when the last
 /// page holding it closes.
 pub struct Watch {
-    key: (String, Option<String>, Kind),
+    key: MemberKey,
     hub: Weak<HubInner>,
     state: watch::Receiver<WatchState>,
     task: JoinHandle<()>,
@@ -242,7 +247,7 @@ impl LiveHub {
 
 /// The one upstream watch of a kind: its task stops when the last member leaves.
 struct Upstream {
-    key: (Option<String>, Kind),
+    key: UpstreamKey,
     hub: Weak<HubInner>,
     /// The kind's index as the last blocking query answered it (0: not yet).
     index: watch::Receiver<u64>,
@@ -352,7 +357,7 @@ fn jittered(d: Duration) -> Duration {
 /// The upstream loop of one kind: blocking queries with a member's token.
 async fn carry(
     nomad: NomadClient,
-    (region, kind): (Option<String>, Kind),
+    (region, kind): UpstreamKey,
     carriers: Arc<Carriers>,
     tx: watch::Sender<u64>,
     config: LiveConfig,
