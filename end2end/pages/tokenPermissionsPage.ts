@@ -17,6 +17,18 @@ export class TokenPermissionsPage {
   get name() {
     return this.page.getByTestId('permissions-name');
   }
+  /** The existing namespaces × capabilities table. */
+  get matrix() {
+    return this.page.getByTestId('namespace-matrix');
+  }
+  /** One existing namespace's row of the matrix (its name and deciding rule first). */
+  matrixRow(namespace: string) {
+    return this.matrix.locator(`[data-testid="matrix-row"][data-namespace="${namespace}"]`);
+  }
+  /** One cell of the matrix; `data-granted` says whether the capability is granted there. */
+  matrixCell(namespace: string, capability: string) {
+    return this.matrixRow(namespace).locator(`td[data-capability="${capability}"]`);
+  }
   /** The table of one namespace pattern. */
   namespace(pattern: string) {
     return this.page.locator(`[data-testid="ns-table"][data-pattern="${pattern}"]`);

@@ -22,6 +22,10 @@ export class WhoCanPage {
   get expired() {
     return this.page.getByTestId('who-expired');
   }
+  /** "in every namespace": the right in each existing namespace, not one. */
+  get everyNamespace() {
+    return this.page.getByTestId('who-every');
+  }
   /** The question's problem, at the namespace field. */
   get namespaceError() {
     return this.page.getByTestId('who-namespace-error');

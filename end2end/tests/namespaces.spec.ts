@@ -7,6 +7,7 @@ import { NamespacesListPage } from '../pages/namespacesListPage';
 import { PolicyEditor } from '../pages/policyEditor';
 import { PolicyPreview } from '../pages/policyPreview';
 import { WhoCanPage } from '../pages/whoCanPage';
+import { TokenPermissionsPage } from '../pages/tokenPermissionsPage';
 import { OverviewPage } from '../pages/overviewPage';
 import { signIn } from '../pages/signInPage';
 
@@ -142,6 +143,22 @@ test.describe('namespaces', () => {
     await expect(page.getByText('Something went wrong')).toHaveCount(0);
   });
 
+  test('who-can in every namespace lists only holders allowed in each existing namespace', async ({ page }) => {
+    const tokens = (await nomad('GET', '/v1/acl/tokens')) as { Name: string; AccessorID: string; Type: string }[];
+    const dana = tokens.find((t) => t.Name === 'payments-dev-dana')!;
+    const admin = tokens.find((t) => t.Type === 'management')!;
+    await signIn(page, demoSecret());
+    const whoCan = new WhoCanPage(page);
+    // In payments-dev alone dana may submit jobs; not in every namespace (not in archive).
+    await whoCan.goto('?right=submit-job&namespace=payments-dev');
+    await expect(whoCan.tokenHolder(dana.AccessorID)).toBeVisible();
+    await whoCan.goto('?right=submit-job&every=1');
+    await expect(whoCan.everyNamespace).toBeChecked();
+    await expect(whoCan.tokenHolder(admin.AccessorID)).toBeVisible();
+    await expect(whoCan.inTokens(dana.AccessorID)).toHaveCount(0);
+    await expect(whoCan.namespaceError).toHaveCount(0);
+  });
+
   test('the overview counts the namespaces and links them', async ({ page }) => {
     await signIn(page, demoSecret());
     await new OverviewPage(page).goto();
@@ -149,5 +166,18 @@ test.describe('namespaces', () => {
     // default and the five demo namespaces, plus any another test has just made.
     await expect(card.getByTestId('count-namespaces')).toHaveText(/^([6-9]|[1-9]\d+)$/);
     await expect(card.getByRole('link', { name: 'Create namespace' })).toBeVisible();
+  });
+
+  test('the permissions of a token say what it may do in each existing namespace, and by which rule', async ({ page }) => {
+    const tokens = (await nomad('GET', '/v1/acl/tokens')) as { Name: string; AccessorID: string }[];
+    const dana = tokens.find((t) => t.Name === 'payments-dev-dana')!;
+    await signIn(page, demoSecret());
+    const perms = new TokenPermissionsPage(page);
+    await perms.goto(dana.AccessorID);
+    await expect(perms.matrixCell('payments-dev', 'submit-job')).toHaveAttribute('data-granted', 'true');
+    await expect(perms.matrixRow('payments-dev')).toContainText('namespace "payments-dev"');
+    await expect(perms.matrixRow('search-dev')).toContainText('namespace "*-dev"');
+    await expect(perms.matrixCell('archive', 'submit-job')).toHaveAttribute('data-granted', 'false');
+    await expect(perms.matrixCell('payments-dev', 'submit-job')).toContainText('✓');
   });
 });

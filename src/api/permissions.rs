@@ -107,9 +107,70 @@ pub struct PermissionsReport {
     /// IDs of the token's roles that do not exist.
     pub missing_roles: Vec<String>,
     pub tables: PermissionTables,
+    /// What the token may do in each existing namespace (`None`: the namespaces could
+    /// not be listed with the signed-in token).
+    pub namespace_matrix: Option<NamespaceMatrix>,
     pub answer: Option<AnswerView>,
     /// Why the question could not be asked (unknown right, no namespace).
     pub question_error: Option<String>,
+}
+
+/// Existing namespaces × capabilities.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamespaceMatrix {
+    /// Every capability granted in at least one of the namespaces, sorted.
+    pub capabilities: Vec<String>,
+    pub rows: Vec<MatrixRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatrixRow {
+    pub namespace: String,
+    /// The deciding rule, `namespace "prod-*"`; `None` when no rule matches.
+    pub rule: Option<String>,
+    /// `deny` won in the deciding rule: nothing is granted here.
+    pub denied: bool,
+    /// One per capability column: granted here.
+    pub granted: Vec<bool>,
+}
+
+/// The matrix of `acl` over `namespaces`, each decided by its own rule as Nomad picks
+/// it (the exact name, else the closest glob).
+pub fn namespace_matrix(acl: &crate::nomad::policy::EffectivePermissions, namespaces: &[String]) -> NamespaceMatrix {
+    use crate::nomad::policy::POLICY_DENY;
+    /// A namespace's deciding rule and what it grants.
+    struct Decided {
+        rule: String,
+        capabilities: Vec<String>,
+        denied: bool,
+    }
+    let decided: Vec<Option<Decided>> = namespaces
+        .iter()
+        .map(|ns| {
+            acl.matching_namespace(ns).map(|(pattern, set)| Decided {
+                rule: format!("namespace \"{pattern}\""),
+                capabilities: set.names().filter(|c| *c != POLICY_DENY).map(str::to_string).collect(),
+                denied: set.is_denied(),
+            })
+        })
+        .collect();
+    let mut capabilities: Vec<String> =
+        decided.iter().flatten().filter(|d| !d.denied).flat_map(|d| d.capabilities.iter().cloned()).collect();
+    capabilities.sort();
+    capabilities.dedup();
+    let rows = namespaces
+        .iter()
+        .zip(decided)
+        .map(|(ns, d)| {
+            let denied = d.as_ref().is_some_and(|d| d.denied);
+            let granted = capabilities
+                .iter()
+                .map(|c| !denied && d.as_ref().is_some_and(|d| d.capabilities.contains(c)))
+                .collect();
+            MatrixRow { namespace: ns.clone(), rule: d.map(|d| d.rule), denied, granted }
+        })
+        .collect();
+    NamespaceMatrix { capabilities, rows }
 }
 
 /// The question of the "can it?" form, as the URL carries it.
@@ -119,6 +180,9 @@ pub struct Question {
     pub right: String,
     pub namespace: String,
     pub path: String,
+    /// Who-can only: the right in every existing namespace (the namespace field is ignored).
+    #[serde(default)]
+    pub every: bool,
 }
 
 /// Resolves `accessor` (empty: the signed-in token) and answers `question`.
@@ -159,6 +223,14 @@ pub async fn get_permissions(accessor: String, question: Question) -> Result<Per
         let resolution = crate::nomad::policy::resolve::resolve(management, &direct, &role_links, |n| {
             rules.get(n).map(|p| p.as_ref())
         });
+        let namespace_matrix = if management {
+            None
+        } else {
+            client.namespaces().list(&q).await.ok().map(|(list, _)| {
+                let names: Vec<String> = list.into_iter().map(|n| n.name).collect();
+                namespace_matrix(&resolution.acl, &names)
+            })
+        };
         let now = time::OffsetDateTime::now_utc();
         let (answer, question_error) = match answer(&resolution, &question) {
             Ok(a) => (a, None),
@@ -191,6 +263,7 @@ pub async fn get_permissions(accessor: String, question: Question) -> Result<Per
                 .collect(),
             missing_roles: resolution.missing_roles.clone(),
             tables: tables(&resolution),
+            namespace_matrix,
             answer,
             question_error,
         })
@@ -370,5 +443,36 @@ pub mod server {
                 }),
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod matrix_tests {
+    use super::*;
+    use crate::nomad::policy::{parse_lenient, EffectivePermissions};
+
+    #[test]
+    fn each_namespace_is_decided_by_its_own_rule() {
+        let policy = parse_lenient(
+            r#"
+            namespace "default" { policy = "read" }
+            namespace "*-dev" { capabilities = ["submit-job", "read-logs"] }
+            namespace "payments-dev" { policy = "deny" }
+            "#,
+        )
+        .expect("a valid policy");
+        let acl = EffectivePermissions::from_policies([("p", &policy)]);
+        let names: Vec<String> = ["default", "search-dev", "payments-dev", "prod"].map(String::from).into();
+        let m = namespace_matrix(&acl, &names);
+        let col = |c: &str| m.capabilities.iter().position(|x| x == c).unwrap_or_else(|| panic!("no column {c}"));
+        let row = |n: &str| m.rows.iter().find(|r| r.namespace == n).unwrap();
+        assert!(row("search-dev").granted[col("submit-job")]);
+        assert_eq!(row("search-dev").rule.as_deref(), Some(r#"namespace "*-dev""#));
+        assert!(!row("default").granted[col("submit-job")], "default's own rule decides, not the glob");
+        assert!(row("default").granted[col("read-job")]);
+        assert!(row("payments-dev").denied, "the exact rule denies");
+        assert!(row("payments-dev").granted.iter().all(|g| !g));
+        assert_eq!(row("prod").rule, None);
+        assert!(!m.capabilities.iter().any(|c| c == "deny"));
     }
 }

@@ -54,8 +54,9 @@ pub async fn who_can(question: Question) -> Result<Option<WhoCanReport>, ApiErro
     }
     let right = Right::parse(&question.right)
         .ok_or_else(|| ApiError::Invalid(format!("Unknown right \"{}\".", question.right.trim())))?;
-    if right.uses_namespace() && question.namespace.trim().is_empty() {
-        return Err(ApiError::Invalid("Type a namespace to ask about.".to_string()));
+    let every = question.every && right.uses_namespace();
+    if right.uses_namespace() && !every && question.namespace.trim().is_empty() {
+        return Err(ApiError::Invalid("Type a namespace to ask about, or tick “in every namespace”.".to_string()));
     }
     let key = format!("who_can:{}", serde_json::to_string(&question).unwrap_or_default());
     cached(key, async move {
@@ -68,11 +69,16 @@ pub async fn who_can(question: Question) -> Result<Option<WhoCanReport>, ApiErro
         let (tokens, _) = tokens?;
         let (roles, _) = roles?;
         let rules = rules?;
+        let namespaces: Vec<String> = if every {
+            let (list, _) = client.namespaces().list(&q).await?;
+            list.into_iter().map(|n| n.name).collect()
+        } else {
+            vec![question.namespace.trim().to_string()]
+        };
         let load_ms = started.elapsed().as_millis() as u64;
         let started = std::time::Instant::now();
         let now = time::OffsetDateTime::now_utc();
-        let mut report =
-            compute::who_can(&tokens, &roles, &rules, &right, question.namespace.trim(), question.path.trim(), now);
+        let mut report = compute::who_can(&tokens, &roles, &rules, &right, &namespaces, question.path.trim(), now);
         report.load_ms = load_ms;
         report.compute_ms = started.elapsed().as_millis() as u64;
         Ok(Some(report))
@@ -96,6 +102,29 @@ pub mod compute {
     use crate::nomad::policy::resolve::{gather, RoleLink, Source};
     use crate::nomad::policy::{EffectivePermissions, Policy};
 
+    /// `right` in each of `namespaces` (one, or every existing one): held only where
+    /// every namespace allows it; the rules and policies of all of them decided.
+    pub fn decide_in_all(acl: &EffectivePermissions, right: &Right, namespaces: &[String], path: &str) -> Decision {
+        let decisions: Vec<Decision> = namespaces.iter().map(|ns| decide(acl, right, ns, path)).collect();
+        if decisions.len() == 1 {
+            return decisions.into_iter().next().expect("one decision");
+        }
+        let allowed = !decisions.is_empty() && decisions.iter().all(|d| d.allowed);
+        let mut rules: Vec<String> = decisions.iter().filter_map(|d| d.rule.clone()).collect();
+        rules.sort();
+        rules.dedup();
+        let mut policies: Vec<String> = decisions.iter().flat_map(|d| d.policies.iter().cloned()).collect();
+        policies.sort();
+        policies.dedup();
+        Decision {
+            allowed,
+            denied: decisions.iter().any(|d| d.denied),
+            rule: (!rules.is_empty()).then(|| format!("in all {} namespaces: {}", namespaces.len(), rules.join(", "))),
+            policies,
+            explanation: String::new(),
+        }
+    }
+
     /// Every role and token holding `right`, tokens split by expiry. Tokens with the
     /// same policies share one merge, as they share one ACL object in Nomad's cache.
     pub fn who_can(
@@ -103,7 +132,7 @@ pub mod compute {
         roles: &[AclRoleListStub],
         rules: &HashMap<String, Arc<Policy>>,
         right: &Right,
-        namespace: &str,
+        namespaces: &[String],
         path: &str,
         now: OffsetDateTime,
     ) -> WhoCanReport {
@@ -116,7 +145,7 @@ pub mod compute {
                 .entry(key)
                 .or_insert_with_key(|key| {
                     let acl = EffectivePermissions::from_policies(key.iter().map(|n| (n.as_str(), rules[n].as_ref())));
-                    decide(&acl, right, namespace, path)
+                    decide_in_all(&acl, right, namespaces, path)
                 })
                 .clone();
             let sources = decision
@@ -266,7 +295,7 @@ pub mod compute {
                 mgmt,
             ];
             let right = Right::Namespace("alloc-exec".into());
-            let r = who_can(&tokens, &roles, &rules, &right, "prod-us", "", now);
+            let r = who_can(&tokens, &roles, &rules, &right, &["prod-us".into()], "", now);
             let names = |v: &[Holder]| v.iter().map(|h| h.name.clone()).collect::<Vec<_>>();
             assert_eq!(names(&r.tokens), vec!["admin", "blocked", "direct", "via-role"]);
             assert_eq!(names(&r.expired), vec!["old"]);
@@ -280,9 +309,19 @@ pub mod compute {
             );
             assert!(r.tokens[0].management);
             // Deny wins: the deny on prod-eu removes "blocked" there (exact rule beats the glob).
-            let r = who_can(&tokens, &roles, &rules, &right, "prod-eu", "", now);
+            let r = who_can(&tokens, &roles, &rules, &right, &["prod-eu".into()], "", now);
             assert_eq!(names(&r.tokens), vec!["admin", "direct", "via-role"]);
             assert_eq!(r.policy_sets, 4);
+            // In every namespace: only where each one allows it ("blocked" loses prod-eu;
+            // nobody but management may exec in "dev", which no exec rule matches).
+            let all: Vec<String> = ["prod-us", "prod-eu"].map(String::from).into();
+            let r = who_can(&tokens, &roles, &rules, &right, &all, "", now);
+            assert_eq!(names(&r.tokens), vec!["admin", "direct", "via-role"]);
+            assert_eq!(r.tokens[1].rule.as_deref(), Some("in all 2 namespaces: namespace \"prod-*\""));
+            let all: Vec<String> = ["prod-us", "dev"].map(String::from).into();
+            let r = who_can(&tokens, &roles, &rules, &right, &all, "", now);
+            assert_eq!(names(&r.tokens), vec!["admin"]);
+            assert!(r.roles.is_empty());
         }
     }
 }

@@ -9,7 +9,7 @@ use leptos_router::params::ParamsMap;
 
 use crate::api::error::ApiError;
 use crate::api::permissions::{
-    get_permissions, AnswerView, BlockRow, PermissionsReport, Question, RuleTable, SourceView,
+    get_permissions, AnswerView, BlockRow, NamespaceMatrix, PermissionsReport, Question, RuleTable, SourceView,
 };
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::page::{crumb, Breadcrumbs};
@@ -22,7 +22,7 @@ use crate::nomad::policy::question::Right;
 /// Reads the question from the URL (`right`, `namespace`, `path`).
 pub fn question_from_query(q: &ParamsMap) -> Question {
     let s = |k: &str| q.get(k).unwrap_or_default().trim().to_string();
-    Question { right: s("right"), namespace: s("namespace"), path: s("path") }
+    Question { right: s("right"), namespace: s("namespace"), path: s("path"), every: s("every") == "1" }
 }
 
 /// `/tokens/<accessor>/permissions`.
@@ -110,9 +110,66 @@ fn PermissionsView(report: PermissionsReport, action: String, question: Question
                 </section>
             }.into_any()
         } else {
-            view! { <Sources report=report.clone() /> <Tables report /> }.into_any()
+            let matrix = report.namespace_matrix.clone();
+            view! { <Sources report=report.clone() /> <NamespaceMatrixView matrix /> <Tables report /> }.into_any()
         }}
     }
+}
+
+/// What the token may do in each existing namespace, one row per namespace.
+#[component]
+fn NamespaceMatrixView(matrix: Option<NamespaceMatrix>) -> impl IntoView {
+    let Some(m) = matrix else {
+        return view! {
+            <p class="muted" data-testid="namespace-matrix-unavailable">"The namespaces could not be listed with your token, so there is no per-namespace view."</p>
+        }
+        .into_any();
+    };
+    let capabilities = m.capabilities.clone();
+    view! {
+        <section class="panel" data-testid="namespace-matrix">
+            <h2>"In each namespace"</h2>
+            <p class="muted">"Each existing namespace is decided by one rule: its exact name, else the closest glob."</p>
+            <div class="table-wrap">
+                <table class="table matrix">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Namespace"</th>
+                            {capabilities.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {m.rows.into_iter().map(|row| {
+                            let rule = row.rule.clone().unwrap_or_else(|| "no rule".to_string());
+                            let cells = capabilities.iter().zip(row.granted.iter()).map(|(c, granted)| {
+                                let (mark, said) = match (row.denied, *granted) {
+                                    (true, _) => ("deny", "denied"),
+                                    (false, true) => ("✓", "granted"),
+                                    (false, false) => ("", "not granted"),
+                                };
+                                view! {
+                                    <td data-capability=c.clone() data-granted=granted.to_string()>
+                                        <span aria-hidden="true">{mark}</span>
+                                        <span class="visually-hidden">{said}</span>
+                                    </td>
+                                }
+                            }).collect_view();
+                            view! {
+                                <tr data-testid="matrix-row" data-namespace=row.namespace.clone()>
+                                    <th scope="row">
+                                        {row.namespace.clone()}
+                                        <span class="muted rule">{rule}</span>
+                                    </th>
+                                    {cells}
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .into_any()
 }
 
 #[component]

@@ -64,6 +64,12 @@ fn WhoCanForm(question: Question, field_error: Signal<Option<String>>) -> impl I
                     <Transition>{move || field_error.get().map(|m| view! { <p class="field-error" role="alert" data-testid="who-namespace-error">{m}</p> })}</Transition>
                 </div>
             </div>
+            <div class="field checkbox">
+                <label>
+                    <input type="checkbox" name="every" value="1" checked=question.every data-testid="who-every" />
+                    " in every namespace"
+                </label>
+            </div>
             <div class="field">
                 <label for="who-path">"Variables path (for variables rights)"</label>
                 <input id="who-path" name="path" value=question.path.clone() placeholder="e.g. app/config" autocomplete="off" />
