@@ -82,6 +82,21 @@ test.describe('regions', () => {
     await expect(list.rows.locator('td[data-label="Scope"]')).toHaveText('Global');
   });
 
+  test('the editors of replicated objects say where they are saved', async ({ page }) => {
+    await signIn(page, fed.secret!, fed.url);
+    for (const [path, what] of [
+      ['/policies/new', 'This policy'],
+      ['/roles/new', 'This role'],
+      ['/namespaces/new', 'This namespace'],
+      ['/auth-methods/new', 'This auth method'],
+    ]) {
+      await page.goto(`${fed.url}${path}?region=east`);
+      await expect(page.getByTestId('replicated-note'), path).toHaveText(
+        `${what} is saved in the authoritative region (north) and replicated to every region.`,
+      );
+    }
+  });
+
   test('replication reports a paused region stale, and in sync once resumed', async ({ page }) => {
     await signIn(page, fed.secret!, fed.url);
     const view = new ReplicationPage(page, fed.url);

@@ -5,6 +5,7 @@ pub mod error_panel;
 pub mod field;
 pub mod page;
 pub mod policy_preview;
+pub mod region_note;
 pub mod relative_time;
 pub mod shell;
 pub mod test_token;

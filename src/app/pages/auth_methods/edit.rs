@@ -9,6 +9,7 @@ use crate::api::live::Kind;
 use crate::api::tokens::lifetime::TtlBounds;
 use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::page::{crumb, Breadcrumbs};
+use crate::app::components::region_note::ReplicatedNote;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::raw_text::escaped_raw_text;
@@ -279,6 +280,7 @@ fn MethodEditor(initial: MethodInput, bounds: TtlBounds, secret_set: bool, callb
 
     view! {
         <ActionForm action=save attr:class="method-editor">
+            <ReplicatedNote what="This auth method" />
             <input type="hidden" name="input[original]" value=initial.original.clone() />
             <input type="hidden" name="input[method_type]" value=initial.method_type.clone() />
             {move || {

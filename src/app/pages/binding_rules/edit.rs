@@ -9,6 +9,7 @@ use crate::api::error::ApiError;
 use crate::api::live::Kind;
 use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::page::{crumb, Breadcrumbs};
+use crate::app::components::region_note::ReplicatedNote;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::raw_text::escaped_raw_text;
@@ -225,6 +226,7 @@ fn RuleEditor(
 
     view! {
         <ActionForm action=save attr:class="rule-editor">
+            <ReplicatedNote what="This binding rule" />
             <input type="hidden" name="id" value=id.clone() />
             {move || {
                 let other = server_errors(Field::Other);

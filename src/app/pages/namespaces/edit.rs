@@ -7,6 +7,7 @@ use crate::api::namespaces::{by_field, get_namespace_form, href, Field, Namespac
 use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::field::TextField;
 use crate::app::components::page::{crumb, Breadcrumbs};
+use crate::app::components::region_note::ReplicatedNote;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::region::at;
@@ -127,6 +128,7 @@ fn NamespaceEditor(initial: NamespaceInput) -> impl IntoView {
     let cancel = if create { "/namespaces".to_string() } else { href(&original) };
     view! {
         <ActionForm action=save attr:class="namespace-editor" on:input=move |_| touched.set(true)>
+            <ReplicatedNote what="This namespace" />
             <input type="hidden" name="input[original]" value=original.clone() />
             {move || {
                 let other = other.get();

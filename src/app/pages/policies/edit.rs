@@ -10,6 +10,7 @@ use crate::api::policies::{get_policy, SavePolicy};
 use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::policy_preview::PolicyPreview;
+use crate::app::components::region_note::ReplicatedNote;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::pages::namespaces::NamespaceDatalist;
@@ -152,6 +153,7 @@ fn PolicyForm(create: bool, name: String, description: String, rules: String) ->
     view! {
         <div class="policy-editor">
             <ActionForm action=save node_ref=form_ref>
+            <ReplicatedNote what="This policy" />
                 <input type="hidden" name="mode" value=if create { "create" } else { "update" } />
                 {move || {
                     let other = server_errors(Field::Other);

@@ -7,6 +7,7 @@ use crate::api::roles::validate::{self, Field};
 use crate::api::roles::{get_role_form, href, PolicyChoice, RoleForm, SaveRole};
 use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::page::{crumb, Breadcrumbs};
+use crate::app::components::region_note::ReplicatedNote;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::region::at;
@@ -184,6 +185,7 @@ fn RoleEditor(
 
     view! {
         <ActionForm action=save attr:class="role-editor">
+            <ReplicatedNote what="This role" />
             <input type="hidden" name="id" value=id.clone() />
             <input type="hidden" name="modify_index" value=modify_index.to_string() />
             {move || server_errors(Field::Other).iter().any(|m| m.starts_with(validate::CHANGED_ELSEWHERE)).then(|| view! {
