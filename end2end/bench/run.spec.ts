@@ -12,6 +12,7 @@ import { test, expect, Browser } from '@playwright/test';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startConsole, RunningConsole } from '../support/console';
+import { percentile, signIn } from './support';
 
 const SCALES = [
   { tokens: 10, policies: 0, roles: 0 },
@@ -28,12 +29,6 @@ const PKG = resolve(__dirname, '..', '..', 'target', 'site', 'pkg');
 const BUDGET = { weightKB: 260, p50Ratio: 1.5, p99Ratio64: 3, scaleRatio: 1.3, rssMB: 64 };
 
 interface Latency { n: number; p50: number; p99: number; mean: number }
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
-}
 
 function summarize(ms: number[]): Latency {
   const s = [...ms].sort((a, b) => a - b);
@@ -75,20 +70,6 @@ function resetPeakRss(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** Signs in through the form; returns the storage state (session cookie) for new contexts. */
-async function signIn(browser: Browser, c: RunningConsole) {
-  const context = await browser.newContext({ baseURL: c.url });
-  const page = await context.newPage();
-  await page.goto('/sign-in');
-  await page.getByLabel('Secret ID').fill(c.secret!);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.locator('form[action="/sign-out"]')).toBeAttached();
-  const state = await context.storageState();
-  const cookie = (await context.cookies(c.url)).map((k) => `${k.name}=${k.value}`).join('; ');
-  await context.close();
-  return { state, cookie };
 }
 
 const HYDRATION_PROBE = `

@@ -6,9 +6,8 @@
 import { test, expect } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startConsole } from '../support/console';
+import { percentile, SCALE, startAtScale, timedGet } from './support';
 
-const SCALE = { tokens: 10_000, policies: 500, roles: 100 };
 const RUNS = Number(process.env.BENCH_WHO_CAN_RUNS ?? 20);
 const QUESTIONS = [
   'right=submit-job&namespace=payments',
@@ -17,36 +16,14 @@ const QUESTIONS = [
   'right=variables%3Awrite&namespace=default&path=app%2Fconfig',
 ];
 
-function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
-}
-
 test('benchmark: who-can at 10,000 tokens, 500 policies, 100 roles', async ({ browser }) => {
-  const c = await startConsole([
-    'demo',
-    '--extra-tokens', String(SCALE.tokens),
-    '--extra-policies', String(SCALE.policies),
-    '--extra-roles', String(SCALE.roles),
-  ]);
+  const { c, cookie } = await startAtScale(browser);
   try {
-    const context = await browser.newContext({ baseURL: c.url });
-    const page = await context.newPage();
-    await page.goto('/sign-in');
-    await page.getByLabel('Secret ID').fill(c.secret!);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.locator('form[action="/sign-out"]')).toBeAttached();
-    const cookie = (await context.cookies(c.url)).map((k) => `${k.name}=${k.value}`).join('; ');
-    await context.close();
 
     const get = async (q: string) => {
       const url = `${c.url}/who-can?${q}`;
-      if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(url)) throw new Error('benchmark traffic stays on 127.0.0.1');
-      const t0 = performance.now();
-      const res = await fetch(url, { headers: { cookie }, redirect: 'manual' });
-      const html = await res.text();
-      const ms = performance.now() - t0;
-      expect(res.status, url).toBe(200);
+      const { status, html, ms } = await timedGet(url, cookie);
+      expect(status, url).toBe(200);
       const m = html.match(/Checked (\d+) tokens \((\d+) distinct policy sets\), (\d+) roles and (\d+) policies: loaded in (\d+) ms, answered in (\d+) ms/);
       expect(m, 'the page shows its figures').not.toBeNull();
       return { ms, tokens: +m![1], sets: +m![2], roles: +m![3], policies: +m![4], loadMs: +m![5], computeMs: +m![6] };
