@@ -43,22 +43,27 @@ pub fn OverviewPage() -> impl IntoView {
 }
 
 /// One line on replication, for a federation: asked by the browser after the page
-/// loaded, so the overview never waits on every region.
+/// loaded (from an effect, so no Suspense waits for it): the overview never waits on
+/// every region.
 #[component]
 fn ReplicationLine() -> impl IntoView {
     let live = use_live(&Kind::ALL);
     // Asked again while a region is behind: its catching up raises no event here.
     let tick = RwSignal::new(0u64);
-    let report = LocalResource::new(move || {
+    let report = RwSignal::new(None::<crate::api::replication::ReplicationReport>);
+    Effect::new(move |_| {
         live.get();
         tick.get();
-        crate::api::replication::get_replication()
+        leptos::task::spawn_local(async move {
+            if let Ok(r) = crate::api::replication::get_replication().await {
+                report.set(Some(r));
+            }
+        });
     });
     Effect::new(move |_| {
         let handle = set_interval_with_handle(
             move || {
-                let behind =
-                    report.get_untracked().and_then(Result::ok).is_some_and(|r| r.regions.iter().any(|s| !s.in_sync()));
+                let behind = report.get_untracked().is_some_and(|r| r.regions.iter().any(|s| !s.in_sync()));
                 if behind {
                     tick.update(|t| *t += 1);
                 }
@@ -70,7 +75,7 @@ fn ReplicationLine() -> impl IntoView {
         }
     });
     move || {
-        let r = report.get().and_then(Result::ok).filter(|r| !r.single_region())?;
+        let r = report.get().filter(|r| !r.single_region())?;
         let behind: Vec<String> = r
             .regions
             .iter()
