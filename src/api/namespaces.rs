@@ -52,10 +52,16 @@ pub struct Access {
 /// Who can do what in one namespace.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NamespaceAccess {
+    /// The first [`SHOW_AT_MOST`] by name; the totals say how many there are.
     pub tokens: Vec<Access>,
     pub expired: Vec<Access>,
     pub roles: Vec<Access>,
+    pub tokens_total: usize,
+    pub expired_total: usize,
+    pub roles_total: usize,
 }
+
+pub use super::who_can::SHOW_AT_MOST;
 
 /// A policy with a rule for this namespace.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -592,9 +598,15 @@ pub mod compute {
                 }
             }
         }
-        for list in [&mut out.tokens, &mut out.expired, &mut out.roles] {
+        let cut = |list: &mut Vec<Access>| {
             list.sort_by(|a, b| (a.name.as_str(), a.id.as_str()).cmp(&(b.name.as_str(), b.id.as_str())));
-        }
+            let total = list.len();
+            list.truncate(super::SHOW_AT_MOST);
+            total
+        };
+        out.tokens_total = cut(&mut out.tokens);
+        out.expired_total = cut(&mut out.expired);
+        out.roles_total = cut(&mut out.roles);
         out
     }
 
@@ -739,5 +751,16 @@ mod tests {
             reason: "refused".into(),
         });
         assert_eq!(by_field(&down)[0].0, Field::Other);
+    }
+
+    #[test]
+    fn a_long_access_list_keeps_the_first_by_name_and_its_total() {
+        let tokens: Vec<AclTokenListStub> =
+            (0..SHOW_AT_MOST + 50).map(|i| token(&format!("t{i:04}"), &["dev-read"], &[])).collect();
+        let a = access_in("payments-dev", &tokens, &[], &rules(), time::OffsetDateTime::now_utc());
+        assert_eq!(a.tokens.len(), SHOW_AT_MOST);
+        assert_eq!(a.tokens_total, SHOW_AT_MOST + 50);
+        assert_eq!(a.tokens[0].name, "t0000");
+        assert_eq!(a.roles_total, 0);
     }
 }

@@ -125,12 +125,15 @@ fn DetailView(p: NamespacePage, confirm: bool) -> impl IntoView {
                 None => view! { <p class="muted">"Reading who has access needs a token that can list tokens, roles and policies (a management token)."</p> }.into_any(),
                 Some(a) => view! {
                     <h3>"Tokens"</h3>
+                    {cut_note(a.tokens.len(), a.tokens_total, "tokens")}
                     <AccessTable rows=a.tokens kind="token" testid="access-tokens" empty="No unexpired token has any capability here." />
                     <h3>"Roles"</h3>
+                    {cut_note(a.roles.len(), a.roles_total, "roles")}
                     <AccessTable rows=a.roles kind="role" testid="access-roles" empty="No role grants anything here." />
                     {(!a.expired.is_empty()).then(|| view! {
                         <h3>"Expired tokens"</h3>
                         <p class="muted">"They would have these capabilities; Nomad refuses them now."</p>
+                        {cut_note(a.expired.len(), a.expired_total, "expired tokens")}
                         <AccessTable rows=a.expired kind="token" testid="access-expired" empty="" />
                     })}
                 }.into_any(),
@@ -268,4 +271,15 @@ fn DeletePanel(p: NamespacePage, confirm: bool) -> impl IntoView {
         </details>
     }
     .into_any()
+}
+
+/// "The first 200 of 3,412 tokens, by name", when a list was cut.
+fn cut_note(shown: usize, total: usize, what: &'static str) -> Option<impl IntoView> {
+    (total > shown).then(|| {
+        view! {
+            <p class="muted" data-testid="access-cut">
+                {format!("The first {shown} of {total} {what}, by name. Who-can answers for one capability across all of them.")}
+            </p>
+        }
+    })
 }
