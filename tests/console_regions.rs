@@ -6,12 +6,11 @@
 
 use std::time::Duration;
 
-use nomad_acl_console::devnomad::federation::{Federation, FederationConfig};
-use nomad_acl_console::devnomad::DevNomadConfig;
+mod common;
+
 use nomad_acl_console::nomad::client::NomadConfig;
-use nomad_acl_console::server::listen::{self, ConnectionLimits};
+use nomad_acl_console::server::listen::ConnectionLimits;
 use nomad_acl_console::server::session::{CookieSecure, SessionKeys};
-use nomad_acl_console::server::{router, AppState};
 use serde_json::{json, Value};
 
 struct Fed {
@@ -25,42 +24,11 @@ struct Fed {
 
 impl Fed {
     async fn start() -> Fed {
-        let fed = Federation::new(
-            DevNomadConfig::default(),
-            FederationConfig {
-                regions: vec!["north".into(), "east".into(), "west".into()],
-                replication_interval: Duration::from_millis(50),
-                paused: vec![],
-            },
-        )
-        .unwrap();
-        let token = fed.seed_demo().unwrap().expose().to_string();
-        let names: Vec<String> = fed.servers().iter().map(|d| d.config().region.clone()).collect();
-        let urls = fed.spawn_local().await.unwrap();
-        let nomad: Vec<(String, String)> = names.into_iter().zip(urls).collect();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
+        let (nomad, token) = common::embedded_federation().await;
         let config = NomadConfig { address: nomad[0].1.clone(), ..Default::default() };
-        let state = AppState::new(config, addr, SessionKeys::random(CookieSecure::Never)).unwrap();
-        // A runtime with roomy stacks: debug builds render pages in large frames.
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_stack_size(32 << 20)
-            .enable_all()
-            .build()
-            .unwrap();
-        let listener = listener.into_std().unwrap();
-        runtime.spawn(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            listen::serve(listener, router(state), ConnectionLimits::default(), std::future::pending()).await
-        });
-        std::mem::forget(runtime);
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(60))
-            .build()
-            .unwrap();
-        Fed { nomad, token, console: format!("http://{addr}"), http }
+        let keys = SessionKeys::random(CookieSecure::Never);
+        let console = common::console::serve(config, keys, ConnectionLimits::default(), None).await;
+        Fed { nomad, token, console, http: common::console::http_client() }
     }
 
     fn nomad(&self, region: &str) -> &str {

@@ -4,10 +4,10 @@
 //! real federated Nomad named by `NOMAD_TEST_ADDR` (with `NOMAD_TEST_TOKEN`, a management
 //! secret); a real Nomad with one region skips these tests.
 
+mod common;
+
 use std::time::Duration;
 
-use nomad_acl_console::devnomad::federation::{Federation, FederationConfig};
-use nomad_acl_console::devnomad::DevNomadConfig;
 use serde_json::{json, Value};
 
 struct Fed {
@@ -45,19 +45,8 @@ impl Fed {
             let urls = regions.into_iter().map(|r| (r, addr.clone())).collect();
             return Some(Fed { urls, token, http });
         }
-        let fed = Federation::new(
-            DevNomadConfig::default(),
-            FederationConfig {
-                regions: vec!["north".into(), "east".into(), "west".into()],
-                replication_interval: Duration::from_millis(50),
-                paused: vec![],
-            },
-        )
-        .unwrap();
-        let token = fed.seed_demo().unwrap().expose().to_string();
-        let names: Vec<String> = fed.servers().iter().map(|d| d.config().region.clone()).collect();
-        let urls = fed.spawn_local().await.unwrap();
-        Some(Fed { urls: names.into_iter().zip(urls).collect(), token, http })
+        let (urls, token) = common::embedded_federation().await;
+        Some(Fed { urls, token, http })
     }
 
     fn region(&self, i: usize) -> &str {

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use nomad_acl_console::nomad::client::NomadConfig;
 use nomad_acl_console::server::listen::{self, ConnectionLimits};
 use nomad_acl_console::server::session::{CookieSecure, SessionKeys};
 use nomad_acl_console::server::{router, AppState};
@@ -55,36 +56,9 @@ impl Console {
         static TURNS: std::sync::OnceLock<std::sync::Arc<tokio::sync::Mutex<()>>> = std::sync::OnceLock::new();
         let turn = TURNS.get_or_init(Default::default).clone().lock_owned().await;
         let backend = Backend::start().await;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let state = AppState::new(backend.config.clone(), addr, keys).unwrap().with_render_limit(max_renders);
-        // Its own runtime with roomy stacks: a debug build renders pages in frames many
-        // times the size of a release build's, more than a test thread's 2 MB.
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_stack_size(32 << 20)
-            .enable_all()
-            .build()
-            .unwrap();
-        let listener = listener.into_std().unwrap();
-        runtime.spawn(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            listen::serve(listener, router(state), limits, std::future::pending()).await
-        });
-        // Lives as long as the test process (dropping a runtime inside another panics).
-        std::mem::forget(runtime);
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(60))
-            .build()
-            .unwrap();
-        let mut console = Console {
-            _turn: std::sync::Arc::new(turn),
-            backend,
-            base: format!("http://{addr}"),
-            http,
-            cookie: String::new(),
-        };
+        let base = serve(backend.config.clone(), keys, limits, max_renders).await;
+        let mut console =
+            Console { _turn: std::sync::Arc::new(turn), backend, base, http: http_client(), cookie: String::new() };
         let secret = console.backend.mgmt.expose().to_string();
         console.cookie = console.sign_in(&secret).await;
         console
@@ -142,6 +116,44 @@ impl Console {
         let body = res.text().await.unwrap_or_default();
         Page { status, headers, body }
     }
+}
+
+/// A console in front of the Nomad of `config`, served on loopback by the binary's
+/// accept loop; its base URL.
+pub async fn serve(
+    config: NomadConfig,
+    keys: SessionKeys,
+    limits: ConnectionLimits,
+    max_renders: Option<usize>,
+) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = AppState::new(config, addr, keys).unwrap().with_render_limit(max_renders);
+    // Its own runtime with roomy stacks: a debug build renders pages in frames many
+    // times the size of a release build's, more than a test thread's 2 MB.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_stack_size(32 << 20)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = listener.into_std().unwrap();
+    runtime.spawn(async move {
+        let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+        listen::serve(listener, router(state), limits, std::future::pending()).await
+    });
+    // Lives as long as the test process (dropping a runtime inside another panics).
+    std::mem::forget(runtime);
+    format!("http://{addr}")
+}
+
+/// An HTTP client as a test uses one against the console: no redirects followed.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap()
 }
 
 /// `name=value` of the session cookie a response sets.

@@ -291,3 +291,22 @@ pub fn looks_like_uuid(s: &str) -> bool {
     uuid::Uuid::parse_str(s).is_ok() && s.len() == 36
 }
 pub mod console;
+
+/// An embedded federation (north, east, west; north authoritative), seeded with the demo
+/// data and replicating every 50 ms: each region's base URL, and a global management secret.
+pub async fn embedded_federation() -> (Vec<(String, String)>, String) {
+    use nomad_acl_console::devnomad::federation::{Federation, FederationConfig};
+    let fed = Federation::new(
+        DevNomadConfig::default(),
+        FederationConfig {
+            regions: vec!["north".into(), "east".into(), "west".into()],
+            replication_interval: Duration::from_millis(50),
+            paused: vec![],
+        },
+    )
+    .unwrap();
+    let token = fed.seed_demo().unwrap().expose().to_string();
+    let names: Vec<String> = fed.servers().iter().map(|d| d.config().region.clone()).collect();
+    let urls = fed.spawn_local().await.unwrap();
+    (names.into_iter().zip(urls).collect(), token)
+}
