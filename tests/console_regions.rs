@@ -251,3 +251,24 @@ async fn a_server_function_writes_in_the_region_of_the_page_that_calls_it() {
     assert!(names("east").await.contains(&name), "created in east, the calling page's region");
     assert!(!names("north").await.contains(&name), "not in the default region");
 }
+
+#[tokio::test]
+async fn markup_in_a_global_token_name_stays_text_on_the_replication_page() {
+    let f = Fed::start().await;
+    let cookie = f.sign_in(&f.token, "/").await;
+    f.nomad_put("north", "/v1/dev/replication/west?paused=true", json!({})).await;
+    let name = "</td><script>alert(1)</script><textarea>";
+    f.nomad_put("north", "/v1/acl/token", json!({"Name": name, "Type": "management", "Global": true})).await;
+    let mut page = String::new();
+    for _ in 0..50 {
+        let (_, body) = f.page(&cookie, "/replication").await;
+        if body.contains(r#"data-region="west" data-in-sync="false""#) {
+            page = body;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    f.nomad_put("north", "/v1/dev/replication/west?paused=false", json!({})).await;
+    assert!(page.contains("missing: &lt;/td&gt;&lt;script&gt;"), "the name is shown, escaped: {page}");
+    assert!(!page.contains("<script>alert(1)"), "never as markup");
+}
