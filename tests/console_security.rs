@@ -381,3 +381,38 @@ async fn a_session_holds_a_bounded_number_of_live_streams() {
     }
     assert!(reopened.is_some(), "the place of a closed stream was not given back");
 }
+
+#[tokio::test]
+async fn an_oidc_method_nomad_cannot_start_is_said_up_front_its_text_escaped() {
+    let c = Console::start().await;
+    let b = &c.backend;
+    let name = unique("sso-down");
+    // Someone with acl:write points a method at a provider address that carries markup;
+    // Nomad's refusal quotes it back.
+    let method = AclAuthMethod {
+        name: name.clone(),
+        method_type: "OIDC".into(),
+        token_locality: "local".into(),
+        max_token_ttl: GoDuration::from_hours(1),
+        config: Some(AclAuthMethodConfig {
+            oidc_discovery_url: "https://provider.invalid/<img src=x onerror=alert(1)>".into(),
+            oidc_client_id: "console".into(),
+            oidc_client_secret: "shh".into(),
+            allowed_redirect_uris: Some(vec![c.url("/sign-in/oidc/callback")]),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    b.client.acl_auth_methods().create(&method, &b.w()).await.expect("method created");
+
+    let page = c.get_anonymous("/sign-in").await;
+    assert_eq!(page.status, 200);
+    let at = page.body.find(&format!(r#"data-method="{name}""#)).expect("the method is listed");
+    let entry = &page.body[at..at + page.body[at..].find("</div>").expect("its entry ends")];
+    assert!(entry.contains(r#"data-testid="sso-unavailable""#), "said up front: {entry}");
+    assert!(entry.contains(&format!("Nomad cannot start a sign-in with {name} now")), "{entry}");
+    assert!(entry.contains("disabled"), "its button is off: {entry}");
+    assert!(!page.body.contains("<img src=x"), "markup from Nomad's answer is text");
+    assert!(!page.body.contains(&format!(r#"name="method" value="{name}""#)), "no form starts it");
+    b.client.acl_auth_methods().delete(&name, &b.w()).await.expect("cleaned up");
+}

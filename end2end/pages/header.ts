@@ -37,6 +37,14 @@ export class Header {
   get toasts() {
     return this.page.getByTestId('toasts');
   }
+  /** A new token's secret, shown once in a toast that stays until dismissed. */
+  get toastSecret() {
+    return this.toasts.getByTestId('toast-secret-value');
+  }
+  /** The link from that toast to the new token's page. */
+  get toastTokenLink() {
+    return this.toasts.getByRole('link', { name: 'Open the token' });
+  }
 
   /** Sign out is always in sight in the header, not inside the token menu. */
   get signOutButton() {

@@ -1,8 +1,13 @@
 import { Page } from '@playwright/test';
+import { SaveRefusal } from './saveRefusal';
 
 /** The namespace editor (create and edit). */
 export class NamespaceEditor {
-  constructor(readonly page: Page, readonly origin = '') {}
+  readonly refusal: SaveRefusal;
+
+  constructor(readonly page: Page, readonly origin = '') {
+    this.refusal = new SaveRefusal(page);
+  }
 
   async gotoNew() {
     return this.page.goto(`${this.origin}/namespaces/new`);
@@ -26,9 +31,6 @@ export class NamespaceEditor {
   /** The messages under a field, by its id (`namespace-name`, `namespace-meta`, ...). */
   errorsOf(id: string) {
     return this.page.locator(`#${id}-error .field-error`);
-  }
-  get saveError() {
-    return this.page.getByTestId('save-error');
   }
   async create() {
     await this.page.getByRole('button', { name: 'Create namespace' }).click();

@@ -1,12 +1,15 @@
 import { Page } from '@playwright/test';
 import { PolicyPreview } from './policyPreview';
+import { SaveRefusal } from './saveRefusal';
 
 /** The policy form (new or edit): name, description, rules checked as typed, presets, preview. */
 export class PolicyEditor {
   readonly preview: PolicyPreview;
+  readonly refusal: SaveRefusal;
 
   constructor(readonly page: Page) {
     this.preview = new PolicyPreview(page);
+    this.refusal = new SaveRefusal(page);
   }
 
   async gotoNew() {
@@ -52,6 +55,9 @@ export class PolicyEditor {
   }
   async create() {
     await this.page.getByRole('button', { name: 'Create policy' }).click();
+  }
+  async save() {
+    await this.page.getByRole('button', { name: 'Save policy' }).click();
   }
   /** Saves from the rules box with Ctrl+Enter. */
   async saveWithKeyboard() {

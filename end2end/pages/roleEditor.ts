@@ -1,9 +1,14 @@
 import { Page } from '@playwright/test';
+import { SaveRefusal } from './saveRefusal';
 
 /** The role form (new or edit): name, description and the policy picker with its search box. */
 export class RoleEditor {
   /** `origin`: the console's URL when it is not the run's shared one (its own console). */
-  constructor(readonly page: Page, readonly origin = '') {}
+  readonly refusal: SaveRefusal;
+
+  constructor(readonly page: Page, readonly origin = '') {
+    this.refusal = new SaveRefusal(page);
+  }
 
   async gotoNew() {
     return this.page.goto(`${this.origin}/roles/new`);
@@ -58,14 +63,6 @@ export class RoleEditor {
   /** The warning that the role changed or was deleted elsewhere while being edited (`data-drift`). */
   get drift() {
     return this.page.getByTestId('edit-drift');
-  }
-  /** "Not saved": a refusal that is not about one field (a change made elsewhere, Nomad down). */
-  get saveError() {
-    return this.page.getByTestId('save-error');
-  }
-  /** Offered after a save met a change made elsewhere: save over it on purpose. */
-  get overwrite() {
-    return this.page.getByLabel('Overwrite the other change');
   }
   get createButton() {
     return this.page.getByRole('button', { name: 'Create role' });

@@ -46,9 +46,13 @@ export class SignInPage {
   get ssoButtons() {
     return this.sso.getByTestId('sso-button');
   }
-  /** One OIDC method's form (its button and notes). */
+  /** One OIDC method: its button and notes (a form, or why Nomad cannot start it now). */
   ssoMethod(method: string) {
-    return this.sso.locator(`form[data-method="${method}"]`);
+    return this.sso.locator(`[data-method="${method}"]`);
+  }
+  /** The methods Nomad cannot start a sign-in with, each saying why, up front. */
+  get ssoUnavailable() {
+    return this.sso.getByTestId('sso-unavailable');
   }
   /** The note naming the JWT methods. */
   get ssoJwt() {

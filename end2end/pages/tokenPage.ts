@@ -1,12 +1,15 @@
 import { Page } from '@playwright/test';
 import { TokenPickers } from './tokenPickers';
+import { SaveRefusal } from './saveRefusal';
 
 /** One token: its facts, the secret (shown once, or revealed), the edit form, renewal and delete. */
 export class TokenPage {
   readonly grants: TokenPickers;
+  readonly refusal: SaveRefusal;
 
   constructor(readonly page: Page) {
     this.grants = new TokenPickers(page);
+    this.refusal = new SaveRefusal(page);
   }
 
   async goto(accessor: string) {

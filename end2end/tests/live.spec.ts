@@ -8,6 +8,8 @@ import { RoleEditor } from '../pages/roleEditor';
 import { RolesListPage } from '../pages/rolesListPage';
 import { signIn } from '../pages/signInPage';
 import { TokensListPage } from '../pages/tokensListPage';
+import { TokenPermissionsPage } from '../pages/tokenPermissionsPage';
+import { WhoCanPage } from '../pages/whoCanPage';
 
 // Live updates (issue 9): changes made directly on the embedded Nomad's HTTP API,
 // as the CLI or Terraform would make them, reach open pages without a reload.
@@ -204,6 +206,40 @@ test('one upstream watch per kind, shared by a token\'s pages, ended when the la
     await context.close();
     await running.stop();
   }
+});
+
+test('who-can and a token\'s effective permissions follow changes made elsewhere, with the live marker', async ({ page }) => {
+  const s = suffix();
+  const ns = `e2e-live-ns-${s}`;
+  const policy = `e2e-live-grant-${s}`;
+  await createPolicy(policy, `namespace "${ns}" { policy = "read" }`);
+  await signIn(page, demoSecret());
+
+  const whoCan = new WhoCanPage(page);
+  await whoCan.goto(`?right=submit-job&namespace=${ns}`);
+  await hydrated(page);
+  await live(page);
+  await mark(page);
+  const holder = await createToken({ Name: `e2e-live-holder-${s}`, Policies: [policy] });
+  // Read only: not a holder. Nomad's rules change elsewhere: now it is.
+  await expect(whoCan.stats).toBeVisible();
+  await expect(whoCan.tokenHolder(holder.AccessorID)).toHaveCount(0);
+  await createPolicy(policy, `namespace "${ns}" { policy = "write" }`);
+  await expect(whoCan.tokenHolder(holder.AccessorID)).toBeVisible(SOON);
+  await notReloaded(page);
+
+  const permissions = new TokenPermissionsPage(page);
+  await permissions.goto(holder.AccessorID);
+  await hydrated(page);
+  await live(page);
+  await mark(page);
+  await expect(permissions.namespace(ns)).toBeVisible();
+  await createPolicy(policy, `namespace "${ns}-other" { policy = "read" }`);
+  await expect(permissions.namespace(`${ns}-other`)).toBeVisible(SOON);
+  await expect(permissions.namespace(ns)).toHaveCount(0);
+  await notReloaded(page);
+  await nomad('DELETE', `/v1/acl/token/${holder.AccessorID}`);
+  await nomad('DELETE', `/v1/acl/policy/${policy}`);
 });
 
 test('the console stops promptly on SIGTERM while a page holds a live stream open', async ({ browser }) => {

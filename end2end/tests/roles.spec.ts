@@ -351,10 +351,11 @@ test('a save over a change made elsewhere is not written until the user chooses 
   await nomad('POST', `/v1/acl/role/${role.ID}`, { ID: role.ID, Name: role.Name, Description: 'changed by the CLI', Policies: [{ Name: policy }] });
   await editor.description.fill('changed in the console');
   await editor.save();
-  await expect(editor.saveError).toContainText('changed elsewhere');
+  await expect(editor.refusal.panel).toContainText('changed elsewhere');
+  await expect(editor.refusal.panel).toContainText('Its description now differs from yours');
   expect((await nomad('GET', `/v1/acl/role/${role.ID}`)).Description).toBe('changed by the CLI');
 
-  await editor.overwrite.check();
+  await editor.refusal.overwrite.check();
   await editor.save();
   await expect(page).toHaveURL(new RegExp(`/roles/${role.ID}\\?saved=1$`));
   expect((await nomad('GET', `/v1/acl/role/${role.ID}`)).Description).toBe('changed in the console');

@@ -1,6 +1,7 @@
 import { test, expect, Page, Browser } from '@playwright/test';
 import { createPolicy, createToken, demoSecret, getOrNull, nomad, recordSecret, suffix } from '../support/nomad';
 import { startConsole } from '../support/console';
+import { Header } from '../pages/header';
 import { hydrated } from '../pages/hydrated';
 import { DeleteTokensPage } from '../pages/deleteTokensPage';
 import { NewTokenPage } from '../pages/newTokenPage';
@@ -34,6 +35,18 @@ async function startCreate(page: Page, name: string, policy: string): Promise<Ne
 async function submitAndRead(page: Page): Promise<any> {
   await new NewTokenPage(page).create();
   return submitAndReadCreated(page);
+}
+
+/** A test token made from the page the user stays on: its secret from the toast, read back from Nomad. */
+async function readTestTokenFromToast(page: Page): Promise<any> {
+  const header = new Header(page);
+  await expect(header.toastSecret).toBeVisible();
+  const secret = (await header.toastSecret.textContent())!.trim();
+  recordSecret(secret);
+  const accessor = (await header.toastTokenLink.getAttribute('href'))!.match(/tokens\/([0-9a-f-]{36})/)![1];
+  const token = await nomad('GET', `/v1/acl/token/${accessor}`);
+  expect(token.SecretID).toBe(secret);
+  return token;
 }
 
 /** The token whose page shows its new secret, read back from Nomad. */
@@ -168,20 +181,41 @@ test.describe('create a token', () => {
 });
 
 test.describe('test tokens', () => {
-  test("a policy's page creates a 10-minute token with only that policy, secret shown once", async ({ page }) => {
+  test("a policy's page creates a 10-minute token with only that policy, stays, and shows the secret once", async ({ page }) => {
     const { policy } = await policyAndRole();
     const policyPage = new PolicyPage(page);
     await signIn(page, demoSecret());
     await policyPage.goto(policy);
     await hydrated(page);
+    const url = page.url();
     await policyPage.createTestToken();
-    const token = await submitAndReadCreated(page);
+    const token = await readTestTokenFromToast(page);
+    expect(page.url()).toBe(url);
     expect(token.Policies).toEqual([policy]);
     expect(token.Name).toBe(`test token for policy ${policy}`);
     expect(seconds(token.ExpirationTime, token.CreateTime)).toBe(600);
-    await expect(new TokenPage(page).cli).toHaveText(
+    // The page's list gains the row (live updates), and the toast outlives that re-render.
+    await expect(policyPage.tokens).toContainText(`test token for policy ${policy}`);
+    await expect(new Header(page).toastSecret).toHaveText(token.SecretID);
+    // Its own page does not show the secret again.
+    await new Header(page).toastTokenLink.click();
+    const tokenPage = new TokenPage(page);
+    await expect(tokenPage.cli).toHaveText(
       `nomad acl token create -name='test token for policy ${policy}' -type=client -policy=${policy} -ttl=10m0s`,
     );
+    await expect(tokenPage.newSecret).toHaveCount(0);
+  });
+
+  test('without JavaScript the test token\'s page shows its secret once', async ({ browser }) => {
+    const { policy } = await policyAndRole();
+    const context = await browser.newContext({ javaScriptEnabled: false, baseURL: process.env.E2E_BASE_URL });
+    const page = await context.newPage();
+    await signIn(page, demoSecret());
+    await new PolicyPage(page).goto(policy);
+    await new PolicyPage(page).createTestToken();
+    const token = await submitAndReadCreated(page);
+    expect(token.Policies).toEqual([policy]);
+    await context.close();
   });
 });
 
@@ -193,8 +227,9 @@ test.describe('test tokens, roles', () => {
     await rolePage.goto(role.ID);
     await hydrated(page);
     await rolePage.createTestToken();
-    const token = await submitAndReadCreated(page);
+    const token = await readTestTokenFromToast(page);
     expect(token.Roles.map((r: any) => r.ID)).toEqual([role.ID]);
+    await expect(rolePage.tokens).toContainText(`test token for role ${role.Name}`);
     expect(seconds(token.ExpirationTime, token.CreateTime)).toBe(600);
     // Signed in as the test token: the role's read rights on "default", and no write.
     const context = await browser.newContext({ baseURL: process.env.E2E_BASE_URL });

@@ -20,6 +20,58 @@ pub enum ApiError {
     /// The server function call itself failed (network, encoding).
     #[error("The console could not complete the request: {0}")]
     Call(String),
+    /// The object moved on since its editor opened: the save was not written.
+    #[error("{0}")]
+    ChangedElsewhere(Conflict),
+}
+
+/// A save refused because someone else changed the object after the editor read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// What the object is, for the reader: "policy", "token".
+    pub what: String,
+    /// Its modify index when the editor opened, and now.
+    pub opened_at: u64,
+    pub now_at: u64,
+    /// The fields where the stored object now differs from the draft (may be empty:
+    /// the other change was the same as this one).
+    pub differs: Vec<String>,
+}
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Conflict { what, opened_at, now_at, differs } = self;
+        write!(f, "Not saved: this {what} was changed elsewhere after you opened it (modify index {opened_at}, now {now_at}).")?;
+        match differs.as_slice() {
+            [] => write!(f, " It now holds what you were saving.")?,
+            [one] => write!(f, " Its {one} now differs from yours.")?,
+            [init @ .., last] => write!(f, " Its {} and {last} now differ from yours.", init.join(", "))?,
+        }
+        write!(f, " Reload to see that change, or tick \"Overwrite the other change\" and save again.")
+    }
+}
+
+impl Conflict {
+    /// Refuses a save when the object moved since `opened_at` (0: the editor did not
+    /// say, so nothing to compare) unless the user chose to overwrite. `differs` names
+    /// the fields where the stored object and the draft disagree.
+    pub fn check(
+        what: &str,
+        opened_at: u64,
+        overwrite: bool,
+        now_at: u64,
+        differs: &[(&str, bool)],
+    ) -> Result<(), ApiError> {
+        if opened_at == 0 || overwrite || opened_at == now_at {
+            return Ok(());
+        }
+        Err(ApiError::ChangedElsewhere(Conflict {
+            what: what.to_string(),
+            opened_at,
+            now_at,
+            differs: differs.iter().filter(|(_, d)| *d).map(|(f, _)| f.to_string()).collect(),
+        }))
+    }
 }
 
 impl FromServerFnError for ApiError {
@@ -45,6 +97,7 @@ impl ApiError {
             _ if self.token_gone() => 401,
             ApiError::NotSignedIn => 401,
             ApiError::Invalid(_) | ApiError::Call(_) => 400,
+            ApiError::ChangedElsewhere(_) => 409,
             ApiError::Nomad(e) => match e {
                 NomadError::PermissionDenied { .. } => 403,
                 NomadError::NotFound { .. } => 404,
@@ -121,5 +174,20 @@ mod tests {
         assert!(!refused.token_gone() && !refused.signed_out());
         assert_eq!(refused.http_status(), 403);
         assert!(ApiError::NotSignedIn.signed_out());
+    }
+
+    #[test]
+    fn a_save_over_a_newer_version_is_refused_naming_what_differs_unless_overwriting() {
+        let differs = [("description", false), ("rules", true), ("name", true)];
+        let Err(e) = Conflict::check("policy", 7, false, 9, &differs) else { panic!("a moved index must refuse") };
+        assert_eq!(e.http_status(), 409);
+        let text = e.explain();
+        assert!(text.starts_with("Not saved: this policy was changed elsewhere"), "{text}");
+        assert!(text.contains("modify index 7, now 9") && text.contains("Its rules and name now differ"), "{text}");
+        assert!(Conflict::check("policy", 7, true, 9, &differs).is_ok(), "overwriting on purpose");
+        assert!(Conflict::check("policy", 9, false, 9, &differs).is_ok(), "unchanged");
+        assert!(Conflict::check("policy", 0, false, 9, &differs).is_ok(), "no index to compare");
+        let same = Conflict::check("role", 1, false, 2, &[("name", false)]).unwrap_err().to_string();
+        assert!(same.contains("now holds what you were saving"), "{same}");
     }
 }

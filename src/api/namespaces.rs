@@ -95,6 +95,10 @@ pub struct NamespaceInput {
     pub enabled_network_modes: String,
     pub disabled_network_modes: String,
     pub meta: String,
+    /// The stored namespace's modify index when the editor opened (0: do not compare).
+    pub modify_index: u64,
+    /// Save even though the namespace changed since (ticked after a conflict).
+    pub overwrite: bool,
 }
 
 /// Items of a list field: split at commas and line breaks, trimmed, blanks dropped.
@@ -123,6 +127,8 @@ impl NamespaceInput {
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect::<Vec<_>>()
                 .join("\n"),
+            modify_index: ns.modify_index,
+            overwrite: false,
         }
     }
 
@@ -330,6 +336,23 @@ pub async fn save_namespace(input: NamespaceInput) -> Result<(), ApiError> {
         } else {
             Some(s.nomad.namespaces().get(&input.original, &s.query).await?.0)
         };
+        if let Some(stored) = &stored {
+            // Both sides as the form would write them, so "a, b" and "a,b" agree.
+            let (theirs, _) = NamespaceInput::from_namespace(stored).build(None);
+            let (ours, _) = input.build(None);
+            let differs = [
+                ("description", theirs.description != ours.description),
+                ("capabilities", theirs.capabilities != ours.capabilities),
+                ("meta", theirs.meta != ours.meta),
+            ];
+            crate::api::error::Conflict::check(
+                "namespace",
+                input.modify_index,
+                input.overwrite,
+                stored.modify_index,
+                &differs,
+            )?;
+        }
         let (ns, _) = input.build(stored.as_ref());
         if input.original.is_empty() {
             // Nomad's upsert replaces silently: creating over an existing name must not.

@@ -97,8 +97,18 @@ pub async fn get_policy(name: String) -> Result<PolicyDetail, ApiError> {
 /// rules and texts before Nomad sees it. A form posted without JavaScript comes back to
 /// the editor with the error and the draft in the URL; success goes to the policy's page.
 #[server(output = JsonText)]
-pub async fn save_policy(mode: String, name: String, description: String, rules: String) -> Result<(), ApiError> {
+pub async fn save_policy(
+    mode: String,
+    name: String,
+    description: String,
+    rules: String,
+    // The policy's modify index when the editor opened (0: do not compare).
+    #[server(default)] modify_index: u64,
+    // Save even though the policy changed since (ticked after a conflict).
+    #[server(default)] overwrite: bool,
+) -> Result<(), ApiError> {
     use super::context::{caller, error_url, plain_form_post};
+    use crate::api::error::Conflict;
     use crate::nomad::models::AclPolicy;
     use leptos::server_fn::ServerFn;
     let create = mode == "create";
@@ -118,6 +128,10 @@ pub async fn save_policy(mode: String, name: String, description: String, rules:
                 Err(e) if e.is_not_found() => {}
                 Err(e) => return Err(e.into()),
             }
+        } else if modify_index != 0 && !overwrite {
+            let (stored, _) = client.acl_policies().get(&name, &s.query).await?;
+            let differs = [("description", stored.description != description), ("rules", stored.rules != rules)];
+            Conflict::check("policy", modify_index, overwrite, stored.modify_index, &differs)?;
         }
         let policy = AclPolicy {
             name: name.clone(),

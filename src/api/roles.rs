@@ -162,6 +162,7 @@ pub async fn save_role(
     #[server(default)] overwrite: bool,
 ) -> Result<(), ApiError> {
     use super::context::{caller, error_url, nomad, plain_form_post};
+    use crate::api::error::Conflict;
     use crate::links::percent_encode;
     use crate::nomad::models::{AclRole, AclRolePolicyLink};
     use leptos::server_fn::ServerFn;
@@ -183,9 +184,13 @@ pub async fn save_role(
         let roles = nomad();
         if !id.is_empty() && modify_index != 0 && !overwrite {
             let (stored, _) = roles.acl_roles().get(&id, &s.query).await?;
-            if stored.modify_index != modify_index {
-                return Err(ApiError::Invalid(validate::changed_elsewhere(modify_index, stored.modify_index)));
-            }
+            let stored_policies: Vec<&str> = stored.policies.iter().map(|p| p.name.as_str()).collect();
+            let differs = [
+                ("name", stored.name != role.name),
+                ("description", stored.description != role.description),
+                ("policies", stored_policies != policies.iter().map(String::as_str).collect::<Vec<_>>()),
+            ];
+            Conflict::check("role", modify_index, overwrite, stored.modify_index, &differs)?;
         }
         let (saved, _) = if id.is_empty() {
             roles.acl_roles().create(&role, &s.write).await?
@@ -282,16 +287,6 @@ pub mod validate {
             ..Default::default()
         };
         messages(&role.validate())
-    }
-
-    /// The start of [`changed_elsewhere`]'s text, by which the editor knows to offer overwriting.
-    pub const CHANGED_ELSEWHERE: &str = "Not saved: this role was changed elsewhere";
-
-    /// Why a save was not written: the role moved on since the editor opened.
-    pub fn changed_elsewhere(opened_at: u64, now_at: u64) -> String {
-        format!(
-            "{CHANGED_ELSEWHERE} after you opened it (modify index {opened_at}, now {now_at}). Reload to see that change, or tick \"Overwrite the other change\" and save again."
-        )
     }
 
     /// Nomad's answer for a refused role: `role 0 invalid: 1 error occurred: ...`.
@@ -468,11 +463,9 @@ mod tests {
     use crate::nomad::error::NomadError;
 
     #[test]
-    fn a_change_made_elsewhere_is_reported_whole_and_names_both_indexes() {
-        let text = validate::changed_elsewhere(7, 9);
-        assert!(text.starts_with(validate::CHANGED_ELSEWHERE) && text.contains("7") && text.contains("9"));
-        let placed = validate::by_field(&ApiError::Invalid(text.clone()));
-        assert_eq!(placed, vec![(Field::Other, text)]);
+    fn a_change_made_elsewhere_is_reported_whole_at_no_field() {
+        let conflict = crate::api::error::Conflict::check("role", 7, false, 9, &[("policies", true)]).unwrap_err();
+        assert_eq!(validate::by_field(&conflict), vec![(Field::Other, conflict.explain())]);
     }
 
     #[test]

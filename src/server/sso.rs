@@ -106,6 +106,58 @@ pub fn explain(err: &NomadError, method: &str, client: &crate::nomad::client::No
     }
 }
 
+/// Why Nomad cannot start an OIDC sign-in with `method` right now, asked the way the
+/// sign-in button asks (auth-url with a fresh nonce, which Nomad only keeps until it
+/// expires); `None` when it can, or when Nomad did not say (slow, unreachable: the
+/// button stays and its click reports). Kept a minute per method and callback, so
+/// the sign-in page does not ask on every view.
+pub async fn unavailable(
+    client: &crate::nomad::client::NomadClient,
+    method: &str,
+    redirect_uri: &str,
+) -> Option<String> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    use std::time::{Duration, Instant};
+    type Seen = HashMap<(String, String), (Instant, Option<String>)>;
+    static SEEN: OnceLock<Mutex<Seen>> = OnceLock::new();
+    const KEEP: Duration = Duration::from_secs(60);
+    // Callbacks come from the Host header: bound what a stream of made-up hosts can hold.
+    const MOST: usize = 256;
+    let key = (method.to_string(), redirect_uri.to_string());
+    let seen = SEEN.get_or_init(Default::default);
+    if let Some((at, why)) = seen.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        if at.elapsed() < KEEP {
+            return why.clone();
+        }
+    }
+    let req = OidcAuthUrlRequest {
+        auth_method_name: method.to_string(),
+        redirect_uri: redirect_uri.to_string(),
+        client_nonce: nonce(),
+    };
+    let asked = tokio::time::timeout(
+        Duration::from_secs(3),
+        client.acl_auth_methods().oidc_auth_url(&req, &WriteOptions::new()),
+    )
+    .await;
+    let why = match asked {
+        Ok(Err(NomadError::Server { status: 501, .. })) => {
+            Some("This Nomad server does not implement OIDC sign-in: sign in with a token.".to_string())
+        }
+        Ok(Err(NomadError::InvalidRequest { message } | NomadError::Server { message, .. })) => {
+            Some(format!("Nomad cannot start a sign-in with {method} now: {message}"))
+        }
+        _ => None,
+    };
+    let mut map = seen.lock().unwrap_or_else(|e| e.into_inner());
+    if map.len() >= MOST {
+        map.clear();
+    }
+    map.insert(key, (Instant::now(), why.clone()));
+    why
+}
+
 /// The complete-auth request for a provider's answer, or why it cannot be trusted.
 pub fn check_callback(pending: Option<&Pending>, q: &CallbackQuery) -> Result<OidcCompleteAuthRequest, String> {
     if !q.error.is_empty() {

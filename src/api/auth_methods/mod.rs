@@ -82,6 +82,9 @@ pub struct SignInMethod {
     pub name: String,
     pub method_type: String,
     pub default: bool,
+    /// For an OIDC method Nomad cannot start a sign-in with now: why.
+    #[serde(default)]
+    pub unavailable: Option<String>,
 }
 
 /// `/auth-methods/<name>` with the name escaped for a path.
@@ -147,13 +150,28 @@ pub async fn get_auth_method_form(name: String) -> Result<MethodForm, ApiError> 
 #[server(output = JsonText)]
 pub async fn sign_in_methods() -> Result<Vec<SignInMethod>, ApiError> {
     use super::context::{cached, nomad};
+    use crate::server::{session::is_https, sso};
     let client = nomad();
+    let callback = use_context::<axum::http::request::Parts>()
+        .map(|p| sso::callback_url(&p.headers, is_https(&p.headers, &p.uri)))
+        .unwrap_or_default();
     cached("sign_in_methods".to_string(), async move {
         let (stubs, _) = client.acl_auth_methods().list(&crate::nomad::client::QueryOptions::new()).await?;
         let mut out: Vec<SignInMethod> = stubs
             .into_iter()
-            .map(|m| SignInMethod { name: m.name, method_type: m.method_type, default: m.default })
+            .map(|m| SignInMethod { name: m.name, method_type: m.method_type, default: m.default, unavailable: None })
             .collect();
+        let asked = out.iter().map(|m| async {
+            if m.method_type == "OIDC" {
+                sso::unavailable(&client, &m.name, &callback).await
+            } else {
+                None
+            }
+        });
+        let reasons = futures::future::join_all(asked).await;
+        for (m, why) in out.iter_mut().zip(reasons) {
+            m.unavailable = why;
+        }
         sort_for_sign_in(&mut out);
         Ok(out)
     })
@@ -516,7 +534,12 @@ mod tests {
 
     #[test]
     fn sign_in_lists_the_default_first() {
-        let m = |n: &str, d: bool| SignInMethod { name: n.into(), method_type: "OIDC".into(), default: d };
+        let m = |n: &str, d: bool| SignInMethod {
+            name: n.into(),
+            method_type: "OIDC".into(),
+            default: d,
+            unavailable: None,
+        };
         let mut v = vec![m("b", false), m("z", true), m("a", false)];
         sort_for_sign_in(&mut v);
         assert_eq!(v.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), vec!["z", "a", "b"]);

@@ -78,6 +78,53 @@ pub async fn create_token(
     }
 }
 
+/// A token made by "Create a test token", for the page that asked: shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestTokenMade {
+    pub accessor_id: String,
+    pub name: String,
+    pub secret_id: crate::nomad::models::SecretId,
+}
+
+/// How long a test token lives, as the create form writes it.
+pub const TEST_TOKEN_TTL: &str = "10m";
+
+/// "Create a test token": a client token that lives [`TEST_TOKEN_TTL`] and carries
+/// one policy (`policy`) or one role (`role_id`, named `role_name`). Called from a
+/// hydrated page, the page stays and shows the secret once; a plain form post goes
+/// to the new token's page, which shows it once (never in a URL).
+#[server(output = JsonText)]
+pub async fn create_test_token(
+    #[server(default)] policy: String,
+    #[server(default)] role_id: String,
+    #[server(default)] role_name: String,
+) -> Result<Option<TestTokenMade>, ApiError> {
+    use crate::api::context::plain_form_post;
+    let draft = if role_id.is_empty() {
+        Draft {
+            name: format!("test token for policy {policy}"),
+            token_type: "client".into(),
+            policies: vec![policy],
+            ..Default::default()
+        }
+    } else {
+        Draft {
+            name: format!("test token for role {role_name}"),
+            token_type: "client".into(),
+            roles: vec![role_id],
+            ..Default::default()
+        }
+    };
+    let lifetime = LifetimeInput { expiry: TEST_TOKEN_TTL.into(), ..Default::default() };
+    let made = ssr::create_only(&draft, &lifetime).await?;
+    if plain_form_post() {
+        crate::api::tokens::secret::ssr::Courier::new().leave(&made.accessor_id, &made.secret_id, "created", "");
+        crate::api::context::redirect(&format!("/tokens/{}?created=1", made.accessor_id));
+        return Ok(None);
+    }
+    Ok(Some(TestTokenMade { accessor_id: made.accessor_id, name: made.name, secret_id: made.secret_id }))
+}
+
 /// Changes a token's name, type, policies and roles. Its lifetime and locality stay
 /// as they are (Nomad refuses to change them).
 #[server(output = JsonText)]
@@ -87,12 +134,16 @@ pub async fn update_token(
     token_type: String,
     #[server(default)] policies: Vec<String>,
     #[server(default)] roles: Vec<String>,
+    // The token's modify index when the form opened (0: do not compare).
+    #[server(default)] modify_index: u64,
+    // Save even though the token changed since (ticked after a conflict).
+    #[server(default)] overwrite: bool,
 ) -> Result<(), ApiError> {
     use crate::api::context::{error_url, plain_form_post};
     use leptos::server_fn::ServerFn;
     let draft = Draft { name, token_type, policies, roles, global: false };
     let plain = plain_form_post();
-    match ssr::update(&accessor_id, &draft).await {
+    match ssr::update(&accessor_id, &draft, modify_index, overwrite).await {
         Ok(index) => {
             // The new modify index makes the URL new, so the page loads the saved token.
             let page = crate::links::percent_encode(&accessor_id, false);
@@ -281,8 +332,16 @@ pub(crate) mod ssr {
 
     /// Creates the token and leaves its secret for the next page; returns the accessor.
     pub async fn create(draft: &Draft, lifetime: &LifetimeInput) -> Result<String, ApiError> {
+        let courier = crate::api::tokens::secret::ssr::Courier::new();
+        let created = create_only(draft, lifetime).await?;
+        courier.leave(&created.accessor_id, &created.secret_id, "created", "");
+        Ok(created.accessor_id)
+    }
+
+    /// Checks and creates the token; the caller decides where its secret goes.
+    pub async fn create_only(draft: &Draft, lifetime: &LifetimeInput) -> Result<AclToken, ApiError> {
         let s = crate::api::context::caller()?;
-        let (client, courier) = (s.nomad.clone(), crate::api::tokens::secret::ssr::Courier::new());
+        let client = s.nomad.clone();
         let d = normalized(draft);
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let mut problems = d.problems();
@@ -295,12 +354,13 @@ pub(crate) mod ssr {
         }
         let token = new_token(&d, life.expect("checked above"));
         let (created, _) = client.acl_tokens().create(&token, &s.write).await?;
-        courier.leave(&created.accessor_id, &created.secret_id, "created", "");
-        Ok(created.accessor_id)
+        Ok(created)
     }
 
     /// Returns the token's new modify index.
-    pub async fn update(accessor: &str, draft: &Draft) -> Result<u64, ApiError> {
+    /// Returns the token's new modify index. `opened_at` is the index the form was
+    /// opened at: a token changed since is not written over unless `overwrite`.
+    pub async fn update(accessor: &str, draft: &Draft, opened_at: u64, overwrite: bool) -> Result<u64, ApiError> {
         let s = crate::api::context::caller()?;
         let client = s.nomad.clone();
         let (mut token, _) = client.acl_tokens().get(accessor, &s.query).await?;
@@ -309,6 +369,18 @@ pub(crate) mod ssr {
         if !problems.is_empty() {
             return Err(problems_as_error(problems));
         }
+        let sorted = |mut v: Vec<String>| {
+            v.sort();
+            v
+        };
+        let stored_roles = token.roles.iter().flatten().map(|r| r.id.clone()).collect();
+        let differs = [
+            ("name", token.name != d.name),
+            ("type", token.token_type != d.token_type),
+            ("policies", sorted(token.policies.clone().unwrap_or_default()) != sorted(d.policies.clone())),
+            ("roles", sorted(stored_roles) != sorted(d.roles.clone())),
+        ];
+        crate::api::error::Conflict::check("token", opened_at, overwrite, token.modify_index, &differs)?;
         // Everything else (ExpirationTTL, the verbatim ExpirationTime, Global) goes back
         // exactly as read: Nomad compares them and refuses any change.
         token.name = d.name;

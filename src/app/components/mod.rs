@@ -7,6 +7,7 @@ pub mod page;
 pub mod policy_preview;
 pub mod region_note;
 pub mod relative_time;
+pub mod save_error;
 pub mod shell;
 pub mod test_token;
 pub mod toast;

@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use leptos_router::params::ParamsMap;
 
 use crate::api::error::ApiError;
+use crate::api::live::Kind;
 use crate::api::permissions::{
     get_permissions, AnswerView, BlockRow, NamespaceMatrix, PermissionsReport, Question, RuleTable, SourceView,
 };
@@ -15,6 +16,7 @@ use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::relative_time::Expiry;
 use crate::app::format::percent_encode;
+use crate::app::live::use_live;
 use crate::app::region::at;
 use crate::app::region::RegionField;
 use crate::nomad::policy::question::Right;
@@ -30,6 +32,9 @@ pub fn permissions_href(accessor: &str) -> String {
     format!("/tokens/{}/permissions", percent_encode(accessor, false))
 }
 
+/// What a token's rights are made of: answers on these pages follow changes to them.
+pub const FOLLOWED: &[Kind] = &[Kind::Tokens, Kind::Roles, Kind::Policies, Kind::Namespaces];
+
 /// `/tokens/:accessor/permissions`.
 #[component]
 pub fn TokenPermissionsPage() -> impl IntoView {
@@ -37,12 +42,13 @@ pub fn TokenPermissionsPage() -> impl IntoView {
     let query = use_query_map();
     let accessor = Memo::new(move |_| params.with(|p| p.get("accessor").unwrap_or_default()));
     let question = Memo::new(move |_| query.with(question_from_query));
-    let report = Resource::new(move || (accessor.get(), question.get()), |(a, q)| get_permissions(a, q));
+    let live = use_live(FOLLOWED);
+    let report = Resource::new(move || (accessor.get(), question.get(), live.get()), |(a, q, _)| get_permissions(a, q));
     view! {
         <Title text="Effective permissions" />
         <Breadcrumbs trail=vec![crumb("Tokens", "/tokens"), (Signal::stored("Token".to_string()), Signal::derive(move || format!("/tokens/{}", percent_encode(&accessor.get(), false))))] current="Effective permissions" />
         <h1>"Effective permissions"</h1>
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Resolving the token…"</p> }>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Resolving the token…"</p> }>
             {move || report.get().map(|r| match r {
                 Err(e) => view! { <ErrorPanel error=e what="the token's permissions" /> }.into_any(),
                 Ok(report) => {
@@ -50,7 +56,7 @@ pub fn TokenPermissionsPage() -> impl IntoView {
                     view! { <PermissionsView report action question=question.get_untracked() /> }.into_any()
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -60,7 +66,8 @@ pub fn TokenPermissionsPage() -> impl IntoView {
 pub fn profile_permissions_resource() -> (Memo<Question>, Resource<Result<PermissionsReport, ApiError>>) {
     let query = use_query_map();
     let question = Memo::new(move |_| query.with(question_from_query));
-    let report = Resource::new(move || question.get(), |q| get_permissions(String::new(), q));
+    let live = use_live(FOLLOWED);
+    let report = Resource::new(move || (question.get(), live.get()), |(q, _)| get_permissions(String::new(), q));
     (question, report)
 }
 

@@ -2,30 +2,33 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::error::ApiError;
+use crate::api::live::Kind;
 use crate::api::permissions::{PermissionsReport, Question};
 use crate::api::profile::{get_profile, Profile, RevealMySecret};
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::page::Breadcrumbs;
 use crate::app::components::relative_time::{Expiry, RelativeTime};
+use crate::app::live::use_live;
 use crate::app::pages::permissions::{permissions_href, profile_permissions_resource, ProfilePermissions};
 use crate::app::region::at;
 
 /// The signed-in token and where its permissions come from.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let profile = Resource::new(|| (), |_| get_profile());
+    let live = use_live(&[Kind::Tokens]);
+    let profile = Resource::new(move || live.get(), |_| get_profile());
     let (question, permissions) = profile_permissions_resource();
     view! {
         <Title text="Your token" />
         <Breadcrumbs current="Profile" />
         <h1>"Your token"</h1>
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading your token…"</p> }>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading your token…"</p> }>
             {move || profile.get().map(|r| match r {
                 Err(e) => view! { <ErrorPanel error=e what="your token" /> }.into_any(),
                 Ok(p) => view! { <ProfileView p question permissions /> }.into_any(),
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

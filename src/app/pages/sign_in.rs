@@ -123,6 +123,15 @@ fn sso_section(methods: Vec<SignInMethod>, error: Option<FlashMessage>, return_t
             {error.map(|f| view! { <div class="error-panel" role="alert" data-testid="sso-error"><p>{f.message}</p></div> })}
             {oidc.into_iter().map(|m| {
                 let label = format!("Continue with {}", m.name);
+                if let Some(why) = m.unavailable {
+                    return view! {
+                        <div class="sso-method unavailable" data-method=m.name.clone() data-testid="sso-unavailable">
+                            <button type="button" class="button" disabled>{label}</button>
+                            {m.default.then(|| view! { " " <span class="tag">"default"</span> })}
+                            <p class="help">{why}</p>
+                        </div>
+                    }.into_any();
+                }
                 view! {
                     <form method="post" action="/sign-in/oidc" class="sso-method" data-method=m.name.clone()>
                         <input type="hidden" name="method" value=m.name.clone() />
@@ -130,7 +139,7 @@ fn sso_section(methods: Vec<SignInMethod>, error: Option<FlashMessage>, return_t
                         <button type="submit" class="button" data-testid="sso-button">{label}</button>
                         {m.default.then(|| view! { " " <span class="tag">"default"</span> })}
                     </form>
-                }
+                }.into_any()
             }).collect_view()}
             {(!jwt_names.is_empty()).then(|| view! {
                 <p class="help" data-testid="sso-jwt">

@@ -14,7 +14,9 @@ use crate::app::components::error_panel::ErrorPanel;
 use crate::app::components::page::Breadcrumbs;
 use crate::app::components::relative_time::Expiry;
 use crate::app::format::percent_encode;
+use crate::app::live::use_live;
 use crate::app::pages::namespaces::NamespaceDatalist;
+use crate::app::pages::permissions::FOLLOWED;
 use crate::app::region::at;
 use crate::app::region::RegionField;
 
@@ -22,7 +24,8 @@ use crate::app::region::RegionField;
 pub fn WhoCanPage() -> impl IntoView {
     let query = use_query_map();
     let question = Memo::new(move |_| query.with(question_from_query));
-    let report = Resource::new(move || question.get(), who_can);
+    let live = use_live(FOLLOWED);
+    let report = Resource::new(move || (question.get(), live.get()), |(q, _)| who_can(q));
     // A question Nomad's rules cannot answer (no namespace for a namespace right) is
     // the field's error, not a failed check.
     let field_error = Signal::derive(move || match report.get() {
@@ -35,14 +38,14 @@ pub fn WhoCanPage() -> impl IntoView {
         <h1>"Who can…?"</h1>
         <p class="lead">"Every token and role holding a right, resolved as Nomad resolves it (policies and roles, most specific namespace pattern, deny wins)."</p>
         <WhoCanForm question=question.get_untracked() field_error />
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Checking every token…"</p> }>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Checking every token…"</p> }>
             {move || report.get().map(|r| match r {
                 Err(ApiError::Invalid(_)) => ().into_any(),
                 Err(e) => view! { <ErrorPanel error=e what="the answer" /> }.into_any(),
                 Ok(None) => view! { <p class="muted">"Choose a right and a namespace, then Check."</p> }.into_any(),
                 Ok(Some(report)) => view! { <Results report /> }.into_any(),
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

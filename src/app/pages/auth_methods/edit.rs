@@ -10,6 +10,7 @@ use crate::api::tokens::lifetime::TtlBounds;
 use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::region_note::ReplicatedNote;
+use crate::app::components::save_error::SaveError;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::raw_text::escaped_raw_text;
@@ -283,15 +284,7 @@ fn MethodEditor(initial: MethodInput, bounds: TtlBounds, secret_set: bool, callb
             <ReplicatedNote what="This auth method" />
             <input type="hidden" name="input[original]" value=initial.original.clone() />
             <input type="hidden" name="input[method_type]" value=initial.method_type.clone() />
-            {move || {
-                let other = other();
-                (!other.is_empty()).then(|| view! {
-                    <div class="error-panel" role="alert" data-testid="save-error">
-                        <strong>"Not saved"</strong>
-                        {other.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
-                    </div>
-                })
-            }}
+            <SaveError messages=Signal::derive(other) />
             <fieldset class="form">
                 <legend>"The method"</legend>
                 <label for="method-name">"Name"</label>

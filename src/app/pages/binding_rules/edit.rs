@@ -10,6 +10,7 @@ use crate::api::live::Kind;
 use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::region_note::ReplicatedNote;
+use crate::app::components::save_error::SaveError;
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::raw_text::escaped_raw_text;
@@ -228,15 +229,7 @@ fn RuleEditor(
         <ActionForm action=save attr:class="rule-editor">
             <ReplicatedNote what="This binding rule" />
             <input type="hidden" name="id" value=id.clone() />
-            {move || {
-                let other = server_errors(Field::Other);
-                (!other.is_empty()).then(|| view! {
-                    <div class="error-panel" role="alert" data-testid="save-error">
-                        <strong>"Not saved"</strong>
-                        {other.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
-                    </div>
-                })
-            }}
+            <SaveError messages=Signal::derive(move || server_errors(Field::Other)) />
             <div class="form">
                 {if create {
                     view! {

@@ -8,6 +8,7 @@ use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::field::TextField;
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::region_note::ReplicatedNote;
+use crate::app::components::save_error::{changed_elsewhere, SaveError};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::region::at;
@@ -103,6 +104,7 @@ fn NamespaceEditor(initial: NamespaceInput) -> impl IntoView {
             enabled_network_modes: enabled_modes.get(),
             disabled_network_modes: disabled_modes.get(),
             meta: meta.get(),
+            ..Default::default()
         }
     };
     // The browser's checks (Nomad's rules, from the core) once something was typed,
@@ -130,15 +132,9 @@ fn NamespaceEditor(initial: NamespaceInput) -> impl IntoView {
         <ActionForm action=save attr:class="namespace-editor" on:input=move |_| touched.set(true)>
             <ReplicatedNote what="This namespace" />
             <input type="hidden" name="input[original]" value=original.clone() />
-            {move || {
-                let other = other.get();
-                (!other.is_empty()).then(|| view! {
-                    <div class="error-panel" role="alert" data-testid="save-error">
-                        <strong>"Not saved"</strong>
-                        {other.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
-                    </div>
-                })
-            }}
+            <input type="hidden" name="input[modify_index]" value=initial.modify_index.to_string() />
+            <SaveError messages=other overwrite_name="input[overwrite]"
+                conflict=Signal::derive(move || save.value().with(changed_elsewhere)) />
             <div class="form">
                 <TextField id="namespace-name" name="input[name]" label="Name" value=name required=true readonly=!create
                     errors=errors_at(Field::Name)

@@ -11,6 +11,7 @@ use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::policy_preview::PolicyPreview;
 use crate::app::components::region_note::ReplicatedNote;
+use crate::app::components::save_error::{changed_elsewhere, SaveError};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::pages::namespaces::NamespaceDatalist;
@@ -59,6 +60,7 @@ pub fn PolicyEditPage() -> impl IntoView {
                     <EditGuard kind=&[Kind::Policies] id=p.name.clone() modify_index=p.modify_index what="policy" />
                     <PolicyForm
                         create=false
+                        modify_index=p.modify_index
                         name=p.name
                         description=draft_description.clone().unwrap_or(p.description)
                         rules=draft_rules.clone().unwrap_or(p.rules)
@@ -81,7 +83,16 @@ pub fn describe(e: &PolicyError) -> String {
 /// The editor: a real form posted to `save_policy` (works without JavaScript); after
 /// hydration the rules are checked as you type with the server's own parser.
 #[component]
-fn PolicyForm(create: bool, name: String, description: String, rules: String) -> impl IntoView {
+fn PolicyForm(
+    create: bool,
+    /// The stored policy's modify index (absent when creating), so a save does not
+    /// overwrite a change made since unseen.
+    #[prop(optional)]
+    modify_index: u64,
+    name: String,
+    description: String,
+    rules: String,
+) -> impl IntoView {
     let save = ServerAction::<SavePolicy>::new();
     let toasts = use_toasts();
     let form_ref = NodeRef::<leptos::html::Form>::new();
@@ -155,15 +166,10 @@ fn PolicyForm(create: bool, name: String, description: String, rules: String) ->
             <ActionForm action=save node_ref=form_ref>
             <ReplicatedNote what="This policy" />
                 <input type="hidden" name="mode" value=if create { "create" } else { "update" } />
-                {move || {
-                    let other = server_errors(Field::Other);
-                    (!other.is_empty()).then(|| view! {
-                        <div class="error-panel" role="alert" data-testid="save-error">
-                            <strong>"Not saved"</strong>
-                            {other.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
-                        </div>
-                    })
-                }}
+                <input type="hidden" name="modify_index" value=modify_index.to_string() />
+                <SaveError
+                    messages=Signal::derive(move || server_errors(Field::Other))
+                    conflict=Signal::derive(move || save.value().with(changed_elsewhere)) />
                 <div class="form">
                     {if create {
                         view! {

@@ -8,6 +8,7 @@ use crate::api::roles::{get_role_form, href, PolicyChoice, RoleForm, SaveRole};
 use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::region_note::ReplicatedNote;
+use crate::app::components::save_error::{changed_elsewhere, SaveError};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::region::at;
@@ -188,21 +189,9 @@ fn RoleEditor(
             <ReplicatedNote what="This role" />
             <input type="hidden" name="id" value=id.clone() />
             <input type="hidden" name="modify_index" value=modify_index.to_string() />
-            {move || server_errors(Field::Other).iter().any(|m| m.starts_with(validate::CHANGED_ELSEWHERE)).then(|| view! {
-                <label class="checkbox" data-testid="overwrite">
-                    <input type="checkbox" name="overwrite" value="true" />
-                    " Overwrite the other change"
-                </label>
-            })}
-            {move || {
-                let other = server_errors(Field::Other);
-                (!other.is_empty()).then(|| view! {
-                    <div class="error-panel" role="alert" data-testid="save-error">
-                        <strong>"Not saved"</strong>
-                        {other.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
-                    </div>
-                })
-            }}
+            <SaveError
+                messages=Signal::derive(move || server_errors(Field::Other))
+                conflict=Signal::derive(move || save.value().with(changed_elsewhere)) />
             <div class="form">
                 <label for="role-name">"Name"</label>
                 <input

@@ -18,6 +18,7 @@ use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::relative_time::{Expiry, RelativeTime};
+use crate::app::components::save_error::{changed_elsewhere, SaveError};
 use crate::app::format::{absolute, percent_encode};
 use crate::app::live::EditGuard;
 use crate::app::region::at;
@@ -208,10 +209,8 @@ fn EditForm(token: TokenDetail) -> impl IntoView {
     view! {
         <ActionForm action=update attr:data-testid="edit-form">
             <input type="hidden" name="accessor_id" value=token.accessor_id.clone() />
-            <div class="error-panel" role="alert" data-testid="save-error" class:hidden=move || other.with(Vec::is_empty)>
-                <strong>"Not saved"</strong>
-                {move || other.get().into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
-            </div>
+            <input type="hidden" name="modify_index" value=token.modify_index.to_string() />
+            <SaveError messages=other conflict=Signal::derive(move || update.value().with(changed_elsewhere)) />
             <div class="form">
                 <GrantFields state=grants options show=attempted errors />
                 <div class="form-actions">
@@ -245,10 +244,7 @@ fn RenewForm(token: TokenDetail) -> impl IntoView {
         </p>
         <ActionForm action=renew attr:data-testid="renew-form">
             <input type="hidden" name="accessor_id" value=token.accessor_id.clone() />
-            <div class="error-panel" role="alert" class:hidden=move || other.with(Vec::is_empty)>
-                <strong>"Not renewed"</strong>
-                {move || other.get().into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
-            </div>
+            <SaveError messages=other title="Not renewed" />
             <LifetimeFields state=lifetime bounds id="renew" show=attempted server=errors.on(Field::Expiry) />
             <div class="field checkbox">
                 <label>

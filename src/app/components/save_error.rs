@@ -1,0 +1,46 @@
+//! "Not saved": what refused a save that belongs to no one field and, when the object
+//! changed elsewhere since the editor opened, the choice to overwrite that change.
+
+use leptos::prelude::*;
+
+use crate::api::error::ApiError;
+
+/// Whether a save's outcome is a refusal because the object changed elsewhere.
+pub fn changed_elsewhere(outcome: &Option<Result<(), ApiError>>) -> bool {
+    matches!(outcome, Some(Err(ApiError::ChangedElsewhere(_))))
+}
+
+/// The refusal's `messages` placed at no field (hidden while there are none). When
+/// `conflict`, it offers a reload and an "Overwrite the other change" checkbox posted
+/// as `overwrite_name` (default `overwrite`), which the next save sends.
+#[component]
+pub fn SaveError(
+    #[prop(into)] messages: Signal<Vec<String>>,
+    #[prop(optional, into)] conflict: MaybeProp<bool>,
+    #[prop(optional)] title: Option<&'static str>,
+    #[prop(optional)] overwrite_name: Option<&'static str>,
+) -> impl IntoView {
+    let title = title.unwrap_or("Not saved");
+    let overwrite_name = overwrite_name.unwrap_or("overwrite");
+    move || {
+        let messages = messages.get();
+        let conflict = conflict.get().unwrap_or(false);
+        (!messages.is_empty() || conflict).then(|| {
+            view! {
+                <div class="error-panel" role="alert" data-testid="save-error">
+                    <strong>{title}</strong>
+                    {messages.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
+                    {conflict.then(|| view! {
+                        <p class="conflict-choice">
+                            <a href="" class="button small secondary" rel="external" data-testid="reload">"Reload (drops your edits)"</a>
+                            <label class="checkbox" data-testid="overwrite">
+                                <input type="checkbox" name=overwrite_name value="true" />
+                                " Overwrite the other change"
+                            </label>
+                        </p>
+                    })}
+                </div>
+            }
+        })
+    }
+}
