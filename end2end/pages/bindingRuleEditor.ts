@@ -1,12 +1,15 @@
 import { Page } from '@playwright/test';
+import { SaveRefusal } from './saveRefusal';
 import { SelectorTester } from './selectorTester';
 
 /** The binding rule form (new or edit): method, description, selector, bind type and name, and the tester. */
 export class BindingRuleEditor {
   readonly tester: SelectorTester;
+  readonly refusal: SaveRefusal;
 
   constructor(readonly page: Page) {
     this.tester = new SelectorTester(page);
+    this.refusal = new SaveRefusal(page);
   }
 
   async gotoNew(authMethod: string) {

@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
-import { createPolicy, createToken, demoSecret, nomad, suffix } from '../support/nomad';
+import { createJwtMethod, createPolicy, createToken, demoSecret, nomad, suffix } from '../support/nomad';
+import { BindingRuleEditor } from '../pages/bindingRuleEditor';
 import { hydrated } from '../pages/hydrated';
 import { NamespaceEditor } from '../pages/namespaceEditor';
 import { PolicyEditor } from '../pages/policyEditor';
@@ -92,4 +93,28 @@ test('a namespace changed elsewhere is not overwritten until the user chooses to
   expect(stored.Description).toBe('changed in the console');
   expect(stored.Meta ?? null).toBeNull();
   await nomad('DELETE', `/v1/namespace/${name}`);
+});
+
+test('a binding rule changed elsewhere is not overwritten; Reload shows the other change', async ({ page }) => {
+  const method = `e2e-conflict-jwt-${suffix()}`;
+  await createJwtMethod(method);
+  const rule = await nomad('PUT', '/v1/acl/binding-rule', {
+    AuthMethod: method, BindType: 'policy', BindName: 'readonly', Description: 'as first made',
+  });
+  await signIn(page, demoSecret());
+  const editor = new BindingRuleEditor(page);
+  await editor.gotoEdit(rule.ID);
+  await hydrated(page);
+  await nomad('POST', `/v1/acl/binding-rule/${rule.ID}`, { ...rule, Description: 'changed by the CLI' });
+  await editor.description.fill('changed in the console');
+  await editor.save();
+  await expect(editor.refusal.panel).toContainText('this binding rule was changed elsewhere');
+  await expect(editor.refusal.panel).toContainText('Its description now differs from yours');
+  expect((await nomad('GET', `/v1/acl/binding-rule/${rule.ID}`)).Description).toBe('changed by the CLI');
+
+  await editor.refusal.reload.click();
+  await expect(page).toHaveURL(new RegExp(`/binding-rules/${rule.ID}/edit$`));
+  await expect(editor.description).toHaveValue('changed by the CLI');
+  await expect(editor.refusal.panel).toHaveCount(0);
+  await nomad('DELETE', `/v1/acl/auth-method/${method}`);
 });

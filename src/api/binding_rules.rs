@@ -334,8 +334,13 @@ pub async fn save_binding_rule(
     // Radio buttons: none chosen sends nothing.
     #[server(default)] bind_type: String,
     #[server(default)] bind_name: String,
+    // The rule's modify index when the editor opened (0: do not compare).
+    #[server(default)] modify_index: u64,
+    // Save even though the rule changed since (ticked after a conflict).
+    #[server(default)] overwrite: bool,
 ) -> Result<(), ApiError> {
     use super::context::{caller, error_url, nomad, plain_form_post};
+    use crate::api::error::Conflict;
     use crate::links::percent_encode;
     use crate::nomad::models::AclBindingRule;
     use leptos::server_fn::ServerFn;
@@ -361,6 +366,16 @@ pub async fn save_binding_rule(
             ..Default::default()
         };
         let rules = client.acl_binding_rules();
+        if !id.is_empty() && modify_index != 0 && !overwrite {
+            let (stored, _) = rules.get(&id, &s.query).await?;
+            let differs = [
+                ("description", stored.description != rule.description),
+                ("selector", stored.selector != rule.selector),
+                ("bind type", stored.bind_type != rule.bind_type),
+                ("bind name", stored.bind_name != rule.bind_name),
+            ];
+            Conflict::check("binding rule", modify_index, overwrite, stored.modify_index, &differs)?;
+        }
         let (saved, _) =
             if id.is_empty() { rules.create(&rule, &s.write).await? } else { rules.update(&rule, &s.write).await? };
         Ok(saved.id)

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::error::ApiError;
+use crate::app::region::at;
 
 /// Whether a save's outcome is a refusal because the object changed elsewhere.
 pub fn changed_elsewhere(outcome: &Option<Result<(), ApiError>>) -> bool {
@@ -11,12 +12,14 @@ pub fn changed_elsewhere(outcome: &Option<Result<(), ApiError>>) -> bool {
 }
 
 /// The refusal's `messages` placed at no field (hidden while there are none). When
-/// `conflict`, it offers a reload and an "Overwrite the other change" checkbox posted
-/// as `overwrite_name` (default `overwrite`), which the next save sends.
+/// `conflict`, it offers a reload of `reload` (the editor's own path, without the
+/// draft a plain post brought back) and an "Overwrite the other change" checkbox
+/// posted as `overwrite_name` (default `overwrite`), which the next save sends.
 #[component]
 pub fn SaveError(
     #[prop(into)] messages: Signal<Vec<String>>,
     #[prop(optional, into)] conflict: MaybeProp<bool>,
+    #[prop(optional, into)] reload: String,
     #[prop(optional)] title: Option<&'static str>,
     #[prop(optional)] overwrite_name: Option<&'static str>,
 ) -> impl IntoView {
@@ -32,7 +35,7 @@ pub fn SaveError(
                     {messages.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
                     {conflict.then(|| view! {
                         <p class="conflict-choice">
-                            <a href="" class="button small secondary" rel="external" data-testid="reload">"Reload (drops your edits)"</a>
+                            <a href=at(reload.clone()) class="button small secondary" rel="external" data-testid="reload">"Reload (drops your edits)"</a>
                             <label class="checkbox" data-testid="overwrite">
                                 <input type="checkbox" name=overwrite_name value="true" />
                                 " Overwrite the other change"

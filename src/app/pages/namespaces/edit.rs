@@ -134,7 +134,7 @@ fn NamespaceEditor(initial: NamespaceInput) -> impl IntoView {
             <input type="hidden" name="input[original]" value=original.clone() />
             <input type="hidden" name="input[modify_index]" value=initial.modify_index.to_string() />
             <SaveError messages=other overwrite_name="input[overwrite]"
-                conflict=Signal::derive(move || save.value().with(changed_elsewhere)) />
+                conflict=Signal::derive(move || save.value().with(changed_elsewhere)) reload=format!("{}/edit", href(&original)) />
             <div class="form">
                 <TextField id="namespace-name" name="input[name]" label="Name" value=name required=true readonly=!create
                     errors=errors_at(Field::Name)

@@ -169,7 +169,7 @@ fn PolicyForm(
                 <input type="hidden" name="modify_index" value=modify_index.to_string() />
                 <SaveError
                     messages=Signal::derive(move || server_errors(Field::Other))
-                    conflict=Signal::derive(move || save.value().with(changed_elsewhere)) />
+                    conflict=Signal::derive(move || save.value().with(changed_elsewhere)) reload=format!("{}/edit", href(&name)) />
                 <div class="form">
                     {if create {
                         view! {

@@ -191,7 +191,7 @@ fn RoleEditor(
             <input type="hidden" name="modify_index" value=modify_index.to_string() />
             <SaveError
                 messages=Signal::derive(move || server_errors(Field::Other))
-                conflict=Signal::derive(move || save.value().with(changed_elsewhere)) />
+                conflict=Signal::derive(move || save.value().with(changed_elsewhere)) reload=format!("{}/edit", href(&id)) />
             <div class="form">
                 <label for="role-name">"Name"</label>
                 <input

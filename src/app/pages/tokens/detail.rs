@@ -210,7 +210,8 @@ fn EditForm(token: TokenDetail) -> impl IntoView {
         <ActionForm action=update attr:data-testid="edit-form">
             <input type="hidden" name="accessor_id" value=token.accessor_id.clone() />
             <input type="hidden" name="modify_index" value=token.modify_index.to_string() />
-            <SaveError messages=other conflict=Signal::derive(move || update.value().with(changed_elsewhere)) />
+            <SaveError messages=other conflict=Signal::derive(move || update.value().with(changed_elsewhere))
+                reload=format!("/tokens/{}", crate::links::percent_encode(&token.accessor_id, false)) />
             <div class="form">
                 <GrantFields state=grants options show=attempted errors />
                 <div class="form-actions">
