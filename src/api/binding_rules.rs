@@ -326,6 +326,7 @@ async fn run_test(
 /// returns to the editor with the error and the draft in the URL; success goes to the
 /// rule's page.
 #[server(output = JsonText)]
+#[allow(clippy::too_many_arguments)]
 pub async fn save_binding_rule(
     id: String,
     auth_method: String,
