@@ -47,8 +47,8 @@ test.describe('policies', () => {
 
     await policyPage.startDelete();
     await policyPage.confirmDelete(name);
-    await expect(page).toHaveURL(/\/policies\?deleted=1$/);
-    await expect(list.deletedNotice).toBeVisible();
+    await expect(page).toHaveURL(new RegExp(`/policies\\?deleted=${name}$`));
+    await expect(list.deletedNotice).toHaveText(`The policy ${name} was deleted.`);
     expect(await exists(name)).toBe(false);
     await expect(list.table).not.toContainText(name);
   });

@@ -1,6 +1,8 @@
 //! ACL binding rules: which logins through an auth method get a role, a policy or a
 //! management token. The list (with dangling references marked), one rule, the
 //! editor's data, save, delete, and the selector tester.
+// A server function takes its form's fields as arguments (the save has eight).
+#![allow(clippy::too_many_arguments)]
 
 use crate::api::codec::JsonText;
 use leptos::prelude::*;
@@ -326,7 +328,6 @@ async fn run_test(
 /// returns to the editor with the error and the draft in the URL; success goes to the
 /// rule's page.
 #[server(output = JsonText)]
-#[allow(clippy::too_many_arguments)]
 pub async fn save_binding_rule(
     id: String,
     auth_method: String,

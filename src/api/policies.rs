@@ -179,7 +179,7 @@ pub async fn delete_policy(name: String) -> Result<(), ApiError> {
     .await;
     match outcome {
         Ok(()) => {
-            crate::api::context::redirect("/policies?deleted=1");
+            crate::api::context::redirect(&format!("/policies?deleted={}", crate::links::percent_encode(&name, false)));
             Ok(())
         }
         Err(e) => {

@@ -46,3 +46,34 @@ pub fn TextField(
         </div>
     }
 }
+
+/// "Description (optional)": a text input with its length against Nomad's limit (the
+/// core's rule, checked as typed) and the server's refusals. `id` prefixes the ids of
+/// its help and errors; `note` follows the count in the help.
+#[component]
+pub fn DescriptionField(
+    #[prop(into)] id: String,
+    value: RwSignal<String>,
+    #[prop(into)] server_errors: Signal<Vec<String>>,
+    #[prop(optional)] note: &'static str,
+) -> impl IntoView {
+    use crate::nomad::validate::{description_too_long, MAX_DESCRIPTION};
+    let help_id = format!("{id}-help");
+    let error_id = format!("{id}-error");
+    let described = format!("{help_id} {error_id}");
+    let initial = value.get_untracked();
+    view! {
+        <label for=id.clone()>"Description (optional)"</label>
+        <input id=id name="description" type="text" autocomplete="off" value=initial
+            prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))
+            aria-describedby=described
+            aria-invalid=move || value.with(|d| description_too_long(d).is_some()).to_string() />
+        <p id=help_id class="help">
+            {move || format!("{} of {MAX_DESCRIPTION} characters{}", value.with(String::len), note)}
+        </p>
+        <div id=error_id data-testid="description-error" aria-live="polite">
+            {move || value.with(|d| description_too_long(d)).map(|m| view! { <p class="field-error">{m}</p> })}
+            {move || server_errors.get().into_iter().map(|m| view! { <p class="field-error" role="alert">{m}</p> }).collect_view()}
+        </div>
+    }
+}

@@ -28,14 +28,33 @@ pub fn Breadcrumbs(
     }
 }
 
-/// A list page's title with its main action beside it.
+/// A list page's top: its title (the document's too), the create action beside it,
+/// what the list is for (`children`), and "The <what> <name> was deleted." when a
+/// delete brought the user back here (`?deleted=<name>`).
 #[component]
-pub fn PageHead(#[prop(into)] title: String, children: Children) -> impl IntoView {
+pub fn ListHead(
+    #[prop(into)] title: String,
+    #[prop(into)] create_href: Signal<String>,
+    #[prop(into)] create_label: String,
+    /// The kind of object, as a reader says it: "auth method".
+    what: &'static str,
+    #[prop(into)] deleted_testid: String,
+    children: Children,
+) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let deleted = Memo::new(move |_| query.with(|q| q.get("deleted")));
     view! {
+        <leptos_meta::Title text=title.clone() />
+        <Breadcrumbs current=title.clone() />
         <div class="page-head">
             <h1>{title}</h1>
-            {children()}
+            <a href=move || at(create_href.get()) class="button">{create_label}</a>
         </div>
+        <p class="lead">{children()}</p>
+        {move || deleted.get().map(|n| {
+            let text = if n.is_empty() { format!("The {what} was deleted.") } else { format!("The {what} {n} was deleted.") };
+            view! { <p class="notice" role="status" data-testid=deleted_testid.clone()>{text}</p> }
+        })}
     }
 }
 

@@ -1,33 +1,22 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::auth_methods::{href, list_auth_methods, MethodList};
 use crate::api::live::Kind;
 use crate::app::components::error_panel::ErrorPanel;
-use crate::app::components::page::Breadcrumbs;
+use crate::app::components::page::ListHead;
 use crate::app::live::use_live;
 use crate::app::region::at;
 
 /// Every auth method with the settings that decide what its tokens are.
 #[component]
 pub fn AuthMethodsListPage() -> impl IntoView {
-    let query = use_query_map();
-    let deleted = Memo::new(move |_| query.with(|q| q.get("deleted")));
     let live = use_live(&[Kind::AuthMethods, Kind::BindingRules]);
     let list = Resource::new(move || live.get(), |_| list_auth_methods());
     view! {
-        <Title text="Auth methods" />
-        <Breadcrumbs current="Auth methods" />
-        <div class="page-head">
-            <h1>"Auth methods"</h1>
-            <a href=at("/auth-methods/new") class="button">"Create auth method"</a>
-        </div>
-        <p class="lead">
+        <ListHead title="Auth methods" create_href="/auth-methods/new".to_string() create_label="Create auth method" what="auth method" deleted_testid="method-deleted">
             "An auth method lets people or machines trade an identity from your provider for a Nomad token: "
             "OIDC for people signing in with a browser, JWT for workloads. Binding rules decide what the token gets."
-        </p>
-        {move || deleted.get().map(|n| view! { <p class="notice" role="status" data-testid="method-deleted">{format!("The auth method {n} was deleted.")}</p> })}
+        </ListHead>
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading the auth methods…"</p> }>
             {move || list.get().map(|r| match r {
                 Err(e) => view! { <ErrorPanel error=e what="the auth methods" /> }.into_any(),

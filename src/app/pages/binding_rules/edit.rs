@@ -8,6 +8,7 @@ use crate::api::binding_rules::{get_binding_rule_form, href, test_selector, Rule
 use crate::api::error::ApiError;
 use crate::api::live::Kind;
 use crate::app::components::error_panel::{self, ErrorPanel};
+use crate::app::components::field::DescriptionField;
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::region_note::ReplicatedNote;
 use crate::app::components::save_error::{changed_elsewhere, SaveError};
@@ -278,25 +279,8 @@ fn RuleEditor(
                     {move || server_errors(Field::AuthMethod).into_iter().map(|m| view! { <p class="field-error" role="alert" data-testid="method-server-error">{m}</p> }).collect_view()}
                 </div>
 
-                <label for="rule-description">"Description (optional)"</label>
-                <input
-                    id="rule-description"
-                    name="description"
-                    type="text"
-                    autocomplete="off"
-                    value=description.clone()
-                    prop:value=move || desc.get()
-                    on:input=move |ev| desc.set(event_target_value(&ev))
-                    aria-describedby="rule-description-help rule-description-error"
-                    aria-invalid=move || desc.with(|d| validate::description(d).is_some()).to_string()
-                />
-                <p id="rule-description-help" class="help">
-                    {move || format!("{} of {} characters. The console names the rule by it.", desc.with(|d| d.len()), validate::MAX_DESCRIPTION)}
-                </p>
-                <div id="rule-description-error" data-testid="description-error" aria-live="polite">
-                    {move || desc.with(|d| validate::description(d)).map(|m| view! { <p class="field-error">{m}</p> })}
-                    {move || server_errors(Field::Description).into_iter().map(|m| view! { <p class="field-error" role="alert">{m}</p> }).collect_view()}
-                </div>
+                <DescriptionField id="rule-description" value=desc server_errors=Signal::derive(move || server_errors(Field::Description))
+                    note=". The console names the rule by it." />
 
                 <label for="rule-selector">"Selector (optional)"</label>
                 <textarea

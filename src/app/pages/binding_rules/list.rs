@@ -1,12 +1,11 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::{BindRef, MethodRef};
 use crate::api::binding_rules::{href, list_binding_rules, RuleList, RuleRow};
 use crate::api::live::Kind;
 use crate::app::components::error_panel::ErrorPanel;
-use crate::app::components::page::Breadcrumbs;
+use crate::app::components::page::ListHead;
 use crate::app::format::percent_encode;
 use crate::app::live::use_live;
 use crate::app::region::at;
@@ -20,21 +19,21 @@ pub fn BindingRulesListPage() -> impl IntoView {
     let query = use_query_map();
     let method = Memo::new(move |_| query.with(|q| q.get("method").unwrap_or_default()));
     let dangling = Memo::new(move |_| query.with(|q| q.get("dangling").is_some_and(|v| v == "1")));
-    let deleted = Memo::new(move |_| query.with(|q| q.get("deleted")));
     let live = use_live(&[Kind::BindingRules, Kind::AuthMethods, Kind::Roles, Kind::Policies]);
     let list = Resource::new(move || live.get(), |_| list_binding_rules());
+    let create_href = Signal::derive(move || {
+        let m = method.get();
+        if m.is_empty() {
+            "/binding-rules/new".to_string()
+        } else {
+            format!("/binding-rules/new?auth_method={}", percent_encode(&m, false))
+        }
+    });
     view! {
-        <Title text="Binding rules" />
-        <Breadcrumbs current="Binding rules" />
-        <div class="page-head">
-            <h1>"Binding rules"</h1>
-            <a href=move || { let m = method.get(); at(if m.is_empty() { "/binding-rules/new".to_string() } else { format!("/binding-rules/new?auth_method={}", percent_encode(&m, false)) }) } class="button">"Create binding rule"</a>
-        </div>
-        <p class="lead">
+        <ListHead title="Binding rules" create_href create_label="Create binding rule" what="binding rule" deleted_testid="rule-deleted">
             "When someone signs in through an auth method, each of its rules whose selector matches their claims gives "
             "the new token a role, a policy, or management rights. A login that matches no rule is refused."
-        </p>
-        {move || deleted.get().map(|n| view! { <p class="notice" role="status" data-testid="rule-deleted">{format!("The binding rule {n} was deleted.")}</p> })}
+        </ListHead>
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading the binding rules…"</p> }>
             {move || list.get().map(|r| match r {
                 Err(e) => view! { <ErrorPanel error=e what="the binding rules" /> }.into_any(),

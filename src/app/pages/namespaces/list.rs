@@ -1,11 +1,10 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::live::Kind;
 use crate::api::namespaces::{href, list_namespaces, NamespaceList};
 use crate::app::components::error_panel::ErrorPanel;
-use crate::app::components::page::{count_line, Breadcrumbs, EmptyState, PageHead};
+use crate::app::components::page::ListHead;
+use crate::app::components::page::{count_line, EmptyState};
 use crate::app::live::use_live;
 use crate::app::region::at;
 
@@ -13,21 +12,13 @@ use crate::app::region::at;
 /// tokens and roles have any capability in it.
 #[component]
 pub fn NamespacesListPage() -> impl IntoView {
-    let query = use_query_map();
-    let deleted = Memo::new(move |_| query.with(|q| q.get("deleted")));
     let live = use_live(&[Kind::Namespaces, Kind::Roles, Kind::Policies, Kind::Tokens]);
     let list = Resource::new(move || live.get(), |_| list_namespaces());
     view! {
-        <Title text="Namespaces" />
-        <Breadcrumbs current="Namespaces" />
-        <PageHead title="Namespaces">
-            <a href=at("/namespaces/new") class="button">"Create namespace"</a>
-        </PageHead>
-        <p class="lead">
+        <ListHead title="Namespaces" create_href="/namespaces/new".to_string() create_label="Create namespace" what="namespace" deleted_testid="namespace-deleted">
             "A namespace holds jobs, variables and volumes. Policies grant capabilities in namespaces by name or by glob; "
             "the counts say how many tokens and roles reach each one."
-        </p>
-        {move || deleted.get().map(|n| view! { <p class="notice" role="status" data-testid="namespace-deleted">{format!("The namespace {n} was deleted.")}</p> })}
+        </ListHead>
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading the namespaces…"</p> }>
             {move || list.get().map(|r| match r {
                 Err(e) => view! { <ErrorPanel error=e what="the namespaces" /> }.into_any(),

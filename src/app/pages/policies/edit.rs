@@ -8,6 +8,7 @@ use crate::api::policies::presets::Preset;
 use crate::api::policies::validate::{self, Field};
 use crate::api::policies::{get_policy, SavePolicy};
 use crate::app::components::error_panel::{self, ErrorPanel};
+use crate::app::components::field::DescriptionField;
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::policy_preview::PolicyPreview;
 use crate::app::components::region_note::ReplicatedNote;
@@ -198,27 +199,7 @@ fn PolicyForm(
                         view! { <input type="hidden" name="name" value=name.clone() /> }.into_any()
                     }}
 
-                    <label for="policy-description">"Description (optional)"</label>
-                    <input
-                        id="policy-description"
-                        name="description"
-                        type="text"
-                        autocomplete="off"
-                        value=description.clone()
-                        prop:value=move || desc.get()
-                        on:input=move |ev| desc.set(event_target_value(&ev))
-                        aria-describedby="policy-description-help policy-description-error"
-                    />
-                    <p id="policy-description-help" class="help">
-                        {move || {
-                            let n = desc.with(|d| d.len());
-                            format!("{n} of {} characters", validate::MAX_DESCRIPTION)
-                        }}
-                    </p>
-                    <div id="policy-description-error" data-testid="description-error">
-                        {move || desc.with(|d| validate::description(d)).map(|m| view! { <p class="field-error">{m}</p> })}
-                        {move || server_errors(Field::Description).into_iter().map(|m| view! { <p class="field-error" role="alert">{m}</p> }).collect_view()}
-                    </div>
+                    <DescriptionField id="policy-description" value=desc server_errors=Signal::derive(move || server_errors(Field::Description)) />
 
                     <label for="policy-rules">"Rules"</label>
                     <p id="policy-rules-help" class="help">

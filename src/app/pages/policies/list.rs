@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::href;
@@ -7,7 +6,7 @@ use crate::api::live::Kind;
 use crate::api::overview::MissingPolicy;
 use crate::api::policies::{list_policies, urlencoding_path, PolicyList, PolicyRow};
 use crate::app::components::error_panel::ErrorPanel;
-use crate::app::components::page::Breadcrumbs;
+use crate::app::components::page::ListHead;
 use crate::app::live::use_live;
 use crate::app::region::at;
 use crate::app::region::RegionField;
@@ -19,21 +18,13 @@ pub fn PoliciesListPage() -> impl IntoView {
     let query = use_query_map();
     let search = Memo::new(move |_| query.with(|q| q.get("search").unwrap_or_default().trim().to_string()));
     let missing_only = Memo::new(move |_| query.with(|q| q.get("missing").is_some_and(|v| v == "1")));
-    let deleted = Memo::new(move |_| query.with(|q| q.get("deleted").is_some()));
     let live = use_live(&[Kind::Policies, Kind::Roles, Kind::Tokens]);
     let list = Resource::new(move || live.get(), |_| list_policies());
     view! {
-        <Title text="Policies" />
-        <Breadcrumbs current="Policies" />
-        <div class="page-head">
-            <h1>"Policies"</h1>
-            <a href=at("/policies/new") class="button">"Create policy"</a>
-        </div>
-        <p class="lead">
+        <ListHead title="Policies" create_href="/policies/new".to_string() create_label="Create policy" what="policy" deleted_testid="policy-deleted">
             "A policy is a named set of rules. Tokens carry policies directly or through roles; "
             "a name that no longer exists grants nothing."
-        </p>
-        {move || deleted.get().then(|| view! { <p class="notice" role="status" data-testid="policy-deleted">"The policy was deleted."</p> })}
+        </ListHead>
         <form method="get" action="/policies" class="filters" role="search" aria-label="Search policies"><RegionField />
             <div class="field grow">
                 <label for="policy-search">"Search by name or description"</label>

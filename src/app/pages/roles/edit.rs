@@ -6,6 +6,7 @@ use crate::api::live::Kind;
 use crate::api::roles::validate::{self, Field};
 use crate::api::roles::{get_role_form, href, PolicyChoice, RoleForm, SaveRole};
 use crate::app::components::error_panel::{self, ErrorPanel};
+use crate::app::components::field::DescriptionField;
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::region_note::ReplicatedNote;
 use crate::app::components::save_error::{changed_elsewhere, SaveError};
@@ -219,25 +220,7 @@ fn RoleEditor(
                     {move || server_errors(Field::Name).into_iter().map(|m| view! { <p class="field-error" role="alert" data-testid="name-server-error">{m}</p> }).collect_view()}
                 </div>
 
-                <label for="role-description">"Description (optional)"</label>
-                <input
-                    id="role-description"
-                    name="description"
-                    type="text"
-                    autocomplete="off"
-                    value=description.clone()
-                    prop:value=move || desc.get()
-                    on:input=move |ev| desc.set(event_target_value(&ev))
-                    aria-describedby="role-description-help role-description-error"
-                    aria-invalid=move || desc.with(|d| validate::description(d).is_some()).to_string()
-                />
-                <p id="role-description-help" class="help">
-                    {move || format!("{} of {} characters", desc.with(|d| d.len()), validate::MAX_DESCRIPTION)}
-                </p>
-                <div id="role-description-error" data-testid="description-error" aria-live="polite">
-                    {move || desc.with(|d| validate::description(d)).map(|m| view! { <p class="field-error">{m}</p> })}
-                    {move || server_errors(Field::Description).into_iter().map(|m| view! { <p class="field-error" role="alert">{m}</p> }).collect_view()}
-                </div>
+                <DescriptionField id="role-description" value=desc server_errors=Signal::derive(move || server_errors(Field::Description)) />
 
                 <fieldset class="policy-picker" aria-describedby="role-policies-help role-policies-error" data-testid="policy-picker">
                     <legend>"Policies"</legend>

@@ -1,12 +1,11 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::PolicyTags;
 use crate::api::live::Kind;
 use crate::api::roles::{href, list_roles, RoleList, RoleRow};
 use crate::app::components::error_panel::ErrorPanel;
-use crate::app::components::page::Breadcrumbs;
+use crate::app::components::page::ListHead;
 use crate::app::format::percent_encode;
 use crate::app::live::use_live;
 use crate::app::region::at;
@@ -20,21 +19,13 @@ pub fn RolesListPage() -> impl IntoView {
     let query = use_query_map();
     let search = Memo::new(move |_| query.with(|q| q.get("search").unwrap_or_default().trim().to_string()));
     let unused = Memo::new(move |_| query.with(|q| q.get("unused").is_some_and(|v| v == "1")));
-    let deleted = Memo::new(move |_| query.with(|q| q.get("deleted")));
     let live = use_live(&[Kind::Roles, Kind::Policies, Kind::Tokens]);
     let list = Resource::new(move || live.get(), |_| list_roles());
     view! {
-        <Title text="Roles" />
-        <Breadcrumbs current="Roles" />
-        <div class="page-head">
-            <h1>"Roles"</h1>
-            <a href=at("/roles/new") class="button">"Create role"</a>
-        </div>
-        <p class="lead">
+        <ListHead title="Roles" create_href="/roles/new".to_string() create_label="Create role" what="role" deleted_testid="role-deleted">
             "A role bundles policies under one name. A token that carries the role gets all of its policies; "
             "change the role and every such token changes with it."
-        </p>
-        {move || deleted.get().map(|n| view! { <p class="notice" role="status" data-testid="role-deleted">{format!("The role {n} was deleted.")}</p> })}
+        </ListHead>
         <form method="get" action="/roles" class="filters" role="search" aria-label="Search roles"><RegionField />
             <div class="field grow">
                 <label for="role-search">"Search by name, description or policy"</label>
