@@ -149,7 +149,7 @@ test.describe('policies', () => {
     await expect(policyPage.deleteTokens).toContainText(`e2e-token-${s}`);
     await expect(policyPage.deleteTokens).toContainText(token.AccessorID);
     await policyPage.confirmDelete(name);
-    await expect(page).toHaveURL(/\/policies\?deleted=1$/);
+    await expect(page).toHaveURL(new RegExp(`/policies\\?deleted=${name}$`));
     await list.goto('?missing=1');
     await expect(list.missingPolicies).toContainText(name);
     await nomad('DELETE', `/v1/acl/role/${role.ID}`);
