@@ -1,8 +1,13 @@
 import { Page } from '@playwright/test';
+import { SaveRefusal } from './saveRefusal';
 
 /** The auth method form (new or edit), OIDC or JWT, each field checked with Nomad's texts. */
 export class AuthMethodEditor {
-  constructor(readonly page: Page) {}
+  readonly refusal: SaveRefusal;
+
+  constructor(readonly page: Page) {
+    this.refusal = new SaveRefusal(page);
+  }
 
   /** `query`: e.g. `?type=JWT`. */
   async gotoNew(query = '') {

@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { createJwtMethod, createPolicy, createToken, demoSecret, nomad, suffix } from '../support/nomad';
+import { AuthMethodEditor } from '../pages/authMethodEditor';
 import { BindingRuleEditor } from '../pages/bindingRuleEditor';
 import { hydrated } from '../pages/hydrated';
 import { NamespaceEditor } from '../pages/namespaceEditor';
@@ -117,4 +118,27 @@ test('a binding rule changed elsewhere is not overwritten; Reload shows the othe
   await expect(editor.description).toHaveValue('changed by the CLI');
   await expect(editor.refusal.panel).toHaveCount(0);
   await nomad('DELETE', `/v1/acl/auth-method/${method}`);
+});
+
+test('an auth method changed elsewhere is not overwritten until the user chooses to', async ({ page }) => {
+  const name = `e2e-conflict-am-${suffix()}`;
+  await createJwtMethod(name);
+  await signIn(page, demoSecret());
+  const editor = new AuthMethodEditor(page);
+  await editor.gotoEdit(name);
+  await hydrated(page);
+  await nomad('POST', `/v1/acl/auth-method/${name}`, {
+    Name: name, Type: 'JWT', TokenLocality: 'local', MaxTokenTTL: '2h0m0s', Config: { JWKSURL: 'https://ci.example/jwks' },
+  });
+  await editor.boundIssuer.fill('https://issuer.example');
+  await editor.save();
+  await expect(editor.refusal.panel).toContainText('this auth method was changed elsewhere');
+  await expect(editor.refusal.panel).toContainText('max token ttl');
+  expect((await nomad('GET', `/v1/acl/auth-method/${name}`)).Config.BoundIssuer ?? []).toEqual([]);
+
+  await editor.refusal.overwrite.check();
+  await editor.save();
+  await expect(page).toHaveURL(new RegExp(`/auth-methods/${name}\\?saved=1$`));
+  expect((await nomad('GET', `/v1/acl/auth-method/${name}`)).Config.BoundIssuer).toEqual(['https://issuer.example']);
+  await nomad('DELETE', `/v1/acl/auth-method/${name}`);
 });

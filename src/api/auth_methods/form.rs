@@ -68,6 +68,10 @@ pub struct MethodInput {
     pub assertion_key_id: String,
     pub assertion_key_id_header: String,
     pub assertion_pem_cert_file: String,
+    /// The stored method's modify index when the editor opened (0: do not compare).
+    pub modify_index: u64,
+    /// Save even though the method changed since (ticked after a conflict).
+    pub overwrite: bool,
 }
 
 impl std::fmt::Debug for MethodInput {
@@ -149,6 +153,8 @@ impl MethodInput {
         let assertion = c.oidc_client_assertion.clone().unwrap_or_default();
         let key = assertion.private_key.clone().unwrap_or_default();
         MethodInput {
+            modify_index: m.modify_index,
+            overwrite: false,
             original: m.name.clone(),
             name: m.name.clone(),
             method_type: m.method_type.clone(),

@@ -372,6 +372,20 @@ pub(crate) mod ssr {
             api.create(&m, w).await?.0
         } else {
             let (stored, _) = api.get(&input.original, q).await?;
+            let theirs = MethodInput::from_method(&stored);
+            let differs: Vec<(String, bool)> = form::DRAFT_KEYS
+                .iter()
+                .filter(|k| !matches!(**k, "name" | "method_type"))
+                .map(|k| (k.replace('_', " "), theirs.draft_value(k) != input.draft_value(k)))
+                .collect();
+            let differs: Vec<(&str, bool)> = differs.iter().map(|(k, d)| (k.as_str(), *d)).collect();
+            crate::api::error::Conflict::check(
+                "auth method",
+                input.modify_index,
+                input.overwrite,
+                stored.modify_index,
+                &differs,
+            )?;
             let mut input = input.clone();
             // The type is not editable: keep the stored one.
             input.method_type = stored.method_type.clone();
