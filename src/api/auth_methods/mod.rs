@@ -495,6 +495,11 @@ pub(crate) mod ssr {
             let stored = dn.stored_auth_method("unit-oidc").unwrap();
             assert_eq!(stored.max_token_ttl.to_go_string(), "2h0m0s");
             assert_eq!(secret_of("unit-oidc"), "unit-s3cret");
+            // The editor's index is now stale: a save from it is refused until it is
+            // reopened at the stored one (or overwrites on purpose).
+            let stale = save(&client, &q, &w, &edit, bounds).await.unwrap_err();
+            assert!(matches!(stale, crate::api::error::ApiError::ChangedElsewhere(_)), "{stale:?}");
+            edit.modify_index = stored.modify_index;
 
             // A provider change needs the secret typed again; then it is replaced.
             edit.scopes = "email\ngroups".into();
