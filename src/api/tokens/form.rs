@@ -116,10 +116,13 @@ pub async fn create_test_token(
         }
     };
     let lifetime = LifetimeInput { expiry: TEST_TOKEN_TTL.into(), ..Default::default() };
+    // Contexts are read before the first await, as `ssr::create` does.
+    let (plain, courier) = (plain_form_post(), crate::api::tokens::secret::ssr::Courier::new());
     let made = ssr::create_only(&draft, &lifetime).await?;
-    if plain_form_post() {
-        crate::api::tokens::secret::ssr::Courier::new().leave(&made.accessor_id, &made.secret_id, "created", "");
-        crate::api::context::redirect(&format!("/tokens/{}?created=1", made.accessor_id));
+    if plain {
+        courier.leave(&made.accessor_id, &made.secret_id, "created", "");
+        let page = crate::links::percent_encode(&made.accessor_id, false);
+        crate::api::context::redirect(&format!("/tokens/{page}?created=1"));
         return Ok(None);
     }
     Ok(Some(TestTokenMade { accessor_id: made.accessor_id, name: made.name, secret_id: made.secret_id }))
