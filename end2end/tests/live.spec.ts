@@ -4,6 +4,7 @@ import { createPolicy, createToken, demoSecret, nomad, suffix } from '../support
 import { Header } from '../pages/header';
 import { hydrated } from '../pages/hydrated';
 import { PoliciesListPage } from '../pages/policiesListPage';
+import { ProfilePage } from '../pages/profilePage';
 import { RoleEditor } from '../pages/roleEditor';
 import { RolesListPage } from '../pages/rolesListPage';
 import { signIn } from '../pages/signInPage';
@@ -240,6 +241,25 @@ test('who-can and a token\'s effective permissions follow changes made elsewhere
   await notReloaded(page);
   await nomad('DELETE', `/v1/acl/token/${holder.AccessorID}`);
   await nomad('DELETE', `/v1/acl/policy/${policy}`);
+});
+
+test('a revealed secret on the profile stays revealed when the token changes elsewhere', async ({ page }) => {
+  const s = suffix();
+  const mine = await createToken({ Name: `e2e-live-me-${s}`, Type: 'management' });
+  await signIn(page, mine.SecretID);
+  const profile = new ProfilePage(page);
+  await profile.goto();
+  await hydrated(page);
+  await live(page);
+  await mark(page);
+  await profile.reveal();
+  await expect(profile.revealedSecret).toHaveText(mine.SecretID);
+  // Renamed through Nomad's API: the page re-renders with the new name.
+  await nomad('POST', `/v1/acl/token/${mine.AccessorID}`, { ...mine, Name: `e2e-live-me-${s}-renamed` });
+  await expect(profile.name).toHaveText(`e2e-live-me-${s}-renamed`, SOON);
+  await expect(profile.revealedSecret).toHaveText(mine.SecretID);
+  await notReloaded(page);
+  await nomad('DELETE', `/v1/acl/token/${mine.AccessorID}`);
 });
 
 test('the console stops promptly on SIGTERM while a page holds a live stream open', async ({ browser }) => {

@@ -19,6 +19,8 @@ pub fn ProfilePage() -> impl IntoView {
     let live = use_live(&[Kind::Tokens]);
     let profile = Resource::new(move || live.get(), |_| get_profile());
     let (question, permissions) = profile_permissions_resource();
+    // Owned by the page, not the view: a live re-render keeps a revealed secret.
+    let reveal = ServerAction::<RevealMySecret>::new();
     view! {
         <Title text="Your token" />
         <Breadcrumbs current="Profile" />
@@ -26,7 +28,7 @@ pub fn ProfilePage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading your token…"</p> }>
             {move || profile.get().map(|r| match r {
                 Err(e) => view! { <ErrorPanel error=e what="your token" /> }.into_any(),
-                Ok(p) => view! { <ProfileView p question permissions /> }.into_any(),
+                Ok(p) => view! { <ProfileView p question permissions reveal /> }.into_any(),
             })}
         </Transition>
     }
@@ -37,6 +39,7 @@ fn ProfileView(
     p: Profile,
     question: Memo<Question>,
     permissions: Resource<Result<PermissionsReport, ApiError>>,
+    reveal: ServerAction<RevealMySecret>,
 ) -> impl IntoView {
     let now = p.server_now;
     let accessor = p.accessor_id.clone();
@@ -47,7 +50,7 @@ fn ProfileView(
                 <dt>"Name"</dt><dd data-testid="profile-name">{if p.name.is_empty() { "(unnamed)".to_string() } else { p.name.clone() }}</dd>
                 <dt>"Accessor ID"</dt>
                 <dd class="secret-row"><code>{accessor.clone()}</code> <CopyButton text=accessor label="Copy the accessor ID" /></dd>
-                <dt>"Secret ID"</dt><dd><SecretField /></dd>
+                <dt>"Secret ID"</dt><dd><SecretField reveal /></dd>
                 <dt>"Type"</dt><dd>{p.token_type.clone()}</dd>
                 <dt>"Global"</dt><dd>{if p.global { "Yes" } else { "No (this region only)" }}</dd>
                 <dt>"Created"</dt><dd><RelativeTime at=p.create_time now /></dd>
@@ -107,8 +110,7 @@ fn ProfileView(
 
 /// Masked until the user asks; the secret is fetched only then (a POST).
 #[component]
-fn SecretField() -> impl IntoView {
-    let reveal = ServerAction::<RevealMySecret>::new();
+fn SecretField(reveal: ServerAction<RevealMySecret>) -> impl IntoView {
     let secret = Signal::derive(move || reveal.value().get().and_then(|r| r.ok()).unwrap_or_default());
     view! {
         {move || match reveal.value().get() {
