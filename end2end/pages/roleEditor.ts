@@ -37,18 +37,18 @@ export class RoleEditor {
     return this.page.getByTestId('policy-picker');
   }
   get pickerSearch() {
-    return this.page.getByPlaceholder('Search policies');
+    return this.page.getByLabel('Search policies', { exact: true });
   }
   get noPolicyMatches() {
     return this.page.getByText('No policy matches this search.');
   }
   /** A policy's entry in the picker. */
   policy(name: string) {
-    return this.page.locator(`li[data-policy="${name}"]`);
+    return this.page.locator(`li[data-value="${name}"]`);
   }
   /** A policy's checkbox in the picker. */
   policyCheckbox(name: string) {
-    return this.page.locator(`li[data-policy="${name}"] input[type="checkbox"]`);
+    return this.page.locator(`li[data-value="${name}"] input[type="checkbox"]`);
   }
   get policiesError() {
     return this.page.getByTestId('policies-error');

@@ -148,6 +148,31 @@ test.describe('create a token', () => {
     await expect(form.grants.error).toBeEmpty();
   });
 
+  test('the pickers search by name or description, name what is ticked, and say when nothing matches', async ({ page }) => {
+    const { policy, role } = await policyAndRole();
+    const form = new NewTokenPage(page);
+    await signIn(page, demoSecret());
+    await form.goto();
+    await hydrated(page);
+    await expect(form.grants.summary('roles')).toHaveText('None selected.');
+    // A role is found by one of its policies (its description line) and summed up by its name, not its ID.
+    await form.grants.search('roles').fill(policy);
+    await expect(form.grants.role(role.Name)).toBeVisible();
+    await form.grants.role(role.Name).check();
+    await expect(form.grants.summary('roles')).toHaveText(`1 selected: ${role.Name}`);
+    await form.grants.search('policies').fill(`nothing-${suffix()}`);
+    await expect(form.grants.noMatch('policies')).toBeVisible();
+    await expect(form.grants.policy(policy)).toBeHidden();
+    await form.grants.search('policies').fill(policy.toUpperCase());
+    await expect(form.grants.noMatch('policies')).toBeHidden();
+    await form.grants.policy(policy).check();
+    await expect(form.grants.summary('policies')).toHaveText(`1 selected: ${policy}`);
+    await form.name.fill(`e2e-picked-${suffix()}`);
+    const token = await submitAndRead(page);
+    expect(token.Policies).toEqual([policy]);
+    expect(token.Roles.map((r: any) => r.ID)).toEqual([role.ID]);
+  });
+
   test('a refusal by Nomad is shown next to the field it is about', async ({ page }) => {
     const { policy, role } = await policyAndRole();
     await signIn(page, demoSecret());

@@ -8,6 +8,13 @@ use serde::{Deserialize, Serialize};
 use super::error::ApiError;
 use super::overview::MissingPolicy;
 
+/// A policy a form offers to pick (a role's policies, a token's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyChoice {
+    pub name: String,
+    pub description: String,
+}
+
 /// One row of the policy list. A count is `None` when the signed-in token cannot list
 /// what it counts (tokens need a management token).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -63,12 +63,7 @@ pub struct RoleDetail {
     pub server_now: i64,
 }
 
-/// A policy the editor offers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PolicyChoice {
-    pub name: String,
-    pub description: String,
-}
+pub use crate::api::policies::PolicyChoice;
 
 /// What the editor needs: the role (when editing) and every policy to pick from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,4 +1,4 @@
-//! Single sign-on with a Nomad OIDC auth method (spec 3.6), as plain form posts and
+//! Single sign-on with a Nomad OIDC auth method, as plain form posts and
 //! redirects like the token sign-in:
 //!
 //! 1. `POST /sign-in/oidc` (from the sign-in page, CSRF-checked like every post) asks

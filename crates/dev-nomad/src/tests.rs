@@ -1,5 +1,5 @@
 //! Router-level tests with raw HTTP (`tower::ServiceExt::oneshot`), mostly the
-//! section 11 edge cases of the spec.
+//! edge cases of Nomad's ACL endpoints: indexes, missing objects, bad bodies.
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Request};

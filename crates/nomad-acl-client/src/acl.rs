@@ -1,4 +1,4 @@
-//! One handle per ACL object, one method per endpoint (spec section 3), like Go's
+//! One handle per ACL object, one method per endpoint, like Go's
 //! `client.ACLTokens().List(q)`. Each handle borrows the [`NomadClient`].
 //!
 //! Writes use `PUT`, as Nomad's Go `api` package does (Nomad accepts `PUT` and `POST` alike).

@@ -1,4 +1,4 @@
-//! Serde models for Nomad's ACL HTTP API (spec section 4).
+//! Serde models for Nomad's ACL HTTP API.
 //!
 //! Field names are Nomad's Go field names. Every field has a default so any shape
 //! Nomad sends (missing keys, `null` slices and maps) deserializes. Go nil-vs-empty

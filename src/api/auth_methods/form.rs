@@ -1,5 +1,5 @@
 //! The auth-method editor's fields as posted, turned into Nomad's model and checked
-//! with Nomad's rules and texts (spec 5.4). Compiled for the browser too, so the form
+//! with Nomad's rules and texts. Compiled for the browser too, so the form
 //! shows the same messages before anything is sent.
 //!
 //! The OIDC client secret is write-only: [`MethodInput::client_secret`] comes from the

@@ -1,5 +1,5 @@
 //! Creating and editing tokens: the choices a form offers, the checks it makes
-//! before posting (Nomad's rules and texts, spec 5.2), and the two server functions.
+//! before posting (Nomad's rules and texts), and the two server functions.
 
 use crate::api::codec::JsonText;
 use leptos::prelude::*;
@@ -8,12 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::lifetime::{LifetimeInput, TtlBounds};
 use crate::api::error::ApiError;
 
-/// A policy a token can be given.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PolicyChoice {
-    pub name: String,
-    pub description: String,
-}
+pub use crate::api::policies::PolicyChoice;
 
 /// A role a token can carry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -186,7 +181,7 @@ impl Draft {
         v
     }
 
-    /// The checks Nomad makes on every token (spec 5.2), with its texts.
+    /// The checks Nomad makes on every token, with its texts.
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         if let Some(m) = validate::name(&self.name) {

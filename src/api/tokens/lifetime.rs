@@ -1,5 +1,5 @@
 //! A new token's lifetime as the create and renew forms choose it, checked the way
-//! Nomad will check it (spec 5.2), so the form can say what is wrong before posting.
+//! Nomad will check it, so the form can say what is wrong before posting.
 //! Compiled for the browser too: the same rules and texts on both sides.
 
 use serde::{Deserialize, Serialize};

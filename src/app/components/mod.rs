@@ -1,9 +1,11 @@
 //! Reusable pieces of pages.
 
+pub mod confirm_delete;
 pub mod copy_button;
 pub mod error_panel;
 pub mod field;
 pub mod page;
+pub mod picker;
 pub mod policy_preview;
 pub mod region_note;
 pub mod relative_time;

@@ -1,5 +1,5 @@
 //! Merging policies into a token's effective permissions: a port of Nomad's
-//! `acl.NewACL` and the `Allow*` lookups (spec 7.4), with provenance.
+//! `acl.NewACL` and the `Allow*` lookups, with provenance.
 //!
 //! * Namespaces, node pools, host volumes: capabilities are unioned per exact label;
 //!   `deny` clears the label's set and blocks later additions. Labels with `*` are globs;

@@ -1,4 +1,4 @@
-//! Nomad's ACL policy language (spec section 7): parsing with Nomad's exact error texts,
+//! Nomad's ACL policy language: parsing with Nomad's exact error texts,
 //! the capability tables, `RulesJSON`, and the merge of several policies into the
 //! effective permissions of a token (`acl.NewACL`).
 //!
@@ -89,7 +89,7 @@ impl std::error::Error for PolicyError {}
 // Policy (RulesJSON shape)
 // ---------------------------------------------------------------------------------------
 
-/// A parsed policy: Nomad's `acl.Policy`, serialized as `RulesJSON` (spec 7.5).
+/// A parsed policy: Nomad's `acl.Policy`, serialized as `RulesJSON`.
 ///
 /// Capabilities hold the expanded lists exactly as Nomad stores them: explicit
 /// capabilities first, then the `policy =` expansion, then implied ones (duplicates
@@ -364,7 +364,7 @@ fn append(caps: &mut Option<Vec<String>>, extra: &[&str]) {
     }
 }
 
-/// The validation half of `acl.Parse` (spec 7.2 order: namespaces, node pools,
+/// The validation half of `acl.Parse` (in Nomad's order: namespaces, node pools,
 /// host volumes, extra keys, agent, node, operator, sentinel, quota, plugin).
 fn validate(mut p: RawPolicy, rules: &str, strict: bool) -> Result<Policy, PolicyError> {
     use PolicyErrorKind as K;

@@ -1,4 +1,4 @@
-//! A token's permissions resolved as Nomad resolves them (spec 6.3), remembering how
+//! A token's permissions resolved as Nomad resolves them, remembering how
 //! each policy was reached: attached directly, through one or more roles, or both.
 //!
 //! Nomad gathers `token.Policies` and, for each role link that exists, the role's
@@ -81,7 +81,7 @@ fn add_route(map: &mut BTreeMap<String, Vec<Via>>, policy: &str, via: Via) {
 }
 
 /// Every policy name the token references, with its routes (existing or not), and the
-/// IDs of role links whose role does not exist (spec 6.3, before the lookup).
+/// IDs of role links whose role does not exist (before the lookup).
 pub fn gather(direct: &[String], roles: &[RoleLink]) -> (BTreeMap<String, Vec<Via>>, Vec<String>) {
     let mut wanted: BTreeMap<String, Vec<Via>> = BTreeMap::new();
     for p in direct {

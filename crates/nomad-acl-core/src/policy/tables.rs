@@ -1,4 +1,4 @@
-//! Capability and disposition tables (spec 7.3): the one source of truth for validation,
+//! Capability and disposition tables: the one source of truth for validation,
 //! `policy =` expansion, the merge, and the console's reference panel.
 
 /// `policy = "deny"`.
@@ -17,7 +17,7 @@ pub const DISPOSITIONS: &[&str] = &[POLICY_DENY, POLICY_READ, POLICY_WRITE, POLI
 /// Dispositions accepted by the `plugin` block: `list` yes, `scale` no.
 pub const PLUGIN_DISPOSITIONS: &[&str] = &[POLICY_DENY, POLICY_READ, POLICY_LIST, POLICY_WRITE];
 
-/// Every valid namespace capability, in the spec's order.
+/// Every valid namespace capability, in Nomad's order.
 pub const NAMESPACE_CAPABILITIES: &[&str] = &[
     "deny",
     "list-jobs",

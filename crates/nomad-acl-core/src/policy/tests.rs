@@ -463,7 +463,7 @@ fn interpolation_syntax_is_kept_literally() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Error texts (spec 7.2)
+// Error texts
 // ---------------------------------------------------------------------------------------
 
 #[test]
@@ -779,7 +779,7 @@ fn validation_order() {
 
 #[test]
 fn nomad_error_body_shape() {
-    // What the embedded server builds from the error (spec 5.1).
+    // What the embedded server builds from the error.
     let e = err("namespace \"default\" {\n  policy = \"foo\"\n}\n");
     let body = format!("policy 0 invalid: 1 error occurred:\n\t* failed to parse rules: {e}\n\n");
     assert!(body.starts_with(

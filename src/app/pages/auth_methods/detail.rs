@@ -5,9 +5,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::type_label;
 use crate::api::auth_methods::{get_auth_method, href, DeleteAuthMethod, MethodDetail};
 use crate::api::live::Kind;
+use crate::app::components::confirm_delete::ConfirmDelete;
 use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::page::{crumb, Breadcrumbs};
-use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::format::absolute;
 use crate::app::live::use_live;
 use crate::app::region::at;
@@ -167,12 +167,6 @@ fn rules_view(m: &MethodDetail) -> AnyView {
 #[component]
 fn DeletePanel(m: MethodDetail, confirm: bool) -> impl IntoView {
     let delete = ServerAction::<DeleteAuthMethod>::new();
-    let toasts = use_toasts();
-    Effect::new(move |_| {
-        if let (Some(Ok(())), Some(t)) = (delete.value().get(), toasts) {
-            t.show(ToastKind::Success, "Auth method deleted");
-        }
-    });
     let name = m.settings.name.clone();
     let rules = match &m.rules {
         None => "Its binding rules could not be checked: listing them needs a management token.".to_string(),
@@ -183,23 +177,9 @@ fn DeletePanel(m: MethodDetail, confirm: bool) -> impl IntoView {
         ),
     };
     view! {
-        <details
-            class="panel danger-zone"
-            id="delete"
-            data-testid="delete-method"
-            open=move || confirm || delete.value().with(|v| matches!(v, Some(Err(_))))
-        >
-            <summary class="button secondary">"Delete…"</summary>
-            <h2>"Delete auth method " <code>{name.clone()}</code> "?"</h2>
+        <ConfirmDelete action=delete kind="auth method" name=name.clone() fields=vec![("name", name)] open=confirm testid="delete-method">
             <p>"Nobody can sign in with it any more. Tokens it already created keep working until they expire."</p>
             <p data-testid="delete-rules">{rules}</p>
-            <ActionForm action=delete>
-                <input type="hidden" name="name" value=name.clone() />
-                {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error" role="alert">{e.explain()}</p> })}
-                <button type="submit" class="button danger" disabled=move || delete.pending().get()>
-                    {format!("Yes, delete auth method {name}")}
-                </button>
-            </ActionForm>
-        </details>
+        </ConfirmDelete>
     }
 }

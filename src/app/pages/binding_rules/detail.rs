@@ -10,11 +10,11 @@ use crate::api::binding_rules::{
 use crate::api::error::ApiError;
 use crate::api::live::Kind;
 use crate::api::roles::shell_quote;
+use crate::app::components::confirm_delete::{ConfirmDelete, NameStyle};
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::relative_time::RelativeTime;
-use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::use_live;
 use crate::app::region::at;
 
@@ -164,38 +164,17 @@ fn DetailView(
     }
 }
 
-/// A confirmation naming the rule, then a real form (works without JavaScript).
 #[component]
 fn DeletePanel(r: crate::api::binding_rules::RuleRow, confirm: bool) -> impl IntoView {
     let delete = ServerAction::<DeleteBindingRule>::new();
-    let toasts = use_toasts();
-    Effect::new(move |_| {
-        if let (Some(Ok(())), Some(t)) = (delete.value().get(), toasts) {
-            t.show(ToastKind::Success, "Binding rule deleted");
-        }
-    });
     let label = r.label();
+    let fields = vec![("id", r.id.clone()), ("label", label.clone())];
     view! {
-        <details
-            class="panel danger-zone"
-            id="delete"
-            data-testid="delete-rule"
-            open=move || confirm || delete.value().with(|v| matches!(v, Some(Err(_))))
-        >
-            <summary class="button secondary">"Delete…"</summary>
-            <h2>"Delete binding rule " <q>{label.clone()}</q> "?"</h2>
+        <ConfirmDelete action=delete kind="binding rule" name=label name_style=NameStyle::Quoted fields open=confirm testid="delete-rule">
             <p>
                 {format!("Logins through {} will no longer get what this rule gives. Tokens already issued keep their roles and policies until they expire.", r.auth_method)}
             </p>
-            <ActionForm action=delete>
-                <input type="hidden" name="id" value=r.id.clone() />
-                <input type="hidden" name="label" value=label.clone() />
-                {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error" role="alert">{e.explain()}</p> })}
-                <button type="submit" class="button danger" disabled=move || delete.pending().get()>
-                    {format!("Yes, delete binding rule {label}")}
-                </button>
-            </ActionForm>
-        </details>
+        </ConfirmDelete>
     }
 }
 

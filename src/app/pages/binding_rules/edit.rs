@@ -221,7 +221,7 @@ fn RuleEditor(
     });
     let cancel = if create { "/binding-rules".to_string() } else { href(&id) };
     let stored_method = auth_method.clone();
-    // Nomad keeps the stored bind name when an update leaves it empty (spec 3.5.2), so a
+    // Nomad keeps the stored bind name when an update leaves it empty, so a
     // role or policy rule cannot become a management rule: say so before Nomad refuses.
     let stored_name = form.rule.as_ref().map(|r| r.bind_name.clone()).unwrap_or_default();
     let to_management = move || !stored_name.is_empty() && btype.get() == "management";

@@ -5,10 +5,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::live::Kind;
 use crate::api::namespaces::{get_namespace, href, Access, DeleteNamespace, NamespacePage, PolicyMatch};
 use crate::api::permissions::SourceView;
+use crate::app::components::confirm_delete::ConfirmDelete;
 use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::relative_time::Expiry;
-use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::format::{now_unix, percent_encode};
 use crate::app::live::use_live;
 use crate::app::region::at;
@@ -227,12 +227,6 @@ fn PolicyMatches(matches: Vec<PolicyMatch>) -> impl IntoView {
 #[component]
 fn DeletePanel(p: NamespacePage, confirm: bool) -> impl IntoView {
     let delete = ServerAction::<DeleteNamespace>::new();
-    let toasts = use_toasts();
-    Effect::new(move |_| {
-        if let (Some(Ok(())), Some(t)) = (delete.value().get(), toasts) {
-            t.show(ToastKind::Success, "Namespace deleted");
-        }
-    });
     let name = p.namespace.name.clone();
     if p.namespace.is_default() {
         return view! {
@@ -244,14 +238,7 @@ fn DeletePanel(p: NamespacePage, confirm: bool) -> impl IntoView {
     }
     let exact: Vec<String> = p.policies.iter().filter(|m| m.exact).map(|m| m.policy.clone()).collect();
     view! {
-        <details
-            class="panel danger-zone"
-            id="delete"
-            data-testid="delete-namespace"
-            open=move || confirm || delete.value().with(|v| matches!(v, Some(Err(_))))
-        >
-            <summary class="button secondary">"Delete…"</summary>
-            <h2>"Delete namespace " <code>{name.clone()}</code> "?"</h2>
+        <ConfirmDelete action=delete kind="namespace" name=name.clone() fields=vec![("name", name)] open=confirm testid="delete-namespace">
             <p>"Nomad refuses while jobs, volumes or variables live in it."</p>
             {if exact.is_empty() {
                 view! { <p data-testid="delete-no-policies">"No policy names it exactly."</p> }.into_any()
@@ -261,14 +248,7 @@ fn DeletePanel(p: NamespacePage, confirm: bool) -> impl IntoView {
                     <ul data-testid="delete-policies">{exact.into_iter().map(|n| view! { <li><code>{n}</code></li> }).collect_view()}</ul>
                 }.into_any()
             }}
-            <ActionForm action=delete>
-                <input type="hidden" name="name" value=name.clone() />
-                {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error" role="alert">{e.explain()}</p> })}
-                <button type="submit" class="button danger" disabled=move || delete.pending().get()>
-                    {format!("Yes, delete namespace {name}")}
-                </button>
-            </ActionForm>
-        </details>
+        </ConfirmDelete>
     }
     .into_any()
 }

@@ -5,11 +5,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::href;
 use crate::api::live::Kind;
 use crate::api::policies::{get_policy, urlencoding_path, DeletePolicy, PolicyDetail};
+use crate::app::components::confirm_delete::ConfirmDelete;
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::policy_preview::PolicyPreview;
-use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::use_live;
 use crate::app::region::at;
 use crate::links::percent_encode;
@@ -110,26 +110,15 @@ fn UserList(roles: bool, p: PolicyDetail) -> impl IntoView {
     }
 }
 
-/// A confirmation that names the policy and what will be left dangling, then a real
-/// form (works without JavaScript).
+/// What deleting the policy leaves dangling.
 #[component]
 fn DeletePanel(p: PolicyDetail) -> impl IntoView {
     let delete = ServerAction::<DeletePolicy>::new();
-    let toasts = use_toasts();
     let name = p.name.clone();
-    Effect::new(move |_| {
-        if let (Some(Ok(())), Some(t)) = (delete.value().get(), toasts) {
-            t.show(ToastKind::Success, "Policy deleted");
-        }
-    });
-    let roles = p.roles.clone();
-    let tokens = p.tokens.clone();
     view! {
-        <details class="panel danger-zone" data-testid="delete-policy" open=move || delete.value().with(|v| matches!(v, Some(Err(_))))>
-            <summary class="button secondary">"Delete…"</summary>
-            <h2>"Delete policy " <code>{name.clone()}</code> "?"</h2>
+        <ConfirmDelete action=delete kind="policy" name=name.clone() fields=vec![("name", name)] testid="delete-policy">
             <p>"Nomad does not remove a deleted policy from the roles and tokens that refer to it: they keep the name, which then grants nothing."</p>
-            {match roles {
+            {match p.roles.clone() {
                 None => view! { <p class="warning">"The roles could not be checked: your token cannot list them."</p> }.into_any(),
                 Some(r) if r.is_empty() => view! { <p>"No role includes it."</p> }.into_any(),
                 Some(r) => view! {
@@ -137,7 +126,7 @@ fn DeletePanel(p: PolicyDetail) -> impl IntoView {
                     <ul data-testid="delete-roles">{r.into_iter().map(|r| view! { <li>{r.name}</li> }).collect_view()}</ul>
                 }.into_any(),
             }}
-            {match tokens {
+            {match p.tokens.clone() {
                 None => view! { <p class="warning">"The tokens could not be checked: listing tokens needs a management token."</p> }.into_any(),
                 Some(t) if t.is_empty() => view! { <p>"No token carries it directly."</p> }.into_any(),
                 Some(t) => view! {
@@ -147,13 +136,6 @@ fn DeletePanel(p: PolicyDetail) -> impl IntoView {
                     }).collect_view()}</ul>
                 }.into_any(),
             }}
-            <ActionForm action=delete>
-                <input type="hidden" name="name" value=name.clone() />
-                {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error" role="alert">{e.explain()}</p> })}
-                <button type="submit" class="button danger" disabled=move || delete.pending().get()>
-                    {format!("Yes, delete policy {name}")}
-                </button>
-            </ActionForm>
-        </details>
+        </ConfirmDelete>
     }
 }

@@ -5,11 +5,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::PolicyTags;
 use crate::api::live::Kind;
 use crate::api::roles::{cli_create, get_role, href, shell_quote, DeleteRole, RoleDetail, RoleToken};
+use crate::app::components::confirm_delete::ConfirmDelete;
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::relative_time::{Expiry, RelativeTime};
-use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::format::percent_encode;
 use crate::app::live::use_live;
 use crate::app::region::at;
@@ -143,22 +143,9 @@ fn TokenTable(tokens: Option<Vec<RoleToken>>, now: i64, name: String) -> impl In
 #[component]
 fn DeletePanel(r: RoleDetail, confirm: bool) -> impl IntoView {
     let delete = ServerAction::<DeleteRole>::new();
-    let toasts = use_toasts();
-    Effect::new(move |_| {
-        if let (Some(Ok(())), Some(t)) = (delete.value().get(), toasts) {
-            t.show(ToastKind::Success, "Role deleted");
-        }
-    });
-    let name = r.name.clone();
+    let fields = vec![("id", r.id.clone()), ("name", r.name.clone())];
     view! {
-        <details
-            class="panel danger-zone"
-            id="delete"
-            data-testid="delete-role"
-            open=move || confirm || delete.value().with(|v| matches!(v, Some(Err(_))))
-        >
-            <summary class="button secondary">"Delete…"</summary>
-            <h2>"Delete role " <code>{name.clone()}</code> "?"</h2>
+        <ConfirmDelete action=delete kind="role" name=r.name.clone() fields open=confirm testid="delete-role">
             <p>"Tokens that carry a deleted role keep the link, which then grants nothing. Nomad does not tell them."</p>
             {match r.tokens.clone() {
                 None => view! { <p class="warning">"The tokens could not be checked: listing tokens needs a management token."</p> }.into_any(),
@@ -170,14 +157,6 @@ fn DeletePanel(r: RoleDetail, confirm: bool) -> impl IntoView {
                     }).collect_view()}</ul>
                 }.into_any(),
             }}
-            <ActionForm action=delete>
-                <input type="hidden" name="id" value=r.id.clone() />
-                <input type="hidden" name="name" value=name.clone() />
-                {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error" role="alert">{e.explain()}</p> })}
-                <button type="submit" class="button danger" disabled=move || delete.pending().get()>
-                    {format!("Yes, delete role {name}")}
-                </button>
-            </ActionForm>
-        </details>
+        </ConfirmDelete>
     }
 }

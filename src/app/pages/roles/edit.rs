@@ -8,6 +8,7 @@ use crate::api::roles::{get_role_form, href, PolicyChoice, RoleForm, SaveRole};
 use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::field::DescriptionField;
 use crate::app::components::page::{crumb, Breadcrumbs};
+use crate::app::components::picker::{ordered, policy_choices, Picker};
 use crate::app::components::region_note::ReplicatedNote;
 use crate::app::components::save_error::{changed_elsewhere, SaveError};
 use crate::app::components::toast::{use_toasts, ToastKind};
@@ -105,36 +106,6 @@ fn editor(f: RoleForm, d: Draft) -> AnyView {
     .into_any()
 }
 
-/// One entry of the picker; `exists` is false for a selected name whose policy was deleted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PickerItem {
-    pub name: String,
-    pub description: String,
-    pub exists: bool,
-}
-
-/// The picker's entries: selected names that no longer exist first (so they are
-/// seen and can be unticked), then the selected policies, then the others, each
-/// group by name; the list scrolls, and what the role holds stays in view.
-pub fn picker_items(choices: &[PolicyChoice], selected: &[String]) -> Vec<PickerItem> {
-    let mut items: Vec<PickerItem> = Vec::new();
-    for s in selected {
-        if !choices.iter().any(|c| &c.name == s) && !items.iter().any(|i| &i.name == s) {
-            items.push(PickerItem { name: s.clone(), description: String::new(), exists: false });
-        }
-    }
-    let item = |c: &PolicyChoice| PickerItem { name: c.name.clone(), description: c.description.clone(), exists: true };
-    items.extend(choices.iter().filter(|c| selected.contains(&c.name)).map(item));
-    items.extend(choices.iter().filter(|c| !selected.contains(&c.name)).map(item));
-    items
-}
-
-/// Whether an entry shows for the picker's search text (name or description).
-pub fn item_matches(item: &PickerItem, search: &str) -> bool {
-    let s = search.trim().to_lowercase();
-    s.is_empty() || item.name.to_lowercase().contains(&s) || item.description.to_lowercase().contains(&s)
-}
-
 /// The editor: a real form posted to `save_role` (works without JavaScript). After
 /// hydration each field is checked as it changes, with Nomad's own texts.
 #[component]
@@ -154,10 +125,8 @@ fn RoleEditor(
     let picked = RwSignal::new(selected.clone());
     // "At least one policy" shows once the user has unticked the last one, not on a blank form.
     let touched = RwSignal::new(false);
-    let search = RwSignal::new(String::new());
-    let items = picker_items(&choices, &selected);
+    let items = ordered(policy_choices(&choices), &selected);
     let no_policies = items.is_empty();
-    let all_items = StoredValue::new(items.clone());
 
     let server_errors = move |field: Field| -> Vec<String> {
         save.value().with(|v| match v {
@@ -174,15 +143,6 @@ fn RoleEditor(
             t.show(ToastKind::Success, "Role saved");
         }
     });
-    let toggle = move |policy: String, on: bool| {
-        touched.set(true);
-        picked.update(|p| {
-            p.retain(|x| x != &policy);
-            if on {
-                p.push(policy);
-            }
-        });
-    };
     let cancel = if create { "/roles".to_string() } else { href(&id) };
 
     view! {
@@ -222,74 +182,29 @@ fn RoleEditor(
 
                 <DescriptionField id="role-description" value=desc server_errors=Signal::derive(move || server_errors(Field::Description)) />
 
-                <fieldset class="policy-picker" aria-describedby="role-policies-help role-policies-error" data-testid="policy-picker">
-                    <legend>"Policies"</legend>
-                    {if no_policies {
-                        view! {
-                            <p class="warning" data-testid="no-policies">
-                                "No policy exists yet, and a role needs at least one. "
-                                <a href=at("/policies/new")>"Create a policy"</a> " first, then come back."
-                            </p>
-                        }.into_any()
-                    } else {
-                        view! {
-                            <p id="role-policies-help" class="help">
-                                {move || {
-                                    let p = picked.get();
-                                    match p.len() {
-                                        0 => "Choose at least one. A token carrying the role gets all of them.".to_string(),
-                                        n => format!("{n} selected: {}", p.join(", ")),
-                                    }
-                                }}
-                            </p>
-                            <label for="role-policy-search" class="visually-hidden">"Search policies"</label>
-                            <input
-                                id="role-policy-search"
-                                type="search"
-                                placeholder="Search policies"
-                                autocomplete="off"
-                                prop:value=move || search.get()
-                                on:input=move |ev| search.set(event_target_value(&ev))
-                            />
-                            <ul class="picker-list">
-                                {items.into_iter().enumerate().map(|(i, item)| {
-                                    let input_id = format!("role-policy-{i}");
-                                    let checked = selected.contains(&item.name);
-                                    let policy = item.name.clone();
-                                    let shown = item.clone();
-                                    view! {
-                                        <li
-                                            data-policy=item.name.clone()
-                                            // `hidden`, not an inline style: the page's CSP blocks style attributes.
-                                            hidden=move || !search.with(|s| item_matches(&shown, s))
-                                        >
-                                            <input
-                                                type="checkbox"
-                                                id=input_id.clone()
-                                                name=format!("policies[{i}]")
-                                                value=item.name.clone()
-                                                checked=checked
-                                                on:change=move |ev| toggle(policy.clone(), event_target_checked(&ev))
-                                            />
-                                            <label for=input_id>
-                                                <span class="picker-name">{item.name.clone()}</span>
-                                                {(!item.exists).then(|| view! { " " <span class="tag deleted">"deleted: Nomad will refuse it"</span> })}
-                                                {(!item.description.is_empty()).then(|| view! { <span class="help">{item.description.clone()}</span> })}
-                                            </label>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                            <p class="help" hidden=move || search.with(|s| all_items.with_value(|all| all.iter().any(|i| item_matches(i, s))))>
-                                "No policy matches this search."
-                            </p>
-                        }.into_any()
-                    }}
+                <Picker
+                    name="policies"
+                    one="policy"
+                    legend="Policies"
+                    testid="policy-picker"
+                    choices=items
+                    selected=picked
+                    touched
+                    none_selected="Choose at least one. A token carrying the role gets all of them."
+                    missing_note="deleted: Nomad will refuse it"
+                    described_by="role-policies-error"
+                    empty=view! {
+                        <p class="warning" data-testid="no-policies">
+                            "No policy exists yet, and a role needs at least one. "
+                            <a href=at("/policies/new")>"Create a policy"</a> " first, then come back."
+                        </p>
+                    }.into_any()
+                >
                     <div id="role-policies-error" data-testid="policies-error" aria-live="polite">
                         {move || policies_error().map(|m| view! { <p class="field-error">{m}</p> })}
                         {move || server_errors(Field::Policies).into_iter().map(|m| view! { <p class="field-error" role="alert" data-testid="policies-server-error">{m}</p> }).collect_view()}
                     </div>
-                </fieldset>
+                </Picker>
 
                 <div class="form-actions">
                     <button type="submit" class="button" disabled=move || no_policies || save.pending().get()>
@@ -299,30 +214,5 @@ fn RoleEditor(
                 </div>
             </div>
         </ActionForm>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn choice(name: &str, description: &str) -> PolicyChoice {
-        PolicyChoice { name: name.into(), description: description.into() }
-    }
-
-    #[test]
-    fn deleted_then_selected_policies_come_first() {
-        let choices = vec![choice("a", "reads"), choice("b", ""), choice("c", "")];
-        let items = picker_items(&choices, &["c".into(), "gone".into(), "gone".into()]);
-        let names: Vec<(&str, bool)> = items.iter().map(|i| (i.name.as_str(), i.exists)).collect();
-        assert_eq!(names, vec![("gone", false), ("c", true), ("a", true), ("b", true)]);
-    }
-
-    #[test]
-    fn picker_search_by_name_or_description() {
-        let items = picker_items(&[choice("ops-read", "Reads jobs"), choice("dev", "")], &[]);
-        assert!(item_matches(&items[0], " JOBS "));
-        assert!(item_matches(&items[1], ""));
-        assert!(!item_matches(&items[1], "ops"));
     }
 }

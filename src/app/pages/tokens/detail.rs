@@ -198,14 +198,9 @@ fn EditForm(token: TokenDetail) -> impl IntoView {
     let attempted = RwSignal::new(false);
     let errors = server_errors(update.value());
     let other = errors.on(Field::Other);
-    let mut options = token.options.clone();
-    // Keep policies the token names but that no longer exist, so saving does not drop them silently.
-    for p in token.policies.iter().filter(|p| !p.exists) {
-        options.policies.push(crate::api::tokens::form::PolicyChoice {
-            name: p.name.clone(),
-            description: "deleted: grants nothing".to_string(),
-        });
-    }
+    // Policies that no longer exist stay ticked and marked (the picker keeps them), so
+    // saving does not drop them silently; links to deleted roles go, as Nomad refuses them.
+    let options = token.options.clone();
     view! {
         <ActionForm action=update attr:data-testid="edit-form">
             <input type="hidden" name="accessor_id" value=token.accessor_id.clone() />

@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 
-use crate::api::tokens::form::{PolicyChoice, RoleChoice};
 use crate::api::tokens::lifetime::{LifetimeInput, TtlBounds, PRESETS};
 
 /// Messages for one field: the page's own checks and the server's refusals.
@@ -184,98 +183,6 @@ fn browser_offset_minutes(local: &str) -> String {
         let _ = local;
         String::new()
     }
-}
-
-/// A searchable list of checkboxes, posted as `<name>[]`. All are in the HTML, so it
-/// works without JavaScript; the search only hides what does not match.
-#[component]
-pub fn Picker(
-    /// `policies` or `roles`.
-    name: &'static str,
-    #[prop(into)] legend: String,
-    /// (value, label, detail) per choice.
-    choices: Vec<(String, String, String)>,
-    selected: RwSignal<Vec<String>>,
-    #[prop(into)] empty: AnyView,
-) -> impl IntoView {
-    let filter = RwSignal::new(String::new());
-    let search_id = format!("{name}-search");
-    let total = choices.len();
-    let toggle = move |value: String, on: bool| {
-        selected.update(|s| {
-            s.retain(|v| *v != value);
-            if on {
-                s.push(value);
-            }
-        })
-    };
-    view! {
-        <fieldset class="picker" data-testid=format!("picker-{name}")>
-            <legend>{legend} " " <span class="muted small">{move || format!("({} selected)", selected.with(Vec::len))}</span></legend>
-            {if total == 0 {
-                empty
-            } else {
-                view! {
-                    <label for=search_id.clone() class="visually-hidden">{format!("Search {name}")}</label>
-                    <input
-                        id=search_id
-                        type="search"
-                        class="picker-search"
-                        placeholder=format!("Search {total} {name}")
-                        autocomplete="off"
-                        prop:value=move || filter.get()
-                        on:input=move |ev| filter.set(event_target_value(&ev))
-                    />
-                    <ul class="picker-list">
-                        {choices.into_iter().enumerate().map(|(i, (value, label, detail))| {
-                            let hay = format!("{label} {detail}").to_lowercase();
-                            let v_checked = value.clone();
-                            let v_prop = value.clone();
-                            let v_change = value.clone();
-                            // The detail describes the box without being part of its name.
-                            let input_id = format!("{name}-choice-{i}");
-                            let detail_id = format!("{name}-choice-{i}-detail");
-                            let label_for = input_id.clone();
-                            let described = (!detail.is_empty()).then(|| detail_id.clone());
-                            view! {
-                                <li class:hidden=move || { let f = filter.get().to_lowercase(); !f.is_empty() && !hay.contains(f.trim()) }>
-                                    <input
-                                        type="checkbox"
-                                        id=input_id
-                                        name=format!("{name}[]")
-                                        value=value.clone()
-                                        aria-describedby=described
-                                        checked=selected.with_untracked(|s| s.contains(&v_checked))
-                                        prop:checked=move || selected.with(|s| s.contains(&v_prop))
-                                        on:change=move |ev| toggle(v_change.clone(), event_target_checked(&ev))
-                                    />
-                                    " " <label for=label_for class="picker-label">{label}</label>
-                                    {(!detail.is_empty()).then(|| view! { " " <span id=detail_id.clone() class="muted small">{detail.clone()}</span> })}
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
-        </fieldset>
-    }
-}
-
-pub fn policy_choices(p: &[PolicyChoice]) -> Vec<(String, String, String)> {
-    p.iter().map(|p| (p.name.clone(), p.name.clone(), p.description.clone())).collect()
-}
-
-pub fn role_choices(r: &[RoleChoice]) -> Vec<(String, String, String)> {
-    r.iter()
-        .map(|r| {
-            let detail = if r.policies.is_empty() {
-                "no policies".to_string()
-            } else {
-                format!("policies: {}", r.policies.join(", "))
-            };
-            (r.id.clone(), r.name.clone(), detail)
-        })
-        .collect()
 }
 
 /// A form's submit button that, after hydration, stops a submit the page can already

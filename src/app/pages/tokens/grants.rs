@@ -2,10 +2,11 @@
 
 use leptos::prelude::*;
 
-use super::fields::{policy_choices, role_choices, FieldErrors, Picker, Radio};
+use super::fields::{FieldErrors, Radio};
 use crate::api::error::ApiError;
 use crate::api::tokens::form::validate::{self, Field};
 use crate::api::tokens::form::TokenFormOptions;
+use crate::app::components::picker::{ordered, policy_choices, role_choices, Picker};
 use crate::app::region::at;
 
 /// The signals behind the shared fields.
@@ -122,8 +123,14 @@ pub fn GrantFields(
             "Management tokens have every permission, so they take no policies or roles: the pickers are hidden."
         </p>
         <div class="grant-pickers" class:hidden=management>
-            <Picker name="policies" legend="Policies" choices=policy_choices(&options.policies) selected=state.policies empty=no_policies />
-            <Picker name="roles" legend="Roles" choices=role_choices(&options.roles) selected=state.roles empty=no_roles />
+            <Picker name="policies" one="policy" legend="Policies" testid="picker-policies"
+                choices=ordered(policy_choices(&options.policies), &state.policies.get_untracked())
+                selected=state.policies empty=no_policies described_by="grants-error"
+                missing_note="deleted: grants nothing" />
+            <Picker name="roles" one="role" legend="Roles" testid="picker-roles"
+                choices=ordered(role_choices(&options.roles), &state.roles.get_untracked())
+                selected=state.roles empty=no_roles described_by="grants-error"
+                missing_note="deleted: Nomad will refuse it" />
         </div>
         <FieldErrors
             id="grants-error"
