@@ -21,6 +21,14 @@ export class PoliciesListPage {
   cell(name: string, n: number) {
     return this.row(name).locator('td').nth(n);
   }
+  /** The row's "Delete…" link, which opens the policy's confirmation. */
+  async startDelete(name: string) {
+    await this.row(name).getByRole('link', { name: `Delete policy ${name}` }).click();
+  }
+  /** The row's "Edit" link. */
+  async edit(name: string) {
+    await this.row(name).getByRole('link', { name: `Edit policy ${name}` }).click();
+  }
   get deletedNotice() {
     return this.page.getByTestId('policy-deleted');
   }

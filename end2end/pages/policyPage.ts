@@ -39,6 +39,10 @@ export class PolicyPage {
   async edit() {
     await this.page.getByRole('link', { name: 'Edit' }).click();
   }
+  /** The delete confirmation (a disclosure, open or closed). */
+  get deletePanel() {
+    return this.page.getByTestId('delete-policy');
+  }
   /** Opens the delete confirmation. */
   async startDelete() {
     await this.page.getByText('Delete…').click();

@@ -156,6 +156,40 @@ test.describe('policies', () => {
     await nomad('DELETE', `/v1/acl/token/${token.AccessorID}`);
   });
 
+  test('each row of the list links to Edit, and Delete opens the policy\'s confirmation, with or without JavaScript', async ({ page, browser }) => {
+    const name = `e2e-row-${suffix()}`;
+    await createPolicy(name, 'node { policy = "read" }', '');
+    const list = new PoliciesListPage(page);
+    const policyPage = new PolicyPage(page);
+    await signIn(page, demoSecret());
+    await list.goto();
+    await list.edit(name);
+    await expect(page).toHaveURL(new RegExp(`/policies/${name}/edit$`));
+    await list.goto();
+    await list.startDelete(name);
+    await expect(page).toHaveURL(new RegExp(`/policies/${name}\\?delete=1#delete$`));
+    await expect(policyPage.deletePanel).toHaveAttribute('open', '');
+    await policyPage.confirmDelete(name);
+    await expect(page).toHaveURL(new RegExp(`/policies\\?deleted=${name}$`));
+    await expect(list.deletedNotice).toHaveText(`The policy ${name} was deleted.`);
+    expect(await exists(name)).toBe(false);
+
+    // Without JavaScript the same link opens the same confirmation, and its form posts.
+    const other = `e2e-row-nojs-${suffix()}`;
+    await createPolicy(other, 'node { policy = "read" }', '');
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const plain = await context.newPage();
+    await signIn(plain, demoSecret());
+    const plainList = new PoliciesListPage(plain);
+    await plainList.goto();
+    await plainList.startDelete(other);
+    await expect(new PolicyPage(plain).deletePanel).toHaveAttribute('open', '');
+    await new PolicyPage(plain).confirmDelete(other);
+    await expect(plainList.deletedNotice).toHaveText(`The policy ${other} was deleted.`);
+    expect(await exists(other)).toBe(false);
+    await context.close();
+  });
+
   test('user text shows as text, never as HTML', async ({ page }) => {
     const name = `e2e-html-${suffix()}`;
     const description = '<img src=x onerror="window.__pwned=1"><b>bold</b>';

@@ -4,6 +4,7 @@ pub mod confirm_delete;
 pub mod copy_button;
 pub mod error_panel;
 pub mod field;
+pub mod loaded;
 pub mod page;
 pub mod picker;
 pub mod policy_preview;

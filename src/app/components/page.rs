@@ -1,7 +1,7 @@
 //! The parts every page repeats: where it sits (breadcrumbs), its head (title and
-//! main action), a list's count line and its empty state.
+//! main action), and a list's filters, count line, table, row actions and empty states.
 
-use crate::app::region::at;
+use crate::app::region::{at, RegionField};
 use leptos::prelude::*;
 
 /// One step of the breadcrumb trail: its label and where it links.
@@ -67,19 +67,125 @@ pub fn count_line(shown: usize, total: usize, noun: &str) -> String {
     }
 }
 
-/// What a list with nothing in it says, and the way to make the first one.
+/// What a list with nothing in it says, and the way to make the first one (or,
+/// in `children`, what to do first when that cannot be made yet).
 #[component]
 pub fn EmptyState(
     #[prop(into)] testid: String,
     #[prop(into)] text: String,
-    #[prop(into)] action_href: String,
-    #[prop(into)] action_label: String,
+    #[prop(optional, into)] action_href: Option<String>,
+    #[prop(optional, into)] action_label: Option<String>,
+    #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
+    let action = action_href.zip(action_label);
     view! {
         <div class="empty-state" data-testid=testid>
             <p>{text}</p>
-            <a href=at(action_href) class="button">{action_label}</a>
+            {action.map(|(href, label)| view! { <a href=at(href) class="button">{label}</a> })}
+            {children.map(|c| c())}
         </div>
+    }
+}
+
+/// A column of a list table: its heading and, when the heading needs it, a tooltip
+/// saying what it counts.
+#[derive(Clone, Copy)]
+pub struct Column(pub &'static str, pub Option<&'static str>);
+
+impl Column {
+    pub const fn plain(label: &'static str) -> Self {
+        Column(label, None)
+    }
+    pub const fn titled(label: &'static str, title: &'static str) -> Self {
+        Column(label, Some(title))
+    }
+}
+
+/// A list's table: the headings, then the rows (`children`), in a wrapper that
+/// scrolls sideways on narrow screens. `actions` adds a last column for the row's
+/// Edit and Delete links, named for screen readers only.
+#[component]
+pub fn DataTable(
+    testid: &'static str,
+    columns: &'static [Column],
+    #[prop(optional)] actions: bool,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="data-table" data-testid=testid>
+                <thead>
+                    <tr>
+                        {columns.iter().map(|Column(label, title)| view! { <th scope="col" title=*title>{*label}</th> }).collect_view()}
+                        {actions.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}
+                    </tr>
+                </thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// A row's "Edit · Delete…" links; Delete goes to the object's page with its
+/// confirmation open. `href` is the object's page, `kind` and `name` label the links.
+#[component]
+pub fn RowActions(href: String, kind: &'static str, #[prop(into)] name: String) -> impl IntoView {
+    view! {
+        <td data-label="Actions" class="row-actions">
+            <a href=at(format!("{href}/edit")) aria-label=format!("Edit {kind} {name}")>"Edit"</a>
+            " · "
+            <a href=at(format!("{href}?delete=1#delete")) aria-label=format!("Delete {kind} {name}")>"Delete…"</a>
+        </td>
+    }
+}
+
+/// The line above a list: how many, or how many match; `children` follow it
+/// (a link to a related filter).
+#[component]
+pub fn ListCount(
+    shown: usize,
+    total: usize,
+    noun: &'static str,
+    #[prop(optional)] testid: Option<&'static str>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <p class="list-count" role="status" data-testid=testid>
+            {count_line(shown, total, noun)}
+            {children.map(|c| c())}
+        </p>
+    }
+}
+
+/// Said below a list whose filters leave no row.
+#[component]
+pub fn NoneMatch(#[prop(into)] text: String, #[prop(optional)] testid: Option<&'static str>) -> impl IntoView {
+    view! { <p class="empty-state" data-testid=testid>{text}</p> }
+}
+
+/// A list's filters: a GET form to the list's own path, so they work without
+/// JavaScript and a link keeps them. `children` are the fields; "Clear" shows while
+/// any filter is `active`.
+#[component]
+pub fn FilterForm(
+    action: &'static str,
+    /// The form's accessible name: "Search roles".
+    aria_label: &'static str,
+    /// The submit button: "Search", "Filter".
+    #[prop(optional)]
+    submit: Option<&'static str>,
+    #[prop(into)] active: Signal<bool>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <form method="get" action=action class="filters" role="search" aria-label=aria_label>
+            <RegionField />
+            {children()}
+            <div class="actions">
+                <button type="submit" class="button secondary">{submit.unwrap_or("Search")}</button>
+                {move || active.get().then(|| view! { <a href=at(action) class="button secondary">"Clear"</a> })}
+            </div>
+        </form>
     }
 }
 

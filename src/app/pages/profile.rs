@@ -6,7 +6,7 @@ use crate::api::live::Kind;
 use crate::api::permissions::{PermissionsReport, Question};
 use crate::api::profile::{get_profile, Profile, RevealMySecret};
 use crate::app::components::copy_button::CopyButton;
-use crate::app::components::error_panel::ErrorPanel;
+use crate::app::components::loaded::Loaded;
 use crate::app::components::page::Breadcrumbs;
 use crate::app::components::relative_time::{Expiry, RelativeTime};
 use crate::app::live::use_live;
@@ -25,12 +25,9 @@ pub fn ProfilePage() -> impl IntoView {
         <Title text="Your token" />
         <Breadcrumbs current="Profile" />
         <h1>"Your token"</h1>
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading your token…"</p> }>
-            {move || profile.get().map(|r| match r {
-                Err(e) => view! { <ErrorPanel error=e what="your token" /> }.into_any(),
-                Ok(p) => view! { <ProfileView p question permissions reveal /> }.into_any(),
-            })}
-        </Transition>
+        <Loaded resource=profile what="your token" let:p>
+            <ProfileView p question permissions reveal />
+        </Loaded>
     }
 }
 

@@ -4,12 +4,13 @@ use leptos_router::hooks::use_query_map;
 use super::{BindRef, MethodRef};
 use crate::api::binding_rules::{href, list_binding_rules, RuleList, RuleRow};
 use crate::api::live::Kind;
-use crate::app::components::error_panel::ErrorPanel;
-use crate::app::components::page::ListHead;
+use crate::app::components::loaded::Loaded;
+use crate::app::components::page::{
+    Column, DataTable, EmptyState, FilterForm, ListCount, ListHead, NoneMatch, RowActions,
+};
 use crate::app::format::percent_encode;
 use crate::app::live::use_live;
 use crate::app::region::at;
-use crate::app::region::RegionField;
 
 /// Every binding rule with what it binds; rules whose auth method or role/policy is
 /// gone are marked. `?method=` keeps one auth method's rules and `?dangling=1` the
@@ -34,12 +35,10 @@ pub fn BindingRulesListPage() -> impl IntoView {
             "When someone signs in through an auth method, each of its rules whose selector matches their claims gives "
             "the new token a role, a policy, or management rights. A login that matches no rule is refused."
         </ListHead>
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the binding rules…"</p> }>
-            {move || list.get().map(|r| match r {
-                Err(e) => view! { <ErrorPanel error=e what="the binding rules" /> }.into_any(),
-                Ok(l) => view! { <Filters list=l.clone() method=method.get() dangling=dangling.get() /> <RuleTable list=l method=method.get() dangling=dangling.get() /> }.into_any(),
-            })}
-        </Transition>
+        <Loaded resource=list what="the binding rules" let:l>
+            <Filters list=l.clone() method=method.get() dangling=dangling.get() />
+            <RuleTable list=l method=method.get() dangling=dangling.get() />
+        </Loaded>
     }
 }
 
@@ -65,7 +64,7 @@ fn Filters(list: RuleList, method: String, dangling: bool) -> impl IntoView {
     let methods = filter_methods(&list);
     let filtered = !method.is_empty() || dangling;
     view! {
-        <form method="get" action="/binding-rules" class="filters" role="search" aria-label="Filter binding rules"><RegionField />
+        <FilterForm action="/binding-rules" aria_label="Filter binding rules" submit="Filter" active=Signal::stored(filtered)>
             <div class="field">
                 <label for="rule-method-filter">"Auth method"</label>
                 <select id="rule-method-filter" name="method">
@@ -83,13 +82,17 @@ fn Filters(list: RuleList, method: String, dangling: bool) -> impl IntoView {
                     "Only rules pointing at something deleted"
                 </label>
             </div>
-            <div class="actions">
-                <button type="submit" class="button secondary">"Filter"</button>
-                {filtered.then(|| view! { <a href=at("/binding-rules") class="button secondary">"Clear"</a> })}
-            </div>
-        </form>
+        </FilterForm>
     }
 }
+
+const COLUMNS: &[Column] = &[
+    Column::plain("Rule"),
+    Column::plain("Auth method"),
+    Column::plain("Bind type"),
+    Column::plain("Bind name"),
+    Column::plain("Selector"),
+];
 
 #[component]
 fn RuleTable(list: RuleList, method: String, dangling: bool) -> impl IntoView {
@@ -97,14 +100,13 @@ fn RuleTable(list: RuleList, method: String, dangling: bool) -> impl IntoView {
     if total == 0 {
         let has_methods = !list.methods.is_empty();
         return view! {
-            <div class="empty-state" data-testid="rules-empty">
-                <p>"No binding rules yet. Without one, nobody can sign in through an auth method."</p>
+            <EmptyState testid="rules-empty" text="No binding rules yet. Without one, nobody can sign in through an auth method.">
                 {if has_methods {
                     view! { <a href=at("/binding-rules/new") class="button">"Create the first binding rule"</a> }.into_any()
                 } else {
                     view! { <p>"A rule belongs to an auth method, and none exists yet: " <a href=at("/auth-methods")>"set one up"</a> " first."</p> }.into_any()
                 }}
-            </div>
+            </EmptyState>
         }
         .into_any();
     }
@@ -112,56 +114,35 @@ fn RuleTable(list: RuleList, method: String, dangling: bool) -> impl IntoView {
     let rows: Vec<RuleRow> = list.rules.into_iter().filter(|r| matches(r, &method, dangling)).collect();
     let shown = rows.len();
     view! {
-        <p class="list-count" role="status" data-testid="rules-count">
-            {if shown == total { format!("{total} binding rules") } else { format!("{shown} of {total} binding rules match") }}
+        <ListCount shown total noun="binding rules" testid="rules-count">
             {(dangling_total > 0 && !dangling).then(|| view! {
                 " · " <a href=at("/binding-rules?dangling=1") class="deleted">{format!("{dangling_total} point at something deleted")}</a>
             })}
-        </p>
-        <div class="table-wrap">
-            <table class="data-table" data-testid="rules-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Rule"</th>
-                        <th scope="col">"Auth method"</th>
-                        <th scope="col">"Bind type"</th>
-                        <th scope="col">"Bind name"</th>
-                        <th scope="col">"Selector"</th>
-                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+        </ListCount>
+        <DataTable testid="rules-table" columns=COLUMNS actions=true>
+            {rows.into_iter().map(|r| {
+                let link = href(&r.id);
+                let label = r.label();
+                view! {
+                    <tr data-rule-id=r.id.clone() data-testid="rule-row" data-dangling=r.dangling().to_string()>
+                        <td data-label="Rule">
+                            <a href=at(link.clone())>{label.clone()}</a>
+                            {(!r.description.is_empty()).then(|| view! { <br /> <code class="small muted">{r.id.chars().take(8).collect::<String>()}</code> })}
+                        </td>
+                        <td data-label="Auth method"><MethodRef rule=r.clone() /></td>
+                        <td data-label="Bind type">{r.bind_type.clone()}</td>
+                        <td data-label="Bind name"><BindRef rule=r.clone() /></td>
+                        <td data-label="Selector">{if r.selector.is_empty() {
+                            view! { <span class="muted">"(every login)"</span> }.into_any()
+                        } else {
+                            view! { <code class="selector">{r.selector.clone()}</code> }.into_any()
+                        }}</td>
+                        <RowActions href=link kind="binding rule" name=label />
                     </tr>
-                </thead>
-                <tbody>
-                    {rows.into_iter().map(|r| {
-                        let link = href(&r.id);
-                        let label = r.label();
-                        view! {
-                            <tr data-rule-id=r.id.clone() data-testid="rule-row" data-dangling=r.dangling().to_string()>
-                                <td data-label="Rule">
-                                    <a href=at(link.clone())>{label.clone()}</a>
-                                    {(!r.description.is_empty()).then(|| view! { <br /> <code class="small muted">{r.id.chars().take(8).collect::<String>()}</code> })}
-                                </td>
-                                <td data-label="Auth method"><MethodRef rule=r.clone() /></td>
-                                <td data-label="Bind type">{r.bind_type.clone()}</td>
-                                <td data-label="Bind name"><BindRef rule=r.clone() /></td>
-                                <td data-label="Selector">{if r.selector.is_empty() {
-                                    view! { <span class="muted">"(every login)"</span> }.into_any()
-                                } else {
-                                    view! { <code class="selector">{r.selector.clone()}</code> }.into_any()
-                                }}</td>
-                                <td data-label="Actions" class="row-actions">
-                                    <a href=at(format!("{link}/edit")) aria-label=format!("Edit binding rule {label}")>"Edit"</a>
-                                    " · "
-                                    <a href=at(format!("{link}?delete=1#delete")) aria-label=format!("Delete binding rule {label}")>"Delete…"</a>
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-        {(shown == 0).then(|| view! {
-            <p class="empty-state" data-testid="rules-none-match">"No binding rule matches these filters."</p>
-        })}
+                }
+            }).collect_view()}
+        </DataTable>
+        {(shown == 0).then(|| view! { <NoneMatch testid="rules-none-match" text="No binding rule matches these filters." /> })}
     }
     .into_any()
 }

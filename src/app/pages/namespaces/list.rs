@@ -2,9 +2,8 @@ use leptos::prelude::*;
 
 use crate::api::live::Kind;
 use crate::api::namespaces::{href, list_namespaces, NamespaceList};
-use crate::app::components::error_panel::ErrorPanel;
-use crate::app::components::page::ListHead;
-use crate::app::components::page::{count_line, EmptyState};
+use crate::app::components::loaded::Loaded;
+use crate::app::components::page::{Column, DataTable, EmptyState, ListCount, ListHead};
 use crate::app::live::use_live;
 use crate::app::region::at;
 
@@ -19,12 +18,9 @@ pub fn NamespacesListPage() -> impl IntoView {
             "A namespace holds jobs, variables and volumes. Policies grant capabilities in namespaces by name or by glob; "
             "the counts say how many tokens and roles reach each one."
         </ListHead>
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the namespaces…"</p> }>
-            {move || list.get().map(|r| match r {
-                Err(e) => view! { <ErrorPanel error=e what="the namespaces" /> }.into_any(),
-                Ok(l) => view! { <NamespaceTable list=l /> }.into_any(),
-            })}
-        </Transition>
+        <Loaded resource=list what="the namespaces" let:l>
+            <NamespaceTable list=l />
+        </Loaded>
     }
 }
 
@@ -44,6 +40,14 @@ fn drivers(enabled: &[String], disabled: &[String]) -> String {
     }
 }
 
+const COLUMNS: &[Column] = &[
+    Column::plain("Name"),
+    Column::plain("Description"),
+    Column::plain("Task drivers"),
+    Column::titled("Tokens", "Unexpired tokens with any capability here"),
+    Column::titled("Roles", "Roles whose policies grant any capability here"),
+];
+
 #[component]
 fn NamespaceTable(list: NamespaceList) -> impl IntoView {
     let total = list.namespaces.len();
@@ -54,31 +58,18 @@ fn NamespaceTable(list: NamespaceList) -> impl IntoView {
         .into_any();
     }
     view! {
-        <p class="list-count" role="status" data-testid="namespaces-count">{count_line(total, total, "namespaces")}</p>
-        <div class="table-wrap">
-            <table class="data-table" data-testid="namespaces-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Description"</th>
-                        <th scope="col">"Task drivers"</th>
-                        <th scope="col" title="Unexpired tokens with any capability here">"Tokens"</th>
-                        <th scope="col" title="Roles whose policies grant any capability here">"Roles"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {list.namespaces.into_iter().map(|n| view! {
-                        <tr data-namespace=n.name.clone()>
-                            <td data-label="Name"><a href=at(href(&n.name))>{n.name.clone()}</a></td>
-                            <td data-label="Description">{n.description.clone()}</td>
-                            <td data-label="Task drivers">{drivers(&n.enabled_drivers, &n.disabled_drivers)}</td>
-                            <td data-label="Tokens" data-testid="namespace-tokens">{count(n.tokens)}</td>
-                            <td data-label="Roles" data-testid="namespace-roles">{count(n.roles)}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ListCount shown=total total noun="namespaces" testid="namespaces-count" />
+        <DataTable testid="namespaces-table" columns=COLUMNS>
+            {list.namespaces.into_iter().map(|n| view! {
+                <tr data-namespace=n.name.clone()>
+                    <td data-label="Name"><a href=at(href(&n.name))>{n.name.clone()}</a></td>
+                    <td data-label="Description">{n.description.clone()}</td>
+                    <td data-label="Task drivers">{drivers(&n.enabled_drivers, &n.disabled_drivers)}</td>
+                    <td data-label="Tokens" data-testid="namespace-tokens">{count(n.tokens)}</td>
+                    <td data-label="Roles" data-testid="namespace-roles">{count(n.roles)}</td>
+                </tr>
+            }).collect_view()}
+        </DataTable>
     }
     .into_any()
 }

@@ -7,7 +7,8 @@ use crate::api::live::Kind;
 use crate::api::policies::{get_policy, urlencoding_path, DeletePolicy, PolicyDetail};
 use crate::app::components::confirm_delete::ConfirmDelete;
 use crate::app::components::copy_button::CopyButton;
-use crate::app::components::error_panel::{self, ErrorPanel};
+use crate::app::components::error_panel;
+use crate::app::components::loaded::Loaded;
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::policy_preview::PolicyPreview;
 use crate::app::live::use_live;
@@ -21,6 +22,8 @@ pub fn PolicyDetailPage() -> impl IntoView {
     let query = use_query_map();
     let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
     let saved = Memo::new(move |_| query.with(|q| q.get("saved").is_some()));
+    // `?delete=1` opens the confirmation, as the list's Delete link asks.
+    let confirm = query.with_untracked(|q| q.get("delete").is_some());
     let live = use_live(&[Kind::Policies, Kind::Roles, Kind::Tokens]);
     let policy = Resource::new(move || (name.get(), live.get()), |(name, _)| get_policy(name));
     view! {
@@ -28,17 +31,14 @@ pub fn PolicyDetailPage() -> impl IntoView {
         <Breadcrumbs trail=vec![crumb("Policies", "/policies")] current=Signal::derive(move || name.get()) />
         <h1>"Policy " <code>{move || name.get()}</code></h1>
         {move || saved.get().then(|| view! { <p class="notice" role="status" data-testid="policy-saved">"The policy was saved."</p> })}
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the policy…"</p> }>
-            {move || policy.get().map(|r| match r {
-                Err(e) => view! { <ErrorPanel error=e what="the policy" list=error_panel::POLICIES /> }.into_any(),
-                Ok(p) => view! { <DetailView p /> }.into_any(),
-            })}
-        </Transition>
+        <Loaded resource=policy what="the policy" list=error_panel::POLICIES let:p>
+            <DetailView p confirm />
+        </Loaded>
     }
 }
 
 #[component]
-fn DetailView(p: PolicyDetail) -> impl IntoView {
+fn DetailView(p: PolicyDetail, confirm: bool) -> impl IntoView {
     let cli = format!("nomad acl token create -name=\"test-{0}\" -policy=\"{0}\" -type=client -ttl=10m", p.name);
     view! {
         <div class="page-actions">
@@ -70,7 +70,7 @@ fn DetailView(p: PolicyDetail) -> impl IntoView {
             <p>"The same from the CLI:"</p>
             <p class="secret-row"><code data-testid="policy-cli">{cli.clone()}</code> <CopyButton text=cli label="Copy the command" /></p>
         </section>
-        <DeletePanel p />
+        <DeletePanel p confirm />
     }
 }
 
@@ -112,11 +112,11 @@ fn UserList(roles: bool, p: PolicyDetail) -> impl IntoView {
 
 /// What deleting the policy leaves dangling.
 #[component]
-fn DeletePanel(p: PolicyDetail) -> impl IntoView {
+fn DeletePanel(p: PolicyDetail, confirm: bool) -> impl IntoView {
     let delete = ServerAction::<DeletePolicy>::new();
     let name = p.name.clone();
     view! {
-        <ConfirmDelete action=delete kind="policy" name=name.clone() fields=vec![("name", name)] testid="delete-policy">
+        <ConfirmDelete action=delete kind="policy" name=name.clone() fields=vec![("name", name)] open=confirm testid="delete-policy">
             <p>"Nomad does not remove a deleted policy from the roles and tokens that refer to it: they keep the name, which then grants nothing."</p>
             {match p.roles.clone() {
                 None => view! { <p class="warning">"The roles could not be checked: your token cannot list them."</p> }.into_any(),

@@ -5,11 +5,12 @@ use super::href;
 use crate::api::live::Kind;
 use crate::api::overview::MissingPolicy;
 use crate::api::policies::{list_policies, urlencoding_path, PolicyList, PolicyRow};
-use crate::app::components::error_panel::ErrorPanel;
-use crate::app::components::page::ListHead;
+use crate::app::components::loaded::Loaded;
+use crate::app::components::page::{
+    Column, DataTable, EmptyState, FilterForm, ListCount, ListHead, NoneMatch, RowActions,
+};
 use crate::app::live::use_live;
 use crate::app::region::at;
-use crate::app::region::RegionField;
 
 /// Every policy with who uses it; a GET search form; `?missing=1` lists the names
 /// that tokens and roles refer to but that do not exist.
@@ -25,26 +26,19 @@ pub fn PoliciesListPage() -> impl IntoView {
             "A policy is a named set of rules. Tokens carry policies directly or through roles; "
             "a name that no longer exists grants nothing."
         </ListHead>
-        <form method="get" action="/policies" class="filters" role="search" aria-label="Search policies"><RegionField />
+        <FilterForm action="/policies" aria_label="Search policies" active=Signal::derive(move || !search.get().is_empty())>
             <div class="field grow">
                 <label for="policy-search">"Search by name or description"</label>
                 <input type="search" id="policy-search" name="search" prop:value=move || search.get() value=search.get_untracked() />
             </div>
-            <div class="actions">
-                <button type="submit" class="button secondary">"Search"</button>
-                {move || (!search.get().is_empty()).then(|| view! { <a href=at("/policies") class="button secondary">"Clear"</a> })}
-            </div>
-        </form>
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the policies…"</p> }>
-            {move || list.get().map(|r| match r {
-                Err(e) => view! { <ErrorPanel error=e what="the policies" /> }.into_any(),
-                Ok(l) => if missing_only.get() {
-                    view! { <MissingList list=l /> }.into_any()
-                } else {
-                    view! { <PolicyTable list=l search=search.get() /> }.into_any()
-                },
-            })}
-        </Transition>
+        </FilterForm>
+        <Loaded resource=list what="the policies" let:l>
+            {if missing_only.get() {
+                view! { <MissingList list=l /> }.into_any()
+            } else {
+                view! { <PolicyTable list=l search=search.get() /> }.into_any()
+            }}
+        </Loaded>
     }
 }
 
@@ -60,6 +54,14 @@ fn count(n: Option<usize>) -> AnyView {
     }
 }
 
+const COLUMNS: &[Column] = &[
+    Column::plain("Name"),
+    Column::plain("Description"),
+    Column::titled("Tokens", "Tokens that carry the policy directly"),
+    Column::titled("Roles", "Roles that include the policy"),
+    Column::titled("Expired tokens", "Expired tokens among those that carry it directly"),
+];
+
 #[component]
 fn PolicyTable(list: PolicyList, search: String) -> impl IntoView {
     let total = list.policies.len();
@@ -68,52 +70,38 @@ fn PolicyTable(list: PolicyList, search: String) -> impl IntoView {
     let missing = list.missing.as_ref().map(|m| m.len()).unwrap_or(0);
     if total == 0 {
         return view! {
-            <div class="empty-state">
-                <p>"No policies yet. Policies grant rights to tokens and roles."</p>
-                <a href=at("/policies/new") class="button">"Create the first policy"</a>
-            </div>
+            <EmptyState testid="policies-empty" text="No policies yet. Policies grant rights to tokens and roles."
+                action_href="/policies/new" action_label="Create the first policy" />
         }
         .into_any();
     }
     view! {
-        <p class="list-count" role="status">
-            {if shown == total { format!("{total} policies") } else { format!("{shown} of {total} policies match") }}
+        <ListCount shown total noun="policies" testid="policies-count">
             {(missing > 0).then(|| view! { " · " <a href=at("/policies?missing=1")>{format!("{missing} missing but still referenced")}</a> })}
-        </p>
-        <div class="table-wrap">
-            <table class="data-table" data-testid="policies-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Description"</th>
-                        <th scope="col" title="Tokens that carry the policy directly">"Tokens"</th>
-                        <th scope="col" title="Roles that include the policy">"Roles"</th>
-                        <th scope="col" title="Expired tokens among those that carry it directly">"Expired tokens"</th>
+        </ListCount>
+        <DataTable testid="policies-table" columns=COLUMNS actions=true>
+            {rows.into_iter().map(|r| {
+                let tokens_link = format!("/tokens?policy={}", urlencoding_path(&r.name));
+                let link = href(&r.name);
+                view! {
+                    <tr data-policy=r.name.clone()>
+                        <td data-label="Name"><a href=at(link.clone())>{r.name.clone()}</a></td>
+                        <td data-label="Description">{r.description.clone()}</td>
+                        <td data-label="Tokens">{match r.tokens {
+                            Some(n) if n > 0 => view! { <a href=at(tokens_link)>{n}</a> }.into_any(),
+                            other => count(other),
+                        }}</td>
+                        <td data-label="Roles">{count(r.roles)}</td>
+                        <td data-label="Expired tokens">{match r.expired {
+                            Some(n) if n > 0 => view! { <span class="expired">{n}</span> }.into_any(),
+                            other => count(other),
+                        }}</td>
+                        <RowActions href=link kind="policy" name=r.name.clone() />
                     </tr>
-                </thead>
-                <tbody>
-                    {rows.into_iter().map(|r| {
-                        let tokens_link = format!("/tokens?policy={}", urlencoding_path(&r.name));
-                        view! {
-                            <tr data-policy=r.name.clone()>
-                                <td><a href=at(href(&r.name))>{r.name.clone()}</a></td>
-                                <td>{r.description.clone()}</td>
-                                <td>{match r.tokens {
-                                    Some(n) if n > 0 => view! { <a href=at(tokens_link)>{n}</a> }.into_any(),
-                                    other => count(other),
-                                }}</td>
-                                <td>{count(r.roles)}</td>
-                                <td>{match r.expired {
-                                    Some(n) if n > 0 => view! { <span class="expired">{n}</span> }.into_any(),
-                                    other => count(other),
-                                }}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-        {(shown == 0).then(|| view! { <p class="empty-state">"No policy matches this search."</p> })}
+                }
+            }).collect_view()}
+        </DataTable>
+        {(shown == 0).then(|| view! { <NoneMatch testid="policies-none-match" text="No policy matches this search." /> })}
     }
     .into_any()
 }

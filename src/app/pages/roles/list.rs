@@ -4,12 +4,13 @@ use leptos_router::hooks::use_query_map;
 use super::PolicyTags;
 use crate::api::live::Kind;
 use crate::api::roles::{href, list_roles, RoleList, RoleRow};
-use crate::app::components::error_panel::ErrorPanel;
-use crate::app::components::page::ListHead;
+use crate::app::components::loaded::Loaded;
+use crate::app::components::page::{
+    Column, DataTable, EmptyState, FilterForm, ListCount, ListHead, NoneMatch, RowActions,
+};
 use crate::app::format::percent_encode;
 use crate::app::live::use_live;
 use crate::app::region::at;
-use crate::app::region::RegionField;
 
 /// Every role with its policies and who carries it. The search and the
 /// `?unused=1` filter live in the URL (a GET form), so they work without
@@ -26,7 +27,7 @@ pub fn RolesListPage() -> impl IntoView {
             "A role bundles policies under one name. A token that carries the role gets all of its policies; "
             "change the role and every such token changes with it."
         </ListHead>
-        <form method="get" action="/roles" class="filters" role="search" aria-label="Search roles"><RegionField />
+        <FilterForm action="/roles" aria_label="Search roles" active=Signal::derive(move || !search.get().is_empty() || unused.get())>
             <div class="field grow">
                 <label for="role-search">"Search by name, description or policy"</label>
                 <input type="search" id="role-search" name="search" prop:value=move || search.get() value=search.get_untracked() />
@@ -37,17 +38,10 @@ pub fn RolesListPage() -> impl IntoView {
                     "Only roles no token carries"
                 </label>
             </div>
-            <div class="actions">
-                <button type="submit" class="button secondary">"Search"</button>
-                {move || (!search.get().is_empty() || unused.get()).then(|| view! { <a href=at("/roles") class="button secondary">"Clear"</a> })}
-            </div>
-        </form>
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the roles…"</p> }>
-            {move || list.get().map(|r| match r {
-                Err(e) => view! { <ErrorPanel error=e what="the roles" /> }.into_any(),
-                Ok(l) => view! { <RoleTable list=l search=search.get() unused=unused.get() /> }.into_any(),
-            })}
-        </Transition>
+        </FilterForm>
+        <Loaded resource=list what="the roles" let:l>
+            <RoleTable list=l search=search.get() unused=unused.get() />
+        </Loaded>
     }
 }
 
@@ -72,15 +66,21 @@ fn count(n: Option<usize>) -> AnyView {
     }
 }
 
+const COLUMNS: &[Column] = &[
+    Column::plain("Name"),
+    Column::plain("Description"),
+    Column::plain("Policies"),
+    Column::titled("Tokens", "Tokens that carry the role"),
+    Column::titled("Expired", "Expired tokens among those that carry it"),
+];
+
 #[component]
 fn RoleTable(list: RoleList, search: String, unused: bool) -> impl IntoView {
     let total = list.roles.len();
     if total == 0 {
         return view! {
-            <div class="empty-state" data-testid="roles-empty">
-                <p>"No roles yet. A role gives a set of policies one name that tokens can carry."</p>
-                <a href=at("/roles/new") class="button">"Create the first role"</a>
-            </div>
+            <EmptyState testid="roles-empty" text="No roles yet. A role gives a set of policies one name that tokens can carry."
+                action_href="/roles/new" action_label="Create the first role" />
         }
         .into_any();
     }
@@ -92,52 +92,30 @@ fn RoleTable(list: RoleList, search: String, unused: bool) -> impl IntoView {
         {unknown.then(|| view! {
             <p class="warning">"Finding unused roles needs a management token: yours cannot list tokens."</p>
         })}
-        <p class="list-count" role="status" data-testid="roles-count">
-            {if shown == total { format!("{total} roles") } else { format!("{shown} of {total} roles match") }}
-        </p>
-        <div class="table-wrap">
-            <table class="data-table" data-testid="roles-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Description"</th>
-                        <th scope="col">"Policies"</th>
-                        <th scope="col" title="Tokens that carry the role">"Tokens"</th>
-                        <th scope="col" title="Expired tokens among those that carry it">"Expired"</th>
-                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+        <ListCount shown total noun="roles" testid="roles-count" />
+        <DataTable testid="roles-table" columns=COLUMNS actions=true>
+            {rows.into_iter().map(|r| {
+                let tokens_link = format!("/tokens?role={}", percent_encode(&r.name, false));
+                let link = href(&r.id);
+                view! {
+                    <tr data-role=r.name.clone() data-testid="role-row">
+                        <td data-label="Name"><a href=at(link.clone())>{r.name.clone()}</a></td>
+                        <td data-label="Description">{r.description.clone()}</td>
+                        <td data-label="Policies"><PolicyTags policies=r.policies.clone() /></td>
+                        <td data-label="Tokens">{match r.tokens {
+                            Some(n) if n > 0 => view! { <a href=at(tokens_link)>{n}</a> }.into_any(),
+                            other => count(other),
+                        }}</td>
+                        <td data-label="Expired">{match r.expired {
+                            Some(n) if n > 0 => view! { <span class="expired">{format!("{n} expired")}</span> }.into_any(),
+                            other => count(other),
+                        }}</td>
+                        <RowActions href=link kind="role" name=r.name.clone() />
                     </tr>
-                </thead>
-                <tbody>
-                    {rows.into_iter().map(|r| {
-                        let tokens_link = format!("/tokens?role={}", percent_encode(&r.name, false));
-                        let link = href(&r.id);
-                        view! {
-                            <tr data-role=r.name.clone() data-testid="role-row">
-                                <td data-label="Name"><a href=at(link.clone())>{r.name.clone()}</a></td>
-                                <td data-label="Description">{r.description.clone()}</td>
-                                <td data-label="Policies"><PolicyTags policies=r.policies.clone() /></td>
-                                <td data-label="Tokens">{match r.tokens {
-                                    Some(n) if n > 0 => view! { <a href=at(tokens_link)>{n}</a> }.into_any(),
-                                    other => count(other),
-                                }}</td>
-                                <td data-label="Expired">{match r.expired {
-                                    Some(n) if n > 0 => view! { <span class="expired">{format!("{n} expired")}</span> }.into_any(),
-                                    other => count(other),
-                                }}</td>
-                                <td data-label="Actions" class="row-actions">
-                                    <a href=at(format!("{link}/edit")) aria-label=format!("Edit role {}", r.name)>"Edit"</a>
-                                    " · "
-                                    <a href=at(format!("{link}?delete=1#delete")) aria-label=format!("Delete role {}", r.name)>"Delete…"</a>
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-        {(shown == 0).then(|| view! {
-            <p class="empty-state" data-testid="roles-none-match">{format!("No {what} match.")}</p>
-        })}
+                }
+            }).collect_view()}
+        </DataTable>
+        {(shown == 0).then(|| view! { <NoneMatch testid="roles-none-match" text=format!("No {what} match.") /> })}
     }
     .into_any()
 }
