@@ -20,7 +20,7 @@ export class NamespaceEditor {
     return this.page.getByLabel('Name', { exact: true });
   }
   get description() {
-    return this.page.getByLabel('Description', { exact: true });
+    return this.page.getByLabel('Description (optional)', { exact: true });
   }
   get enabledDrivers() {
     return this.page.getByLabel('Enabled task drivers');

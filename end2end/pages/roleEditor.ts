@@ -24,8 +24,9 @@ export class RoleEditor {
     return this.page.getByTestId('name-error');
   }
   /** Nomad's refusal about the name. */
+  /** Nomad's refusal of the name (announced, unlike the check made as typed). */
   get nameServerError() {
-    return this.page.getByTestId('name-server-error');
+    return this.nameError.getByRole('alert');
   }
   get description() {
     return this.page.getByLabel('Description (optional)');

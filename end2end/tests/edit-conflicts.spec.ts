@@ -33,7 +33,7 @@ test('a policy changed elsewhere is not overwritten until the user chooses to', 
   await nomad('DELETE', `/v1/acl/policy/${name}`);
 });
 
-test('without JavaScript a policy changed elsewhere is not overwritten either', async ({ browser }) => {
+test('without JavaScript a policy changed elsewhere is not overwritten either, not even by a second save', async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   const name = `e2e-conflict-nojs-${suffix()}`;
@@ -46,6 +46,16 @@ test('without JavaScript a policy changed elsewhere is not overwritten either', 
   await editor.save();
   await expect(editor.refusal.panel).toContainText('this policy was changed elsewhere');
   expect((await nomad('GET', `/v1/acl/policy/${name}`)).Rules).toBe('node { policy = "read" }');
+  // The draft came back; saving it again without the tick is refused again.
+  await expect(editor.rules).toHaveValue('node { policy = "deny" }');
+  await editor.save();
+  await expect(editor.refusal.panel).toContainText('this policy was changed elsewhere');
+  expect((await nomad('GET', `/v1/acl/policy/${name}`)).Rules).toBe('node { policy = "read" }');
+  // Ticked: written on purpose.
+  await editor.refusal.overwrite.check();
+  await editor.save();
+  await expect(page).toHaveURL(new RegExp(`/policies/${name}\\?saved=1$`));
+  expect((await nomad('GET', `/v1/acl/policy/${name}`)).Rules).toBe('node { policy = "deny" }');
   await nomad('DELETE', `/v1/acl/policy/${name}`);
   await context.close();
 });

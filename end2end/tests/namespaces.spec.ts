@@ -51,7 +51,11 @@ test.describe('namespaces', () => {
     await expect(editor.errorsOf('namespace-name')).toContainText('invalid name');
     await editor.name.fill(name);
     await expect(editor.errorsOf('namespace-name')).toHaveCount(0);
+    // The description's length is checked as typed, with the core's rule and text.
+    await editor.description.fill('d'.repeat(257));
+    await expect(editor.errorsOf('namespace-description')).toHaveText('description longer than 256');
     await editor.description.fill('<b>made by</b> the e2e suite');
+    await expect(editor.errorsOf('namespace-description')).toHaveCount(0);
     await editor.enabledDrivers.fill('docker, exec');
     await editor.meta.fill('owner=e2e');
     await editor.create();

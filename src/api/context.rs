@@ -164,9 +164,30 @@ pub fn error_url(base: &str, path: &str, e: &ApiError, draft: &[(&str, &str)]) -
         for (k, v) in draft {
             pairs.append_pair(k, v);
         }
+        // The draft was made from this version: saving it again must be refused again.
+        if let ApiError::ChangedElsewhere(c) = e {
+            pairs.append_pair("opened", &c.opened_at.to_string());
+        }
     }
     match url.query() {
         Some(q) => format!("{}?{q}", url.path()),
         None => url.path().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_url;
+    use crate::api::error::{ApiError, Conflict};
+
+    #[test]
+    fn a_conflict_brings_back_the_version_the_draft_was_made_from() {
+        let conflict = Conflict::check("policy", 4, false, 7, &[("rules", true)]).unwrap_err();
+        let url = error_url("/policies/p/edit", "/api/save_policy", &conflict, &[("rules", "node {}")]);
+        assert!(url.starts_with("/policies/p/edit?"), "{url}");
+        assert!(url.contains("&opened=4"), "{url}");
+        assert!(url.contains("rules=node+%7B%7D"), "{url}");
+        let other = error_url("/policies/p/edit", "/api/save_policy", &ApiError::Invalid("bad".into()), &[]);
+        assert!(!other.contains("opened="), "{other}");
     }
 }

@@ -11,6 +11,17 @@ pub fn changed_elsewhere(outcome: &Option<Result<(), ApiError>>) -> bool {
     matches!(outcome, Some(Err(ApiError::ChangedElsewhere(_))))
 }
 
+/// The hidden field a save posts to say which version of the object the editor
+/// opened: `current`, or, when a refused plain post brought the draft back
+/// (`?opened=`), the version that draft was made from. So a second plain save is
+/// refused again until the user ticks "Overwrite the other change".
+#[component]
+pub fn OpenedIndex(name: &'static str, current: u64) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let opened = query.with_untracked(|q| q.get("opened").and_then(|v| v.parse::<u64>().ok())).unwrap_or(current);
+    view! { <input type="hidden" name=name value=opened.to_string() /> }
+}
+
 /// The refusal's `messages` placed at no field (hidden while there are none). When
 /// `conflict`, it offers a reload of `reload` (the editor's own path, without the
 /// draft a plain post brought back) and an "Overwrite the other change" checkbox

@@ -10,7 +10,7 @@ use crate::api::tokens::lifetime::TtlBounds;
 use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::region_note::ReplicatedNote;
-use crate::app::components::save_error::{changed_elsewhere, SaveError};
+use crate::app::components::save_error::{changed_elsewhere, OpenedIndex, SaveError};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::raw_text::escaped_raw_text;
@@ -284,7 +284,7 @@ fn MethodEditor(initial: MethodInput, bounds: TtlBounds, secret_set: bool, callb
             <ReplicatedNote what="This auth method" />
             <input type="hidden" name="input[original]" value=initial.original.clone() />
             <input type="hidden" name="input[method_type]" value=initial.method_type.clone() />
-            <input type="hidden" name="input[modify_index]" value=initial.modify_index.to_string() />
+            <OpenedIndex name="input[modify_index]" current=initial.modify_index />
             <SaveError messages=Signal::derive(other) overwrite_name="input[overwrite]"
                 conflict=Signal::derive(move || save.value().with(changed_elsewhere)) reload=format!("{}/edit", href(&initial.original)) />
             <fieldset class="form">

@@ -11,7 +11,7 @@ use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::field::DescriptionField;
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::region_note::ReplicatedNote;
-use crate::app::components::save_error::{changed_elsewhere, SaveError};
+use crate::app::components::save_error::{changed_elsewhere, OpenedIndex, SaveError};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::raw_text::escaped_raw_text;
@@ -230,7 +230,7 @@ fn RuleEditor(
         <ActionForm action=save attr:class="rule-editor">
             <ReplicatedNote what="This binding rule" />
             <input type="hidden" name="id" value=id.clone() />
-            <input type="hidden" name="modify_index" value=form.modify_index.to_string() />
+            <OpenedIndex name="modify_index" current=form.modify_index />
             <SaveError messages=Signal::derive(move || server_errors(Field::Other))
                 conflict=Signal::derive(move || save.value().with(changed_elsewhere)) reload=format!("{}/edit", href(&id)) />
             <div class="form">

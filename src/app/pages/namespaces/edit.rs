@@ -5,10 +5,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::live::Kind;
 use crate::api::namespaces::{by_field, get_namespace_form, href, Field, NamespaceInput, SaveNamespace};
 use crate::app::components::error_panel::{self, ErrorPanel};
-use crate::app::components::field::TextField;
+use crate::app::components::field::{DescriptionField, TextField};
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::region_note::ReplicatedNote;
-use crate::app::components::save_error::{changed_elsewhere, SaveError};
+use crate::app::components::save_error::{changed_elsewhere, OpenedIndex, SaveError};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::region::at;
@@ -132,15 +132,14 @@ fn NamespaceEditor(initial: NamespaceInput) -> impl IntoView {
         <ActionForm action=save attr:class="namespace-editor" on:input=move |_| touched.set(true)>
             <ReplicatedNote what="This namespace" />
             <input type="hidden" name="input[original]" value=original.clone() />
-            <input type="hidden" name="input[modify_index]" value=initial.modify_index.to_string() />
+            <OpenedIndex name="input[modify_index]" current=initial.modify_index />
             <SaveError messages=other overwrite_name="input[overwrite]"
                 conflict=Signal::derive(move || save.value().with(changed_elsewhere)) reload=format!("{}/edit", href(&original)) />
             <div class="form">
                 <TextField id="namespace-name" name="input[name]" label="Name" value=name required=true readonly=!create
                     errors=errors_at(Field::Name)
                     help=if create { "Letters, digits and dashes, up to 128 characters. It cannot be changed later." } else { "A namespace cannot be renamed." } />
-                <TextField id="namespace-description" name="input[description]" label="Description" value=description
-                    errors=errors_at(Field::Description) help="Optional; at most 256 characters." />
+                <DescriptionField id="namespace-description" name="input[description]" value=description server_errors=errors_at(Field::Description) />
                 <fieldset>
                     <legend>"Task drivers and network modes"</legend>
                     <p class="help">"Comma-separated. An empty enabled list allows every driver (or mode) not disabled."</p>

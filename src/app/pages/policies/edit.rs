@@ -8,11 +8,11 @@ use crate::api::policies::presets::Preset;
 use crate::api::policies::validate::{self, Field};
 use crate::api::policies::{get_policy, SavePolicy};
 use crate::app::components::error_panel::{self, ErrorPanel};
-use crate::app::components::field::DescriptionField;
+use crate::app::components::field::{DescriptionField, NameField};
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::policy_preview::PolicyPreview;
 use crate::app::components::region_note::ReplicatedNote;
-use crate::app::components::save_error::{changed_elsewhere, SaveError};
+use crate::app::components::save_error::{changed_elsewhere, OpenedIndex, SaveError};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::pages::namespaces::NamespaceDatalist;
@@ -167,33 +167,20 @@ fn PolicyForm(
             <ActionForm action=save node_ref=form_ref>
             <ReplicatedNote what="This policy" />
                 <input type="hidden" name="mode" value=if create { "create" } else { "update" } />
-                <input type="hidden" name="modify_index" value=modify_index.to_string() />
+                <OpenedIndex name="modify_index" current=modify_index />
                 <SaveError
                     messages=Signal::derive(move || server_errors(Field::Other))
                     conflict=Signal::derive(move || save.value().with(changed_elsewhere)) reload=format!("{}/edit", href(&name)) />
                 <div class="form">
                     {if create {
                         view! {
-                            <label for="policy-name">"Name"</label>
-                            <input
+                            <NameField
                                 id="policy-name"
-                                name="name"
-                                type="text"
-                                required
-                                maxlength="128"
-                                autocomplete="off"
-                                spellcheck="false"
-                                value=name.clone()
-                                prop:value=move || name_sig.get()
-                                on:input=move |ev| name_sig.set(event_target_value(&ev))
-                                aria-describedby="policy-name-help policy-name-error"
-                                aria-invalid=move || (name_hint().is_some() || !server_errors(Field::Name).is_empty()).to_string()
+                                value=name_sig
+                                local=Signal::derive(name_hint)
+                                errors=Signal::derive(move || server_errors(Field::Name))
+                                help="Letters, digits and dashes, at most 128. It cannot be changed later."
                             />
-                            <p id="policy-name-help" class="help">"Letters, digits and dashes, at most 128. It cannot be changed later."</p>
-                            <div id="policy-name-error" data-testid="name-error">
-                                {move || name_hint().map(|h| view! { <p class="field-error">{h}</p> })}
-                                {move || server_errors(Field::Name).into_iter().map(|m| view! { <p class="field-error" role="alert">{m}</p> }).collect_view()}
-                            </div>
                         }.into_any()
                     } else {
                         view! { <input type="hidden" name="name" value=name.clone() /> }.into_any()

@@ -6,11 +6,11 @@ use crate::api::live::Kind;
 use crate::api::roles::validate::{self, Field};
 use crate::api::roles::{get_role_form, href, PolicyChoice, RoleForm, SaveRole};
 use crate::app::components::error_panel::{self, ErrorPanel};
-use crate::app::components::field::DescriptionField;
+use crate::app::components::field::{DescriptionField, NameField};
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::picker::{ordered, policy_choices, Picker};
 use crate::app::components::region_note::ReplicatedNote;
-use crate::app::components::save_error::{changed_elsewhere, SaveError};
+use crate::app::components::save_error::{changed_elsewhere, OpenedIndex, SaveError};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::region::at;
@@ -136,6 +136,13 @@ fn RoleEditor(
     };
     // Nomad's message as soon as the name is wrong (an empty name only once typed in and cleared).
     let name_touched = RwSignal::new(!name.is_empty());
+    // Any edit counts, clearing the field included.
+    Effect::new(move |first: Option<()>| {
+        name_sig.track();
+        if first.is_some() {
+            name_touched.set(true);
+        }
+    });
     let name_error = move || if name_touched.get() { name_sig.with(|n| validate::name(n.trim())) } else { None };
     let policies_error = move || if touched.get() { picked.with(|p| validate::policies(p)) } else { None };
     Effect::new(move |_| {
@@ -149,36 +156,18 @@ fn RoleEditor(
         <ActionForm action=save attr:class="role-editor">
             <ReplicatedNote what="This role" />
             <input type="hidden" name="id" value=id.clone() />
-            <input type="hidden" name="modify_index" value=modify_index.to_string() />
+            <OpenedIndex name="modify_index" current=modify_index />
             <SaveError
                 messages=Signal::derive(move || server_errors(Field::Other))
                 conflict=Signal::derive(move || save.value().with(changed_elsewhere)) reload=format!("{}/edit", href(&id)) />
             <div class="form">
-                <label for="role-name">"Name"</label>
-                <input
+                <NameField
                     id="role-name"
-                    name="name"
-                    type="text"
-                    required
-                    maxlength="128"
-                    autocomplete="off"
-                    spellcheck="false"
-                    value=name.clone()
-                    prop:value=move || name_sig.get()
-                    on:input=move |ev| {
-                        name_touched.set(true);
-                        name_sig.set(event_target_value(&ev));
-                    }
-                    aria-describedby="role-name-help role-name-error"
-                    aria-invalid=move || (name_error().is_some() || !server_errors(Field::Name).is_empty()).to_string()
+                    value=name_sig
+                    local=Signal::derive(name_error)
+                    errors=Signal::derive(move || server_errors(Field::Name))
+                    help=if create { "Letters, digits and dashes, at most 128." } else { "Letters, digits and dashes, at most 128. Renaming keeps the role's ID, so its tokens follow." }
                 />
-                <p id="role-name-help" class="help">
-                    {if create { "Letters, digits and dashes, at most 128." } else { "Letters, digits and dashes, at most 128. Renaming keeps the role's ID, so its tokens follow." }}
-                </p>
-                <div id="role-name-error" data-testid="name-error" aria-live="polite">
-                    {move || name_error().map(|m| view! { <p class="field-error" data-testid="name-inline-error">{m}</p> })}
-                    {move || server_errors(Field::Name).into_iter().map(|m| view! { <p class="field-error" role="alert" data-testid="name-server-error">{m}</p> }).collect_view()}
-                </div>
 
                 <DescriptionField id="role-description" value=desc server_errors=Signal::derive(move || server_errors(Field::Description)) />
 

@@ -18,7 +18,7 @@ use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel::{self, ErrorPanel};
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::relative_time::{Expiry, RelativeTime};
-use crate::app::components::save_error::{changed_elsewhere, SaveError};
+use crate::app::components::save_error::{changed_elsewhere, OpenedIndex, SaveError};
 use crate::app::format::{absolute, percent_encode};
 use crate::app::live::EditGuard;
 use crate::app::region::at;
@@ -204,7 +204,7 @@ fn EditForm(token: TokenDetail) -> impl IntoView {
     view! {
         <ActionForm action=update attr:data-testid="edit-form">
             <input type="hidden" name="accessor_id" value=token.accessor_id.clone() />
-            <input type="hidden" name="modify_index" value=token.modify_index.to_string() />
+            <OpenedIndex name="modify_index" current=token.modify_index />
             <SaveError messages=other conflict=Signal::derive(move || update.value().with(changed_elsewhere))
                 reload=format!("/tokens/{}", crate::links::percent_encode(&token.accessor_id, false)) />
             <div class="form">
