@@ -205,6 +205,24 @@ test.describe('policies', () => {
     await nomad('DELETE', `/v1/acl/policy/${name}`);
   });
 
+  test('markup in a description stays text in the pickers and the delete confirmation; markup in ?opened= is ignored', async ({ page }) => {
+    const name = `e2e-pick-html-${suffix()}`;
+    const description = '</textarea><meta http-equiv="refresh" content="0;url=/sign-out"><img src=x onerror="window.__pwned=1"><b>bold</b>';
+    await createPolicy(name, 'node { policy = "read" }', description);
+    await signIn(page, demoSecret());
+    const opened = encodeURIComponent('<script>window.__pwned=1</script>');
+    const pages = ['/tokens/new', '/roles/new', `/policies/${name}?delete=1`, `/policies/${name}/edit?opened=${opened}`];
+    await expectTextNotMarkup(page, pages, 'main b, main img, meta[http-equiv]');
+    // The picker shows the description as its text.
+    await page.goto('/tokens/new');
+    await expect(page.getByTestId('picker-policies').locator(`li[data-value="${name}"]`)).toContainText(description);
+    // Not a number: the editor posts the version it loaded.
+    const stored = await nomad('GET', `/v1/acl/policy/${name}`);
+    await page.goto(`/policies/${name}/edit?opened=${opened}`);
+    await expect(page.locator('input[name="modify_index"]')).toHaveValue(String(stored.ModifyIndex));
+    await nomad('DELETE', `/v1/acl/policy/${name}`);
+  });
+
   for (const path of ['/policies', '/policies/new', '/policies/prometheus-scrape', '/policies/prometheus-scrape/edit']) {
     test(`${path} has no serious or critical axe violation`, async ({ page }) => {
       const name = `e2e-axe-${suffix()}`;

@@ -59,6 +59,15 @@ pub fn time_left(expires: i64, now: i64) -> String {
 pub use crate::links::percent_encode;
 
 /// The current time in unix seconds (browser clock in wasm, system clock on the server).
+/// The text with its first letter in upper case: "role" → "Role".
+pub fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 pub fn now_unix() -> i64 {
     #[cfg(feature = "hydrate")]
     {

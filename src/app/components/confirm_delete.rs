@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 
 use crate::api::error::ApiError;
 use crate::app::components::toast::{use_toasts, ToastKind};
+use crate::app::format::capitalized;
 
 /// How the heading quotes the object's name.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
@@ -78,11 +79,10 @@ where
 
 /// "Role deleted", "Auth method deleted".
 fn deleted_toast(kind: &str) -> String {
-    let mut letters = kind.chars();
-    match letters.next() {
-        Some(first) => format!("{}{} deleted", first.to_uppercase(), letters.as_str()),
-        None => "Deleted".to_string(),
+    if kind.is_empty() {
+        return "Deleted".to_string();
     }
+    format!("{} deleted", capitalized(kind))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use leptos_router::components::Redirect;
 
 use crate::api::error::ApiError;
 use crate::app::components::shell::sign_in_returning_here;
+use crate::app::format::capitalized;
 use crate::app::region::at;
 use crate::nomad::error::NomadError;
 
@@ -67,14 +68,6 @@ pub fn ErrorPanel(
             {list.map(|l| view! { <p><a href=at(l.href)>{format!("All {}", l.label)}</a></p> })}
         </div>
     })
-}
-
-fn capitalized(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// Tells the server's session check that Nomad refused this page's token: a deleted
