@@ -1,11 +1,21 @@
 //! The `nomad-acl-console` binary: command line and wiring only.
 
+/// The site cargo-leptos builds (wasm, JS, CSS, `public/`). Embedded here rather
+/// than in the library so that a rebuilt front end recompiles only this file.
+#[cfg(feature = "ssr")]
+#[derive(rust_embed::RustEmbed)]
+#[folder = "target/site"]
+#[allow_missing = true]
+#[exclude = "*.map"]
+struct Site;
+
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     use clap::Parser;
     use nomad_acl_console::server::cli::{Cli, Command};
 
+    nomad_acl_console::server::assets::embed::<Site>();
     let cli = Cli::parse();
     nomad_acl_console::server::logging::init(cli.log_format);
     let result = match cli.command {

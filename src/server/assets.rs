@@ -7,17 +7,42 @@
 //! under `/pkg/<content hash>/...`, so they can be cached forever: a new build
 //! gets a new URL.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, Response, StatusCode};
-use rust_embed::RustEmbed;
+use rust_embed::{EmbeddedFile, RustEmbed};
 
-#[derive(RustEmbed)]
-#[folder = "target/site"]
-#[allow_missing = true]
-#[exclude = "*.map"]
-struct Site;
+/// The embedded site's two lookups. The binary's own crate (`main.rs`) embeds the
+/// files and hands them over with [`embed`]: a new front end then recompiles only
+/// that small crate, not this library.
+struct Site {
+    get: fn(&str) -> Option<EmbeddedFile>,
+    names: fn() -> Box<dyn Iterator<Item = Cow<'static, str>>>,
+}
+
+static SITE: OnceLock<Site> = OnceLock::new();
+
+/// Serves the files of `S` (a `#[derive(RustEmbed)]` of `target/site`) from now
+/// on. Called once, before the server starts; a later call changes nothing.
+pub fn embed<S: RustEmbed>() {
+    fn names<S: RustEmbed>() -> Box<dyn Iterator<Item = Cow<'static, str>>> {
+        Box::new(S::iter())
+    }
+    let _ = SITE.set(Site { get: S::get, names: names::<S> });
+}
+
+impl Site {
+    /// The file `name`; none before [`embed`] (a library test, a plain `cargo build`).
+    fn get(name: &str) -> Option<EmbeddedFile> {
+        SITE.get().and_then(|site| (site.get)(name))
+    }
+
+    fn iter() -> impl Iterator<Item = Cow<'static, str>> {
+        SITE.get().map(|site| (site.names)()).into_iter().flatten()
+    }
+}
 
 /// Name of the package directory inside the site (`site-pkg-dir`).
 const PKG_DIR: &str = "pkg";
