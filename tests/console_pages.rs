@@ -20,6 +20,7 @@ async fn a_missing_object_answers_404_says_which_is_gone_and_links_its_list() {
         ("/auth-methods/no-such-method/edit".to_string(), "The auth method does not exist", "/auth-methods"),
         (format!("/binding-rules/{unknown}"), "The binding rule does not exist", "/binding-rules"),
         (format!("/binding-rules/{unknown}/edit"), "The binding rule does not exist", "/binding-rules"),
+        ("/namespaces/no-such-namespace".to_string(), "The namespace no-such-namespace does not exist", "/namespaces"),
     ];
     for (path, says, list) in cases {
         let page = c.get(&path).await;
@@ -27,6 +28,19 @@ async fn a_missing_object_answers_404_says_which_is_gone_and_links_its_list() {
         assert!(page.body.contains(says), "{path} does not say {says:?}");
         assert!(page.body.contains(&format!(r#"href="{list}""#)), "{path} does not link {list}");
         assert!(!page.body.contains("Something went wrong"), "{path} calls a missing object a failure");
+    }
+    // An object's own page still says what it is when the object is gone.
+    let heads = [
+        (format!("/roles/{unknown}"), "Role"),
+        ("/auth-methods/no-such-method".to_string(), "Auth method"),
+        (format!("/binding-rules/{unknown}"), "Binding rule"),
+        ("/namespaces/no-such-namespace".to_string(), "Namespace"),
+    ];
+    for (path, kind) in heads {
+        let body = c.get(&path).await.body;
+        assert!(body.contains(&format!(">{kind}</h1>")), "{path} has no heading {kind:?}");
+        assert!(body.contains(&format!("<title>{kind} · Nomad ACL Console</title>")), "{path} has no title {kind:?}");
+        assert!(body.contains(r#"aria-label="Breadcrumb""#), "{path} has no breadcrumbs");
     }
     // An object that exists is a 200, and the app's own 404 page stays a 404.
     let p = c.backend.policy("page", r#"namespace "default" { policy = "read" }"#).await;

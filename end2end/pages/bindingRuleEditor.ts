@@ -46,9 +46,13 @@ export class BindingRuleEditor {
   get toManagementNote() {
     return this.page.getByTestId('to-management-note');
   }
-  /** The message at a field (`field`: bind-name, description, …), or Nomad's (`selector-server`, `method-server`, …). */
+  /** The messages at a field (`field`: bind-name, description, selector, method, …). */
   error(field: string) {
     return this.page.getByTestId(`${field}-error`);
+  }
+  /** What the answer to a save said at the field (announced), apart from the field's own checks. */
+  serverError(field: string) {
+    return this.error(field).getByRole('alert');
   }
 
   async create() {

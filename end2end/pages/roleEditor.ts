@@ -54,8 +54,9 @@ export class RoleEditor {
   get policiesError() {
     return this.page.getByTestId('policies-error');
   }
+  /** What the answer to a save said about the policies (announced). */
   get policiesServerError() {
-    return this.page.getByTestId('policies-server-error');
+    return this.policiesError.getByRole('alert');
   }
   /** Shown instead of the picker on a cluster without policies. */
   get noPolicies() {

@@ -44,6 +44,11 @@ export class RolePage {
     return this.page.getByTestId('delete-role');
   }
 
+  /** Opens or closes the "Delete…" disclosure. */
+  async toggleDelete() {
+    await this.deletePanel.locator('summary').click();
+  }
+
   async edit() {
     await this.page.getByRole('link', { name: 'Edit', exact: true }).click();
   }

@@ -148,14 +148,14 @@ test.describe('binding rules', () => {
     // The selector is checked by the server with go-bexpr's parser.
     await editor.selector.fill('value.email = "x"');
     await editor.create();
-    await expect(editor.error('selector-server')).toContainText('selector is invalid: 1:');
+    await expect(editor.serverError('selector')).toContainText('selector is invalid: 1:');
     await expect(page).toHaveURL(/\/binding-rules\/new/);
 
     // Nomad's own refusal: the auth method was deleted meanwhile.
     await editor.selector.fill('');
     await nomad('DELETE', `/v1/acl/auth-method/${method}`);
     await editor.create();
-    await expect(editor.error('method-server')).toHaveText(`ACL auth method ${method} not found`);
+    await expect(editor.serverError('method')).toHaveText(`ACL auth method ${method} not found`);
     await cleanup(method);
   });
 
@@ -254,7 +254,7 @@ test.describe('binding rules', () => {
     // Saving is refused (management with a name): back with the draft and the message at the field.
     await editor.create();
     await expect(page).toHaveURL(/\/binding-rules\/new\?/);
-    await expect(editor.error('bind-name-server')).toHaveText('bind name should be empty');
+    await expect(editor.serverError('bind-name')).toHaveText('bind name should be empty');
     await expect(editor.bindName).toHaveValue('oops');
     await expect(editor.description).toHaveValue(`made without js ${s}`);
     await editor.bindName.fill('');

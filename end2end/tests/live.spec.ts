@@ -1,18 +1,19 @@
 import { test, expect, Page } from '@playwright/test';
 import { startConsole } from '../support/console';
-import { createPolicy, createToken, demoSecret, nomad, suffix } from '../support/nomad';
+import { createPolicy, createRole, createToken, demoSecret, nomad, suffix } from '../support/nomad';
 import { Header } from '../pages/header';
 import { hydrated } from '../pages/hydrated';
 import { PoliciesListPage } from '../pages/policiesListPage';
 import { ProfilePage } from '../pages/profilePage';
 import { RoleEditor } from '../pages/roleEditor';
+import { RolePage } from '../pages/rolePage';
 import { RolesListPage } from '../pages/rolesListPage';
 import { signIn } from '../pages/signInPage';
 import { TokensListPage } from '../pages/tokensListPage';
 import { TokenPermissionsPage } from '../pages/tokenPermissionsPage';
 import { WhoCanPage } from '../pages/whoCanPage';
 
-// Live updates (issue 9): changes made directly on the embedded Nomad's HTTP API,
+// Live updates: changes made directly on the embedded Nomad's HTTP API,
 // as the CLI or Terraform would make them, reach open pages without a reload.
 // Other specs share the demo: every assertion is about objects this spec created.
 
@@ -260,6 +261,33 @@ test('a revealed secret on the profile stays revealed when the token changes els
   await expect(profile.revealedSecret).toHaveText(mine.SecretID);
   await notReloaded(page);
   await nomad('DELETE', `/v1/acl/token/${mine.AccessorID}`);
+});
+
+test('an open delete confirmation stays open, and a closed one closed, when its role changes elsewhere', async ({ page }) => {
+  const s = suffix();
+  const policy = `e2e-live-del-${s}`;
+  await createPolicy(policy, 'namespace "default" { policy = "read" }');
+  const role = await createRole(`e2e-live-del-${s}`, [policy]);
+  await signIn(page, demoSecret());
+  const rolePage = new RolePage(page);
+  await rolePage.goto(role.ID);
+  await hydrated(page);
+  await live(page);
+  await mark(page);
+  await rolePage.toggleDelete();
+  await expect(rolePage.deletePanel).toHaveAttribute('open', '');
+  // Changed through Nomad's API: the page re-renders with the new description.
+  await nomad('POST', `/v1/acl/role/${role.ID}`, { ...role, Description: 'changed elsewhere' });
+  await expect(rolePage.description).toHaveText('changed elsewhere', SOON);
+  await expect(rolePage.deletePanel).toHaveAttribute('open', '');
+  await rolePage.toggleDelete();
+  await expect(rolePage.deletePanel).not.toHaveAttribute('open');
+  await nomad('POST', `/v1/acl/role/${role.ID}`, { ...role, Description: 'changed again' });
+  await expect(rolePage.description).toHaveText('changed again', SOON);
+  await expect(rolePage.deletePanel).not.toHaveAttribute('open');
+  await notReloaded(page);
+  await nomad('DELETE', `/v1/acl/role/${role.ID}`);
+  await nomad('DELETE', `/v1/acl/policy/${policy}`);
 });
 
 test('the console stops promptly on SIGTERM while a page holds a live stream open', async ({ browser }) => {

@@ -17,20 +17,67 @@ pub enum NameStyle {
     Quoted,
 }
 
+/// A confirmation's state: whether it is open, and the delete action with its
+/// answer. The page makes it above the part a live update re-renders, so a change
+/// elsewhere neither closes an open confirmation nor drops a refusal.
+pub struct Deletion<F>
+where
+    F: ServerFn<Error = ApiError> + Send + Sync + 'static,
+    F::Output: Send + Sync + 'static,
+{
+    open: RwSignal<bool>,
+    action: ServerAction<F>,
+}
+
+impl<F> Clone for Deletion<F>
+where
+    F: ServerFn<Error = ApiError> + Send + Sync + 'static,
+    F::Output: Send + Sync + 'static,
+{
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<F> Copy for Deletion<F>
+where
+    F: ServerFn<Error = ApiError> + Send + Sync + 'static,
+    F::Output: Send + Sync + 'static,
+{
+}
+
+impl<F> Deletion<F>
+where
+    F: DeserializeOwned + ServerFn<Output = (), Error = ApiError> + Clone + Send + Sync + 'static,
+{
+    /// Open when the page is asked to (`?delete=1`, as the lists' Delete links do) or
+    /// after a refusal (a plain form's refusal comes back in the URL).
+    pub fn for_page() -> Self {
+        let action = ServerAction::<F>::new();
+        let asked = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("delete").is_some());
+        let refused = move || action.value().with(|v| matches!(v, Some(Err(_))));
+        let open = RwSignal::new(asked || action.value().with_untracked(|v| matches!(v, Some(Err(_)))));
+        Effect::new(move |_| {
+            if refused() {
+                open.set(true);
+            }
+        });
+        Deletion { open, action }
+    }
+}
+
 /// "Delete…": a disclosure that names the object and what deleting it leaves behind
-/// (the children), then a real form posting `action`, so it works without JavaScript.
-/// It opens by itself when asked to (`?confirm`) and after a refusal, which it shows
-/// above the button.
+/// (the children), then a real form posting the deletion's action, so it works
+/// without JavaScript. A refusal shows above the button.
 #[component]
 pub fn ConfirmDelete<F, P>(
-    action: ServerAction<F>,
+    deletion: Deletion<F>,
     /// What the object is, in lower case: "role", "auth method", ...
     kind: &'static str,
     name: String,
     #[prop(optional)] name_style: NameStyle,
     /// The hidden fields the server function takes, as (name, value).
     fields: Vec<(&'static str, String)>,
-    #[prop(optional)] open: bool,
     testid: &'static str,
     children: Children,
 ) -> impl IntoView
@@ -45,6 +92,7 @@ where
     <<F::Client as Client<ApiError>>::Request as ClientReq<ApiError>>::FormData: From<FormData>,
     P: Send + Sync + 'static,
 {
+    let Deletion { open, action } = deletion;
     let toasts = use_toasts();
     let done = deleted_toast(kind);
     Effect::new(move |_| {
@@ -61,7 +109,8 @@ where
             class="panel danger-zone"
             id="delete"
             data-testid=testid
-            open=move || open || action.value().with(|v| matches!(v, Some(Err(_))))
+            open=move || open.get()
+            on:toggle=move |ev| open.set(event_target::<leptos::web_sys::Element>(&ev).has_attribute("open"))
         >
             <summary class="button secondary">"Delete…"</summary>
             <h2>{format!("Delete {kind} ")} {quoted} "?"</h2>

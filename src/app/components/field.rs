@@ -16,7 +16,7 @@ pub fn TextField(
     value: RwSignal<String>,
     #[prop(into)] errors: Signal<Vec<String>>,
     #[prop(optional, into)] local: Option<Signal<Option<String>>>,
-    #[prop(optional, into)] help: Option<String>,
+    #[prop(optional, into)] help: Option<Signal<String>>,
     #[prop(optional)] multiline: bool,
     #[prop(optional)] required: bool,
     #[prop(optional)] readonly: bool,
@@ -50,18 +50,34 @@ pub fn TextField(
     view! {
         <label for=id>{label}</label>
         {input}
-        {help.map(|h| view! { <p class="help" id=help_id.clone()>{h}</p> })}
-        <div id=error_id data-testid=errors_testid aria-live="polite">
-            {move || own_check(local.get(), &errors.get()).map(|m| view! { <p class="field-error">{m}</p> })}
-            {move || errors.get().into_iter().map(|m| view! { <p class="field-error" role="alert">{m}</p> }).collect_view()}
+        {help.map(|h| view! { <p class="help" id=help_id.clone()>{move || h.get()}</p> })}
+        <FieldErrors id=error_id testid=errors_testid.unwrap_or_default() local=Signal::derive(move || local.get().into_iter().collect()) server=errors />
+    }
+}
+
+/// A field's messages: the page's own checks as typed (`local`, quiet) and the
+/// server's answer to a save (`server`, announced). A check the answer repeats is
+/// shown once. `testid` defaults to `id`.
+#[component]
+pub fn FieldErrors(
+    #[prop(into)] id: String,
+    #[prop(optional, into)] testid: String,
+    #[prop(optional, into)] local: Option<Signal<Vec<String>>>,
+    #[prop(into)] server: Signal<Vec<String>>,
+) -> impl IntoView {
+    let testid = if testid.is_empty() { id.clone() } else { testid };
+    view! {
+        <div id=id data-testid=testid aria-live="polite">
+            {move || local.map(|l| own_checks(l.get(), &server.get())).unwrap_or_default().into_iter().map(|m| view! { <p class="field-error">{m}</p> }).collect_view()}
+            {move || server.get().into_iter().map(|m| view! { <p class="field-error" role="alert">{m}</p> }).collect_view()}
         </div>
     }
 }
 
-/// The page's own check, unless the answer to a save already says the same (that
-/// one is announced; the same text twice would only repeat it).
-fn own_check(local: Option<String>, answer: &[String]) -> Option<String> {
-    local.filter(|m| !answer.contains(m))
+/// The page's own checks, less those the answer to a save already says (that one
+/// is announced; the same text twice would only repeat it).
+fn own_checks(local: Vec<String>, answer: &[String]) -> Vec<String> {
+    local.into_iter().filter(|m| !answer.contains(m)).collect()
 }
 
 /// "Description (optional)": a text input with its length against Nomad's limit (the
@@ -91,10 +107,8 @@ pub fn DescriptionField(
         <p id=help_id class="help">
             {move || format!("{} of {MAX_DESCRIPTION} characters{}", value.with(String::len), note)}
         </p>
-        <div id=error_id data-testid="description-error" aria-live="polite">
-            {move || own_check(value.with(|d| description_too_long(d)), &server_errors.get()).map(|m| view! { <p class="field-error">{m}</p> })}
-            {move || server_errors.get().into_iter().map(|m| view! { <p class="field-error" role="alert">{m}</p> }).collect_view()}
-        </div>
+        <FieldErrors id=error_id testid="description-error"
+            local=Signal::derive(move || value.with(|d| description_too_long(d)).into_iter().collect()) server=server_errors />
     }
 }
 
@@ -116,13 +130,18 @@ pub fn NameField(
 
 #[cfg(test)]
 mod tests {
-    use super::own_check;
+    use super::own_checks;
 
     #[test]
     fn the_page_does_not_repeat_what_the_answer_to_a_save_says() {
         let answer = vec!["description longer than 256".to_string()];
-        assert_eq!(own_check(Some("description longer than 256".into()), &answer), None);
-        assert_eq!(own_check(Some("invalid name".into()), &answer), Some("invalid name".to_string()));
-        assert_eq!(own_check(None, &answer), None);
+        let local = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(own_checks(local(&["description longer than 256"]), &answer), local(&[]));
+        assert_eq!(own_checks(local(&["invalid name"]), &answer), local(&["invalid name"]));
+        assert_eq!(
+            own_checks(local(&["invalid name", "description longer than 256"]), &answer),
+            local(&["invalid name"])
+        );
+        assert_eq!(own_checks(Vec::new(), &answer), local(&[]));
     }
 }

@@ -67,6 +67,15 @@ pub fn count_line(shown: usize, total: usize, noun: &str) -> String {
     }
 }
 
+/// A count the signed-in token may not be allowed to make: the number, or a dash
+/// whose tooltip says what counting it needs.
+pub fn count_or_dash(n: Option<usize>, needs: &'static str) -> AnyView {
+    match n {
+        Some(n) => view! { {n} }.into_any(),
+        None => view! { <span class="muted" title=needs>"—"</span> }.into_any(),
+    }
+}
+
 /// What a list with nothing in it says, and the way to make the first one (or,
 /// in `children`, what to do first when that cannot be made yet).
 #[component]

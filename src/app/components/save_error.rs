@@ -6,6 +6,19 @@ use leptos::prelude::*;
 use crate::api::error::ApiError;
 use crate::app::region::at;
 
+/// What the answer to a save said about `field`, as the object's own mapping of
+/// Nomad's texts to its fields (`by_field`) places them.
+pub fn answer_about<O, F: PartialEq>(
+    outcome: &Option<Result<O, ApiError>>,
+    by_field: impl Fn(&ApiError) -> Vec<(F, String)>,
+    field: F,
+) -> Vec<String> {
+    match outcome {
+        Some(Err(e)) => by_field(e).into_iter().filter(|(f, _)| *f == field).map(|(_, m)| m).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Whether a save's outcome is a refusal because the object changed elsewhere.
 pub fn changed_elsewhere(outcome: &Option<Result<(), ApiError>>) -> bool {
     matches!(outcome, Some(Err(ApiError::ChangedElsewhere(_))))
@@ -56,5 +69,32 @@ pub fn SaveError(
                 </div>
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nomad::error::NomadError;
+
+    #[derive(Debug, PartialEq, Clone, Copy)]
+    enum Field {
+        Name,
+        Other,
+    }
+
+    fn by_field(e: &ApiError) -> Vec<(Field, String)> {
+        let text = e.to_string();
+        vec![(if text.contains("name") { Field::Name } else { Field::Other }, text)]
+    }
+
+    #[test]
+    fn an_answer_is_placed_at_its_field_only() {
+        let refused: Option<Result<(), ApiError>> =
+            Some(Err(ApiError::Nomad(NomadError::InvalidRequest { message: "invalid name".into() })));
+        assert_eq!(answer_about(&refused, by_field, Field::Name).len(), 1);
+        assert!(answer_about(&refused, by_field, Field::Other).is_empty());
+        assert!(answer_about(&Some(Ok(())), by_field, Field::Name).is_empty());
+        assert!(answer_about(&None::<Result<(), ApiError>>, by_field, Field::Name).is_empty());
     }
 }

@@ -5,8 +5,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::type_label;
 use crate::api::auth_methods::{get_auth_method, href, DeleteAuthMethod, MethodDetail};
 use crate::api::live::Kind;
-use crate::app::components::confirm_delete::ConfirmDelete;
-use crate::app::components::error_panel::{self, ErrorPanel};
+use crate::app::components::confirm_delete::{ConfirmDelete, Deletion};
+use crate::app::components::error_panel;
+use crate::app::components::loaded::Loaded;
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::format::absolute;
 use crate::app::live::use_live;
@@ -20,26 +21,18 @@ pub fn AuthMethodDetailPage() -> impl IntoView {
     let query = use_query_map();
     let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
     let saved = Memo::new(move |_| query.with(|q| q.get("saved").is_some()));
-    let confirm = query.with_untracked(|q| q.get("delete").is_some());
+    let deletion = Deletion::<DeleteAuthMethod>::for_page();
     let live = use_live(&[Kind::AuthMethods, Kind::BindingRules]);
     let method = Resource::new(move || (name.get(), live.get()), |(name, _)| get_auth_method(name));
     view! {
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the auth method…"</p> }>
-            {move || method.get().map(|r| match r {
-                Err(e) => view! {
-                    <Title text="Auth method" />
-                    <Breadcrumbs trail=vec![crumb("Auth methods", "/auth-methods")] />
-                    <h1>"Auth method"</h1> <ErrorPanel error=e what="the auth method" list=error_panel::AUTH_METHODS /> }.into_any(),
-                Ok(m) => view! {
-                    <Title text=format!("Auth method {}", m.settings.name) />
-                    <Breadcrumbs trail=vec![crumb("Auth methods", "/auth-methods")] current=m.settings.name.clone() />
-                    <h1>"Auth method " <code data-testid="method-title">{m.settings.name.clone()}</code></h1>
-                    {saved.get().then(|| view! { <p class="notice" role="status" data-testid="method-saved">"The auth method was saved."</p> })}
-                    {facts(m.clone())}
-                    <DeletePanel m confirm />
-                }.into_any(),
-            })}
-        </Transition>
+        <Loaded resource=method what="the auth method" list=error_panel::AUTH_METHODS kind="Auth method" let:m>
+            <Title text=format!("Auth method {}", m.settings.name) />
+            <Breadcrumbs trail=vec![crumb("Auth methods", "/auth-methods")] current=m.settings.name.clone() />
+            <h1>"Auth method " <code data-testid="method-title">{m.settings.name.clone()}</code></h1>
+            {saved.get().then(|| view! { <p class="notice" role="status" data-testid="method-saved">"The auth method was saved."</p> })}
+            {facts(m.clone())}
+            <DeletePanel m deletion />
+        </Loaded>
     }
 }
 
@@ -165,8 +158,7 @@ fn rules_view(m: &MethodDetail) -> AnyView {
 /// A confirmation naming the method and its binding rules, then a real form (works
 /// without JavaScript).
 #[component]
-fn DeletePanel(m: MethodDetail, confirm: bool) -> impl IntoView {
-    let delete = ServerAction::<DeleteAuthMethod>::new();
+fn DeletePanel(m: MethodDetail, deletion: Deletion<DeleteAuthMethod>) -> impl IntoView {
     let name = m.settings.name.clone();
     let rules = match &m.rules {
         None => "Its binding rules could not be checked: listing them needs a management token.".to_string(),
@@ -177,7 +169,7 @@ fn DeletePanel(m: MethodDetail, confirm: bool) -> impl IntoView {
         ),
     };
     view! {
-        <ConfirmDelete action=delete kind="auth method" name=name.clone() fields=vec![("name", name)] open=confirm testid="delete-method">
+        <ConfirmDelete deletion kind="auth method" name=name.clone() fields=vec![("name", name)] testid="delete-method">
             <p>"Nobody can sign in with it any more. Tokens it already created keep working until they expire."</p>
             <p data-testid="delete-rules">{rules}</p>
         </ConfirmDelete>

@@ -4,17 +4,21 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::type_label;
 use crate::api::auth_methods::form::{self, field_of, Field, MethodInput, DEFAULT_NAME_FORMAT, DRAFT_KEYS};
-use crate::api::auth_methods::{get_auth_method_form, href, MethodForm, SaveAuthMethod};
+use crate::api::auth_methods::{get_auth_method_form, href, SaveAuthMethod};
+use crate::api::error::ApiError;
 use crate::api::live::Kind;
 use crate::api::tokens::lifetime::TtlBounds;
-use crate::app::components::error_panel::{self, ErrorPanel};
+use crate::app::components::error_panel;
+use crate::app::components::field::FieldErrors;
+use crate::app::components::loaded::Loaded;
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::region_note::ReplicatedNote;
-use crate::app::components::save_error::{changed_elsewhere, OpenedIndex, SaveError};
+use crate::app::components::save_error::{answer_about, changed_elsewhere, OpenedIndex, SaveError};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::raw_text::escaped_raw_text;
 use crate::app::region::at;
+use crate::nomad::error::NomadError;
 
 /// The stored (or new) settings under the draft a refused no-JavaScript save brought
 /// back in the URL (the draft never holds the secret).
@@ -52,15 +56,12 @@ pub fn AuthMethodNewPage() -> impl IntoView {
                 }
             }).collect_view()}
         </nav>
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
-            {move || form.get().map(|r| match r {
-                Err(e) => view! { <ErrorPanel error=e what="the editor" /> }.into_any(),
-                Ok(f) => {
-                    let initial = with_draft(MethodInput::new_of_type(&method_type.get()));
-                    view! { <MethodEditor initial bounds=f.bounds secret_set=false callback=f.console_callback /> }.into_any()
-                }
-            })}
-        </Suspense>
+        <Loaded resource=form what="the editor" let:f>
+            {
+                let initial = with_draft(MethodInput::new_of_type(&method_type.get()));
+                view! { <MethodEditor initial bounds=f.bounds secret_set=false callback=f.console_callback /> }
+            }
+        </Loaded>
     }
 }
 
@@ -69,32 +70,31 @@ pub fn AuthMethodNewPage() -> impl IntoView {
 pub fn AuthMethodEditPage() -> impl IntoView {
     let params = use_params_map();
     let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
-    let form = Resource::new(move || name.get(), get_auth_method_form);
+    let form = Resource::new(
+        move || name.get(),
+        |name| async move {
+            let form = get_auth_method_form(name).await?;
+            match form.method {
+                Some(m) => Ok((m, form.bounds, form.console_callback)),
+                None => Err(ApiError::Nomad(NomadError::NotFound { message: "ACL auth-method not found".into() })),
+            }
+        },
+    );
     view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the auth method…"</p> }>
-            {move || form.get().map(|r| match r {
-                Ok(MethodForm { method: Some(m), bounds, console_callback }) => {
-                    let name = m.settings.name.clone();
-                    let initial = with_draft(m.settings.clone());
-                    view! {
-                        <Title text=format!("Edit auth method {name}") />
-                        <Breadcrumbs trail=vec![crumb("Auth methods", "/auth-methods"), (Signal::stored(name.clone().to_string()), Signal::stored(href(&name).to_string()))] current="Edit" />
-                        <h1>"Edit auth method " <code>{name.clone()}</code></h1>
-                        <EditGuard kind=&[Kind::AuthMethods] id=name.clone() modify_index=m.modify_index what="auth method" />
-                        <MethodEditor initial bounds secret_set=m.secret_set callback=console_callback />
-                    }.into_any()
+        <Loaded resource=form what="the auth method" list=error_panel::AUTH_METHODS kind="Edit auth method" let:f>
+            {
+                let (m, bounds, console_callback) = f;
+                let name = m.settings.name.clone();
+                let initial = with_draft(m.settings.clone());
+                view! {
+                    <Title text=format!("Edit auth method {name}") />
+                    <Breadcrumbs trail=vec![crumb("Auth methods", "/auth-methods"), crumb(&name, &href(&name))] current="Edit" />
+                    <h1>"Edit auth method " <code>{name.clone()}</code></h1>
+                    <EditGuard kind=&[Kind::AuthMethods] id=name.clone() modify_index=m.modify_index what="auth method" />
+                    <MethodEditor initial bounds secret_set=m.secret_set callback=console_callback />
                 }
-                other => {
-                    let e = other.err().unwrap_or(crate::api::error::ApiError::Nomad(crate::nomad::error::NomadError::NotFound { message: "ACL auth-method not found".into() }));
-                    view! {
-                        <Title text="Edit auth method" />
-                        <Breadcrumbs trail=vec![crumb("Auth methods", "/auth-methods")] />
-                        <h1>"Edit auth method"</h1>
-                        <ErrorPanel error=e what="the auth method" list=error_panel::AUTH_METHODS />
-                    }.into_any()
-                }
-            })}
-        </Suspense>
+            }
+        </Loaded>
     }
 }
 
@@ -109,21 +109,27 @@ struct Ctx {
 }
 
 impl Ctx {
-    fn errors(&self, f: Field) -> Vec<String> {
-        let mut out: Vec<String> = if self.edited.with(|e| e.contains(&f)) {
+    /// The field's own checks, once the user has changed it.
+    fn own(&self, f: Field) -> Vec<String> {
+        if self.edited.with(|e| e.contains(&f)) {
             self.form.with(|i| form::problems(i, self.bounds)).into_iter().filter(|m| field_of(m) == f).collect()
         } else {
             Vec::new()
-        };
-        self.save.value().with(|v| {
-            if let Some(Err(e)) = v {
-                for (field, m) in form::by_field(e) {
-                    if field == f && !out.contains(&m) {
-                        out.push(m);
-                    }
-                }
+        }
+    }
+
+    /// What the answer to the last save said about the field.
+    fn answer(&self, f: Field) -> Vec<String> {
+        self.save.value().with(|v| answer_about(v, form::by_field, f))
+    }
+
+    fn errors(&self, f: Field) -> Vec<String> {
+        let mut out = self.own(f);
+        for m in self.answer(f) {
+            if !out.contains(&m) {
+                out.push(m);
             }
-        });
+        }
         out
     }
 
@@ -138,12 +144,9 @@ impl Ctx {
 
 /// One field's messages (its own checks and the server's refusals).
 fn errors_view(ctx: Ctx, id: String, f: Option<Field>) -> AnyView {
-    view! {
-        <div id=id.clone() data-testid=id aria-live="polite">
-            {move || f.map(|f| ctx.errors(f)).unwrap_or_default().into_iter().map(|m| view! { <p class="field-error">{m}</p> }).collect_view()}
-        </div>
-    }
-    .into_any()
+    let on =
+        move |of: fn(&Ctx, Field) -> Vec<String>| Signal::derive(move || f.map(|f| of(&ctx, f)).unwrap_or_default());
+    view! { <FieldErrors id local=on(Ctx::own) server=on(Ctx::answer) /> }.into_any()
 }
 
 /// A text field bound to the draft key `key` (posted as `input[key]`).

@@ -10,9 +10,10 @@ use crate::api::binding_rules::{
 use crate::api::error::ApiError;
 use crate::api::live::Kind;
 use crate::api::roles::shell_quote;
-use crate::app::components::confirm_delete::{ConfirmDelete, NameStyle};
+use crate::app::components::confirm_delete::{ConfirmDelete, Deletion, NameStyle};
 use crate::app::components::copy_button::CopyButton;
-use crate::app::components::error_panel::{self, ErrorPanel};
+use crate::app::components::error_panel;
+use crate::app::components::loaded::Loaded;
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::relative_time::RelativeTime;
 use crate::app::live::use_live;
@@ -46,7 +47,7 @@ pub fn BindingRuleDetailPage() -> impl IntoView {
     let query = use_query_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let saved = Memo::new(move |_| query.with(|q| q.get("saved").is_some()));
-    let confirm = query.with_untracked(|q| q.get("delete").is_some());
+    let deletion = Deletion::<DeleteBindingRule>::for_page();
     let claims = query.with_untracked(|q| q.get("claims").filter(|_| q.get("test").is_some()));
     let live = use_live(&[Kind::BindingRules, Kind::AuthMethods, Kind::Roles, Kind::Policies]);
     let rule = Resource::new(move || (id.get(), live.get()), |(id, _)| get_binding_rule(id));
@@ -63,34 +64,23 @@ pub fn BindingRuleDetailPage() -> impl IntoView {
     // Above the Transition: a live refresh rebuilds the view, not the tester's state.
     let tester = TesterState::new(claims.clone());
     view! {
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the rule…"</p> }>
-            {move || match (rule.get(), tested.get()) {
-                (Some(Err(e)), _) => Some(view! {
-                    <Title text="Binding rule" />
-                    <Breadcrumbs trail=vec![crumb("Binding rules", "/binding-rules")] />
-                    <h1>"Binding rule"</h1>
-                    <ErrorPanel error=e what="the binding rule" list=error_panel::BINDING_RULES />
-                }.into_any()),
-                (Some(Ok(r)), Some(t)) => {
-                    let label = r.rule.label();
-                    Some(view! {
-                        <Title text=format!("Binding rule {label}") />
-                        <Breadcrumbs trail=vec![crumb("Binding rules", "/binding-rules")] current=label.clone() />
-                        <h1>"Binding rule " <q data-testid="rule-title">{label.clone()}</q></h1>
-                        {saved.get().then(|| view! { <p class="notice" role="status" data-testid="rule-saved">"The binding rule was saved."</p> })}
-                        <DetailView r confirm claims=claims.clone() tested=t tester />
-                    }.into_any())
-                }
-                _ => None,
-            }}
-        </Transition>
+        <Loaded resource=rule what="the binding rule" list=error_panel::BINDING_RULES kind="Binding rule" let:r>
+            <Title text=format!("Binding rule {}", r.rule.label()) />
+            <Breadcrumbs trail=vec![crumb("Binding rules", "/binding-rules")] current=r.rule.label() />
+            <h1>"Binding rule " <q data-testid="rule-title">{r.rule.label()}</q></h1>
+            {saved.get().then(|| view! { <p class="notice" role="status" data-testid="rule-saved">"The binding rule was saved."</p> })}
+            {
+                let claims = claims.clone();
+                move || tested.get().map(|t| view! { <DetailView r=r.clone() deletion claims=claims.clone() tested=t tester /> })
+            }
+        </Loaded>
     }
 }
 
 #[component]
 fn DetailView(
     r: RuleDetail,
-    confirm: bool,
+    deletion: Deletion<DeleteBindingRule>,
     claims: String,
     tested: Option<Result<SelectorTest, ApiError>>,
     tester: TesterState,
@@ -160,17 +150,16 @@ fn DetailView(
             <p>"The same rule, created from the CLI:"</p>
             <p class="secret-row"><code data-testid="rule-cli">{cli.clone()}</code> <CopyButton text=cli label="Copy the command" /></p>
         </section>
-        <DeletePanel r=row confirm />
+        <DeletePanel r=row deletion />
     }
 }
 
 #[component]
-fn DeletePanel(r: crate::api::binding_rules::RuleRow, confirm: bool) -> impl IntoView {
-    let delete = ServerAction::<DeleteBindingRule>::new();
+fn DeletePanel(r: crate::api::binding_rules::RuleRow, deletion: Deletion<DeleteBindingRule>) -> impl IntoView {
     let label = r.label();
     let fields = vec![("id", r.id.clone()), ("label", label.clone())];
     view! {
-        <ConfirmDelete action=delete kind="binding rule" name=label name_style=NameStyle::Quoted fields open=confirm testid="delete-rule">
+        <ConfirmDelete deletion kind="binding rule" name=label name_style=NameStyle::Quoted fields testid="delete-rule">
             <p>
                 {format!("Logins through {} will no longer get what this rule gives. Tokens already issued keep their roles and policies until they expire.", r.auth_method)}
             </p>

@@ -7,11 +7,12 @@ use crate::api::binding_rules::validate::{self, Field};
 use crate::api::binding_rules::{get_binding_rule_form, href, test_selector, RuleForm, SaveBindingRule, SelectorTest};
 use crate::api::error::ApiError;
 use crate::api::live::Kind;
-use crate::app::components::error_panel::{self, ErrorPanel};
-use crate::app::components::field::DescriptionField;
+use crate::app::components::error_panel;
+use crate::app::components::field::{DescriptionField, FieldErrors};
+use crate::app::components::loaded::Loaded;
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::region_note::ReplicatedNote;
-use crate::app::components::save_error::{changed_elsewhere, OpenedIndex, SaveError};
+use crate::app::components::save_error::{answer_about, changed_elsewhere, OpenedIndex, SaveError};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::raw_text::escaped_raw_text;
@@ -74,13 +75,12 @@ pub fn BindingRuleNewPage() -> impl IntoView {
             "When someone signs in through an auth method, every rule of that method whose selector matches their claims "
             "adds a role, a policy, or makes the token a management token."
         </p>
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the auth methods…"</p> }>
-            {move || match (form.get(), tested.get()) {
-                (Some(Err(e)), _) => Some(view! { <ErrorPanel error=e what="the auth methods" /> }.into_any()),
-                (Some(Ok(f)), Some(t)) => Some(editor(f, draft.clone(), t, "/binding-rules/new".to_string())),
-                _ => None,
-            }}
-        </Suspense>
+        <Loaded resource=form what="the auth methods" let:f>
+            {
+                let draft = draft.clone();
+                move || tested.get().map(|t| editor(f.clone(), draft.clone(), t, "/binding-rules/new".to_string()))
+            }
+        </Loaded>
     }
 }
 
@@ -93,28 +93,20 @@ pub fn BindingRuleEditPage() -> impl IntoView {
     let form = Resource::new(move || id.get(), get_binding_rule_form);
     let tested = url_test(&draft);
     view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the rule…"</p> }>
-            {move || match (form.get(), tested.get()) {
-                (Some(Err(e)), _) => Some(view! {
-                    <Title text="Edit binding rule" />
-                    <Breadcrumbs trail=vec![crumb("Binding rules", "/binding-rules")] />
-                    <h1>"Edit binding rule"</h1>
-                    <ErrorPanel error=e what="the binding rule" list=error_panel::BINDING_RULES />
-                }.into_any()),
-                (Some(Ok(f)), Some(t)) => {
-                    let (label, link) = f.rule.as_ref().map(|r| (r.label(), href(&r.id))).unwrap_or_default();
-                    let action = format!("{link}/edit");
-                    Some(view! {
-                        <Title text=format!("Edit binding rule {label}") />
-                        <Breadcrumbs trail=vec![crumb("Binding rules", "/binding-rules"), crumb(&label, &link)] current="Edit" />
-                        <h1>"Edit binding rule " <q>{label.clone()}</q></h1>
-                        {f.rule.as_ref().map(|r| view! { <EditGuard kind=&[Kind::BindingRules] id=r.id.clone() modify_index=f.modify_index what="binding rule" /> })}
-                        {editor(f, draft.clone(), t, action)}
-                    }.into_any())
+        <Loaded resource=form what="the binding rule" list=error_panel::BINDING_RULES kind="Edit binding rule" let:f>
+            {
+                let (label, link) = f.rule.as_ref().map(|r| (r.label(), href(&r.id))).unwrap_or_default();
+                let action = format!("{link}/edit");
+                let draft = draft.clone();
+                view! {
+                    <Title text=format!("Edit binding rule {label}") />
+                    <Breadcrumbs trail=vec![crumb("Binding rules", "/binding-rules"), crumb(&label, &link)] current="Edit" />
+                    <h1>"Edit binding rule " <q>{label.clone()}</q></h1>
+                    {f.rule.as_ref().map(|r| view! { <EditGuard kind=&[Kind::BindingRules] id=r.id.clone() modify_index=f.modify_index what="binding rule" /> })}
+                    {move || tested.get().map(|t| editor(f.clone(), draft.clone(), t, action.clone()))}
                 }
-                _ => None,
-            }}
-        </Suspense>
+            }
+        </Loaded>
     }
 }
 
@@ -203,16 +195,14 @@ fn RuleEditor(
     let method_info =
         Signal::derive(move || method.with(|m| methods.with_value(|all| all.iter().find(|x| &x.name == m).cloned())));
 
-    let server_errors = move |field: Field| -> Vec<String> {
-        save.value().with(|v| match v {
-            Some(Err(e)) => validate::by_field(e).into_iter().filter(|(f, _)| *f == field).map(|(_, m)| m).collect(),
-            _ => Vec::new(),
-        })
-    };
+    let server_errors = move |field: Field| save.value().with(|v| answer_about(v, validate::by_field, field));
     let bind_error = move || {
         let e = validate::bind(&btype.get(), bname.with(|n| n.trim().to_string()).as_str());
         // "bind name is missing" only once the user tried to save.
         e.filter(|m| attempted.get() || m != "bind name is missing")
+    };
+    let bind_errors = move |field: Field| -> Signal<Vec<String>> {
+        Signal::derive(move || bind_error().filter(|m| validate::field_of(m) == field).into_iter().collect())
     };
     Effect::new(move |_| {
         if let (Some(Ok(())), Some(t)) = (save.value().get(), toasts) {
@@ -274,10 +264,9 @@ fn RuleEditor(
                         <p id="rule-method-help" class="help">"Nomad does not move a rule to another auth method: create a new rule instead."</p>
                     }.into_any()
                 }}
-                <div id="rule-method-error" data-testid="method-error" aria-live="polite">
-                    {move || (attempted.get()).then(|| method.with(|m| validate::auth_method(m))).flatten().map(|m| view! { <p class="field-error">{m}</p> })}
-                    {move || server_errors(Field::AuthMethod).into_iter().map(|m| view! { <p class="field-error" role="alert" data-testid="method-server-error">{m}</p> }).collect_view()}
-                </div>
+                <FieldErrors id="rule-method-error" testid="method-error"
+                    local=Signal::derive(move || attempted.get().then(|| method.with(|m| validate::auth_method(m))).flatten().into_iter().collect())
+                    server=Signal::derive(move || server_errors(Field::AuthMethod)) />
 
                 <DescriptionField id="rule-description" value=desc server_errors=Signal::derive(move || server_errors(Field::Description))
                     note=". The console names the rule by it." />
@@ -300,9 +289,7 @@ fn RuleEditor(
                     <code>"\"engineering\" in list.groups"</code> " or " <code>"value.email matches \".*@example\\.com$\""</code>
                     ". Empty: every login through the method matches."
                 </p>
-                <div id="rule-selector-error" data-testid="selector-error" aria-live="polite">
-                    {move || server_errors(Field::Selector).into_iter().map(|m| view! { <p class="field-error" role="alert" data-testid="selector-server-error">{m}</p> }).collect_view()}
-                </div>
+                <FieldErrors id="rule-selector-error" testid="selector-error" server=Signal::derive(move || server_errors(Field::Selector)) />
 
                 <fieldset class="radio-group" aria-describedby="rule-bind-type-error">
                     <legend>"Bind type"</legend>
@@ -328,10 +315,8 @@ fn RuleEditor(
                             </label>
                         }
                     }).collect_view()}
-                    <div id="rule-bind-type-error" data-testid="bind-type-error" aria-live="polite">
-                        {move || bind_error().filter(|m| validate::field_of(m) == Field::BindType).map(|m| view! { <p class="field-error">{m}</p> })}
-                        {move || server_errors(Field::BindType).into_iter().map(|m| view! { <p class="field-error" role="alert">{m}</p> }).collect_view()}
-                    </div>
+                    <FieldErrors id="rule-bind-type-error" testid="bind-type-error" local=bind_errors(Field::BindType)
+                        server=Signal::derive(move || server_errors(Field::BindType)) />
                 </fieldset>
 
                 <label for="rule-bind-name">"Bind name"</label>
@@ -361,9 +346,9 @@ fn RuleEditor(
                         _ => "The role's name. It may use claims, e.g. ${value.team}-dev.".to_string(),
                     }}
                 </p>
-                <div id="rule-bind-name-error" data-testid="bind-name-error" aria-live="polite">
-                    {move || bind_error().filter(|m| validate::field_of(m) == Field::BindName).map(|m| view! { <p class="field-error" data-testid="bind-name-inline-error">{m}</p> })}
-                    {move || server_errors(Field::BindName).into_iter().map(|m| view! { <p class="field-error" role="alert" data-testid="bind-name-server-error">{m}</p> }).collect_view()}
+                <FieldErrors id="rule-bind-name-error" testid="bind-name-error" local=bind_errors(Field::BindName)
+                    server=Signal::derive(move || server_errors(Field::BindName)) />
+                <div aria-live="polite">
                     {move || to_management().then(|| view! {
                         <p class="warning" data-testid="to-management-note">
                             "Nomad keeps a rule's stored bind name when an update leaves it empty, so it refuses to turn this rule into a management rule (bind name should be empty). Create a new management rule instead, then delete this one."

@@ -5,8 +5,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::live::Kind;
 use crate::api::namespaces::{get_namespace, href, Access, DeleteNamespace, NamespacePage, PolicyMatch};
 use crate::api::permissions::SourceView;
-use crate::app::components::confirm_delete::ConfirmDelete;
-use crate::app::components::error_panel::{self, ErrorPanel};
+use crate::app::components::confirm_delete::{ConfirmDelete, Deletion};
+use crate::app::components::error_panel;
+use crate::app::components::loaded::Loaded;
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::relative_time::Expiry;
 use crate::app::format::{now_unix, percent_encode};
@@ -21,27 +22,17 @@ pub fn NamespaceDetailPage() -> impl IntoView {
     let query = use_query_map();
     let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
     let saved = Memo::new(move |_| query.with(|q| q.get("saved").is_some()));
-    let confirm = query.with_untracked(|q| q.get("delete").is_some());
+    let deletion = Deletion::<DeleteNamespace>::for_page();
     let live = use_live(&[Kind::Namespaces, Kind::Roles, Kind::Policies, Kind::Tokens]);
     let page = Resource::new(move || (name.get(), live.get()), |(name, _)| get_namespace(name));
     view! {
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the namespace…"</p> }>
-            {move || page.get().map(|r| match r {
-                Err(e) => view! {
-                    <Title text="Namespace" />
-                    <Breadcrumbs trail=vec![crumb("Namespaces", "/namespaces")] />
-                    <h1>"Namespace"</h1>
-                    <ErrorPanel error=e what=format!("the namespace {}", name.get_untracked()) list=error_panel::NAMESPACES />
-                }.into_any(),
-                Ok(p) => view! {
-                    <Title text=format!("Namespace {}", p.namespace.name) />
-                    <Breadcrumbs trail=vec![crumb("Namespaces", "/namespaces")] current=p.namespace.name.clone() />
-                    <h1>"Namespace " <code data-testid="namespace-title">{p.namespace.name.clone()}</code></h1>
-                    {saved.get().then(|| view! { <p class="notice" role="status" data-testid="namespace-saved">"The namespace was saved."</p> })}
-                    <DetailView p confirm />
-                }.into_any(),
-            })}
-        </Transition>
+        <Loaded resource=page what=format!("the namespace {}", name.get_untracked()) list=error_panel::NAMESPACES kind="Namespace" let:p>
+            <Title text=format!("Namespace {}", p.namespace.name) />
+            <Breadcrumbs trail=vec![crumb("Namespaces", "/namespaces")] current=p.namespace.name.clone() />
+            <h1>"Namespace " <code data-testid="namespace-title">{p.namespace.name.clone()}</code></h1>
+            {saved.get().then(|| view! { <p class="notice" role="status" data-testid="namespace-saved">"The namespace was saved."</p> })}
+            <DetailView p deletion />
+        </Loaded>
     }
 }
 
@@ -53,7 +44,7 @@ fn list_or(v: &Option<Vec<String>>, none: &str) -> String {
 }
 
 #[component]
-fn DetailView(p: NamespacePage, confirm: bool) -> impl IntoView {
+fn DetailView(p: NamespacePage, deletion: Deletion<DeleteNamespace>) -> impl IntoView {
     let ns = p.namespace.clone();
     let caps = ns.capabilities.clone().unwrap_or_default();
     let meta = ns.meta.clone().unwrap_or_default();
@@ -143,7 +134,7 @@ fn DetailView(p: NamespacePage, confirm: bool) -> impl IntoView {
             <h2 id="policies-title">"Policies with a rule for it"</h2>
             <PolicyMatches matches=p.policies.clone() />
         </section>
-        <DeletePanel p confirm />
+        <DeletePanel p deletion />
     }
 }
 
@@ -225,8 +216,7 @@ fn PolicyMatches(matches: Vec<PolicyMatch>) -> impl IntoView {
 /// A confirmation naming the policies whose rules name the namespace exactly, then
 /// a real form (works without JavaScript). Nomad refuses to delete `default`.
 #[component]
-fn DeletePanel(p: NamespacePage, confirm: bool) -> impl IntoView {
-    let delete = ServerAction::<DeleteNamespace>::new();
+fn DeletePanel(p: NamespacePage, deletion: Deletion<DeleteNamespace>) -> impl IntoView {
     let name = p.namespace.name.clone();
     if p.namespace.is_default() {
         return view! {
@@ -238,7 +228,7 @@ fn DeletePanel(p: NamespacePage, confirm: bool) -> impl IntoView {
     }
     let exact: Vec<String> = p.policies.iter().filter(|m| m.exact).map(|m| m.policy.clone()).collect();
     view! {
-        <ConfirmDelete action=delete kind="namespace" name=name.clone() fields=vec![("name", name)] open=confirm testid="delete-namespace">
+        <ConfirmDelete deletion kind="namespace" name=name.clone() fields=vec![("name", name)] testid="delete-namespace">
             <p>"Nomad refuses while jobs, volumes or variables live in it."</p>
             {if exact.is_empty() {
                 view! { <p data-testid="delete-no-policies">"No policy names it exactly."</p> }.into_any()

@@ -4,11 +4,12 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::live::Kind;
 use crate::api::namespaces::{by_field, get_namespace_form, href, Field, NamespaceInput, SaveNamespace};
-use crate::app::components::error_panel::{self, ErrorPanel};
+use crate::app::components::error_panel;
 use crate::app::components::field::{DescriptionField, TextField};
+use crate::app::components::loaded::Loaded;
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::region_note::ReplicatedNote;
-use crate::app::components::save_error::{changed_elsewhere, OpenedIndex, SaveError};
+use crate::app::components::save_error::{answer_about, changed_elsewhere, OpenedIndex, SaveError};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::region::at;
@@ -51,26 +52,18 @@ pub fn NamespaceEditPage() -> impl IntoView {
     let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
     let form = Resource::new(move || name.get(), get_namespace_form);
     view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the namespace…"</p> }>
-            {move || form.get().map(|r| match r {
-                Err(e) => view! {
-                    <Title text="Edit namespace" />
-                    <Breadcrumbs trail=vec![crumb("Namespaces", "/namespaces")] />
-                    <h1>"Edit namespace"</h1>
-                    <ErrorPanel error=e what="the namespace" list=error_panel::NAMESPACES />
-                }.into_any(),
-                Ok(f) => {
-                    let n = f.0.original.clone();
-                    view! {
-                        <Title text=format!("Edit namespace {n}") />
-                        <Breadcrumbs trail=vec![crumb("Namespaces", "/namespaces"), crumb(&n, &href(&n))] current="Edit" />
-                        <h1>"Edit namespace " <code>{n.clone()}</code></h1>
-                        <EditGuard kind=&[Kind::Namespaces] id=n.clone() modify_index=f.1 what="namespace" />
-                        <NamespaceEditor initial=with_draft(f.0) />
-                    }.into_any()
+        <Loaded resource=form what="the namespace" list=error_panel::NAMESPACES kind="Edit namespace" let:f>
+            {
+                let n = f.0.original.clone();
+                view! {
+                    <Title text=format!("Edit namespace {n}") />
+                    <Breadcrumbs trail=vec![crumb("Namespaces", "/namespaces"), crumb(&n, &href(&n))] current="Edit" />
+                    <h1>"Edit namespace " <code>{n.clone()}</code></h1>
+                    <EditGuard kind=&[Kind::Namespaces] id=n.clone() modify_index=f.1 what="namespace" />
+                    <NamespaceEditor initial=with_draft(f.0) />
                 }
-            })}
-        </Suspense>
+            }
+        </Loaded>
     }
 }
 
@@ -112,10 +105,7 @@ fn NamespaceEditor(initial: NamespaceInput) -> impl IntoView {
     let errors_at = move |field: Field| -> Signal<Vec<String>> {
         let draft = draft.clone();
         Signal::derive(move || {
-            let mut out: Vec<String> = match save.value().get() {
-                Some(Err(e)) => by_field(&e).into_iter().filter(|(f, _)| *f == field).map(|(_, m)| m).collect(),
-                _ => Vec::new(),
-            };
+            let mut out = save.value().with(|v| answer_about(v, by_field, field));
             if touched.get() {
                 for (f, m) in draft().problems() {
                     if f == field && !out.contains(&m) {

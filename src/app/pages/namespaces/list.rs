@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::api::live::Kind;
 use crate::api::namespaces::{href, list_namespaces, NamespaceList};
 use crate::app::components::loaded::Loaded;
-use crate::app::components::page::{Column, DataTable, EmptyState, ListCount, ListHead};
+use crate::app::components::page::{count_or_dash, Column, DataTable, EmptyState, ListCount, ListHead};
 use crate::app::live::use_live;
 use crate::app::region::at;
 
@@ -24,12 +24,8 @@ pub fn NamespacesListPage() -> impl IntoView {
     }
 }
 
-fn count(n: Option<usize>) -> AnyView {
-    match n {
-        Some(n) => view! { {n} }.into_any(),
-        None => view! { <span class="muted" title="Counting needs a token that can read tokens, roles and policies">"—"</span> }.into_any(),
-    }
-}
+/// Why a count shows as a dash.
+const COUNT_NEEDS: &str = "Counting needs a token that can read tokens, roles and policies";
 
 fn drivers(enabled: &[String], disabled: &[String]) -> String {
     match (enabled.is_empty(), disabled.is_empty()) {
@@ -65,8 +61,8 @@ fn NamespaceTable(list: NamespaceList) -> impl IntoView {
                     <td data-label="Name"><a href=at(href(&n.name))>{n.name.clone()}</a></td>
                     <td data-label="Description">{n.description.clone()}</td>
                     <td data-label="Task drivers">{drivers(&n.enabled_drivers, &n.disabled_drivers)}</td>
-                    <td data-label="Tokens" data-testid="namespace-tokens">{count(n.tokens)}</td>
-                    <td data-label="Roles" data-testid="namespace-roles">{count(n.roles)}</td>
+                    <td data-label="Tokens" data-testid="namespace-tokens">{count_or_dash(n.tokens, COUNT_NEEDS)}</td>
+                    <td data-label="Roles" data-testid="namespace-roles">{count_or_dash(n.roles, COUNT_NEEDS)}</td>
                 </tr>
             }).collect_view()}
         </DataTable>

@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::href;
 use crate::api::live::Kind;
 use crate::api::policies::{get_policy, urlencoding_path, DeletePolicy, PolicyDetail};
-use crate::app::components::confirm_delete::ConfirmDelete;
+use crate::app::components::confirm_delete::{ConfirmDelete, Deletion};
 use crate::app::components::copy_button::CopyButton;
 use crate::app::components::error_panel;
 use crate::app::components::loaded::Loaded;
@@ -22,8 +22,7 @@ pub fn PolicyDetailPage() -> impl IntoView {
     let query = use_query_map();
     let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
     let saved = Memo::new(move |_| query.with(|q| q.get("saved").is_some()));
-    // `?delete=1` opens the confirmation, as the list's Delete link asks.
-    let confirm = query.with_untracked(|q| q.get("delete").is_some());
+    let deletion = Deletion::<DeletePolicy>::for_page();
     let live = use_live(&[Kind::Policies, Kind::Roles, Kind::Tokens]);
     let policy = Resource::new(move || (name.get(), live.get()), |(name, _)| get_policy(name));
     view! {
@@ -32,13 +31,13 @@ pub fn PolicyDetailPage() -> impl IntoView {
         <h1>"Policy " <code>{move || name.get()}</code></h1>
         {move || saved.get().then(|| view! { <p class="notice" role="status" data-testid="policy-saved">"The policy was saved."</p> })}
         <Loaded resource=policy what="the policy" list=error_panel::POLICIES let:p>
-            <DetailView p confirm />
+            <DetailView p deletion />
         </Loaded>
     }
 }
 
 #[component]
-fn DetailView(p: PolicyDetail, confirm: bool) -> impl IntoView {
+fn DetailView(p: PolicyDetail, deletion: Deletion<DeletePolicy>) -> impl IntoView {
     let cli = format!("nomad acl token create -name=\"test-{0}\" -policy=\"{0}\" -type=client -ttl=10m", p.name);
     view! {
         <div class="page-actions">
@@ -70,7 +69,7 @@ fn DetailView(p: PolicyDetail, confirm: bool) -> impl IntoView {
             <p>"The same from the CLI:"</p>
             <p class="secret-row"><code data-testid="policy-cli">{cli.clone()}</code> <CopyButton text=cli label="Copy the command" /></p>
         </section>
-        <DeletePanel p confirm />
+        <DeletePanel p deletion />
     }
 }
 
@@ -112,11 +111,10 @@ fn UserList(roles: bool, p: PolicyDetail) -> impl IntoView {
 
 /// What deleting the policy leaves dangling.
 #[component]
-fn DeletePanel(p: PolicyDetail, confirm: bool) -> impl IntoView {
-    let delete = ServerAction::<DeletePolicy>::new();
+fn DeletePanel(p: PolicyDetail, deletion: Deletion<DeletePolicy>) -> impl IntoView {
     let name = p.name.clone();
     view! {
-        <ConfirmDelete action=delete kind="policy" name=name.clone() fields=vec![("name", name)] open=confirm testid="delete-policy">
+        <ConfirmDelete deletion kind="policy" name=name.clone() fields=vec![("name", name)] testid="delete-policy">
             <p>"Nomad does not remove a deleted policy from the roles and tokens that refer to it: they keep the name, which then grants nothing."</p>
             {match p.roles.clone() {
                 None => view! { <p class="warning">"The roles could not be checked: your token cannot list them."</p> }.into_any(),

@@ -12,7 +12,7 @@ use crate::app::components::field::{DescriptionField, NameField};
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::policy_preview::PolicyPreview;
 use crate::app::components::region_note::ReplicatedNote;
-use crate::app::components::save_error::{changed_elsewhere, OpenedIndex, SaveError};
+use crate::app::components::save_error::{answer_about, changed_elsewhere, OpenedIndex, SaveError};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::pages::namespaces::NamespaceDatalist;
@@ -125,12 +125,7 @@ fn PolicyForm(
     let inline_error = Memo::new(move |_| {
         checked.with(|r| if r.is_empty() { None } else { parse(r).err().map(|e| (e.line, describe(&e))) })
     });
-    let server_errors = move |field: Field| -> Vec<String> {
-        save.value().with(|v| match v {
-            Some(Err(e)) => validate::by_field(e).into_iter().filter(|(f, _)| *f == field).map(|(_, m)| m).collect(),
-            _ => Vec::new(),
-        })
-    };
+    let server_errors = move |field: Field| save.value().with(|v| answer_about(v, validate::by_field, field));
     let name_hint = move || {
         let n = name_sig.get();
         (create && !n.is_empty() && !validate::valid_name(&n))

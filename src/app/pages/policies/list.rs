@@ -7,7 +7,7 @@ use crate::api::overview::MissingPolicy;
 use crate::api::policies::{list_policies, urlencoding_path, PolicyList, PolicyRow};
 use crate::app::components::loaded::Loaded;
 use crate::app::components::page::{
-    Column, DataTable, EmptyState, FilterForm, ListCount, ListHead, NoneMatch, RowActions,
+    count_or_dash, Column, DataTable, EmptyState, FilterForm, ListCount, ListHead, NoneMatch, RowActions,
 };
 use crate::app::live::use_live;
 use crate::app::region::at;
@@ -47,12 +47,8 @@ fn matches(row: &PolicyRow, search: &str) -> bool {
     s.is_empty() || row.name.to_lowercase().contains(&s) || row.description.to_lowercase().contains(&s)
 }
 
-fn count(n: Option<usize>) -> AnyView {
-    match n {
-        Some(n) => view! { {n} }.into_any(),
-        None => view! { <span class="muted" title="Needs a management token">"—"</span> }.into_any(),
-    }
-}
+/// Why a count shows as a dash.
+const COUNT_NEEDS: &str = "Needs a management token";
 
 const COLUMNS: &[Column] = &[
     Column::plain("Name"),
@@ -89,12 +85,12 @@ fn PolicyTable(list: PolicyList, search: String) -> impl IntoView {
                         <td data-label="Description">{r.description.clone()}</td>
                         <td data-label="Tokens">{match r.tokens {
                             Some(n) if n > 0 => view! { <a href=at(tokens_link)>{n}</a> }.into_any(),
-                            other => count(other),
+                            other => count_or_dash(other, COUNT_NEEDS),
                         }}</td>
-                        <td data-label="Roles">{count(r.roles)}</td>
+                        <td data-label="Roles">{count_or_dash(r.roles, COUNT_NEEDS)}</td>
                         <td data-label="Expired tokens">{match r.expired {
                             Some(n) if n > 0 => view! { <span class="expired">{n}</span> }.into_any(),
-                            other => count(other),
+                            other => count_or_dash(other, COUNT_NEEDS),
                         }}</td>
                         <RowActions href=link kind="policy" name=r.name.clone() />
                     </tr>

@@ -5,9 +5,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::PolicyTags;
 use crate::api::live::Kind;
 use crate::api::roles::{cli_create, get_role, href, shell_quote, DeleteRole, RoleDetail, RoleToken};
-use crate::app::components::confirm_delete::ConfirmDelete;
+use crate::app::components::confirm_delete::{ConfirmDelete, Deletion};
 use crate::app::components::copy_button::CopyButton;
-use crate::app::components::error_panel::{self, ErrorPanel};
+use crate::app::components::error_panel;
+use crate::app::components::loaded::Loaded;
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::relative_time::{Expiry, RelativeTime};
 use crate::app::format::percent_encode;
@@ -22,30 +23,22 @@ pub fn RoleDetailPage() -> impl IntoView {
     let query = use_query_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let saved = Memo::new(move |_| query.with(|q| q.get("saved").is_some()));
-    let confirm = query.with_untracked(|q| q.get("delete").is_some());
+    let deletion = Deletion::<DeleteRole>::for_page();
     let live = use_live(&[Kind::Roles, Kind::Policies, Kind::Tokens]);
     let role = Resource::new(move || (id.get(), live.get()), |(id, _)| get_role(id));
     view! {
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the role…"</p> }>
-            {move || role.get().map(|r| match r {
-                Err(e) => view! {
-                    <Title text="Role" />
-                    <Breadcrumbs trail=vec![crumb("Roles", "/roles")] />
-                    <h1>"Role"</h1> <ErrorPanel error=e what="the role" list=error_panel::ROLES /> }.into_any(),
-                Ok(r) => view! {
-                    <Title text=format!("Role {}", r.name) />
-                    <Breadcrumbs trail=vec![crumb("Roles", "/roles")] current=r.name.clone() />
-                    <h1>"Role " <code data-testid="role-title">{r.name.clone()}</code></h1>
-                    {saved.get().then(|| view! { <p class="notice" role="status" data-testid="role-saved">"The role was saved."</p> })}
-                    <DetailView r confirm />
-                }.into_any(),
-            })}
-        </Transition>
+        <Loaded resource=role what="the role" list=error_panel::ROLES kind="Role" let:r>
+            <Title text=format!("Role {}", r.name) />
+            <Breadcrumbs trail=vec![crumb("Roles", "/roles")] current=r.name.clone() />
+            <h1>"Role " <code data-testid="role-title">{r.name.clone()}</code></h1>
+            {saved.get().then(|| view! { <p class="notice" role="status" data-testid="role-saved">"The role was saved."</p> })}
+            <DetailView r deletion />
+        </Loaded>
     }
 }
 
 #[component]
-fn DetailView(r: RoleDetail, confirm: bool) -> impl IntoView {
+fn DetailView(r: RoleDetail, deletion: Deletion<DeleteRole>) -> impl IntoView {
     let policy_names: Vec<String> = r.policies.iter().map(|p| p.name.clone()).collect();
     let create_cli = cli_create(&r.name, &r.description, &policy_names);
     let token_cli = format!(
@@ -88,7 +81,7 @@ fn DetailView(r: RoleDetail, confirm: bool) -> impl IntoView {
             <p>"A token that carries this role:"</p>
             <p class="secret-row"><code data-testid="role-token-cli">{token_cli.clone()}</code> <CopyButton text=token_cli label="Copy the token command" /></p>
         </section>
-        <DeletePanel r confirm />
+        <DeletePanel r deletion />
     }
 }
 
@@ -141,11 +134,10 @@ fn TokenTable(tokens: Option<Vec<RoleToken>>, now: i64, name: String) -> impl In
 /// A confirmation naming the role and the tokens that carry it, then a real form
 /// (works without JavaScript).
 #[component]
-fn DeletePanel(r: RoleDetail, confirm: bool) -> impl IntoView {
-    let delete = ServerAction::<DeleteRole>::new();
+fn DeletePanel(r: RoleDetail, deletion: Deletion<DeleteRole>) -> impl IntoView {
     let fields = vec![("id", r.id.clone()), ("name", r.name.clone())];
     view! {
-        <ConfirmDelete action=delete kind="role" name=r.name.clone() fields open=confirm testid="delete-role">
+        <ConfirmDelete deletion kind="role" name=r.name.clone() fields testid="delete-role">
             <p>"Tokens that carry a deleted role keep the link, which then grants nothing. Nomad does not tell them."</p>
             {match r.tokens.clone() {
                 None => view! { <p class="warning">"The tokens could not be checked: listing tokens needs a management token."</p> }.into_any(),

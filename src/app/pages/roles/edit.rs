@@ -5,12 +5,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::live::Kind;
 use crate::api::roles::validate::{self, Field};
 use crate::api::roles::{get_role_form, href, PolicyChoice, RoleForm, SaveRole};
-use crate::app::components::error_panel::{self, ErrorPanel};
-use crate::app::components::field::{DescriptionField, NameField};
+use crate::app::components::error_panel;
+use crate::app::components::field::{DescriptionField, FieldErrors, NameField};
+use crate::app::components::loaded::Loaded;
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::picker::{ordered, policy_choices, Picker};
 use crate::app::components::region_note::ReplicatedNote;
-use crate::app::components::save_error::{changed_elsewhere, OpenedIndex, SaveError};
+use crate::app::components::save_error::{answer_about, changed_elsewhere, OpenedIndex, SaveError};
 use crate::app::components::toast::{use_toasts, ToastKind};
 use crate::app::live::EditGuard;
 use crate::app::region::at;
@@ -41,12 +42,9 @@ pub fn RoleNewPage() -> impl IntoView {
         <Title text="Create role" />
         <Breadcrumbs trail=vec![crumb("Roles", "/roles")] current="Create" />
         <h1>"Create role"</h1>
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the policies…"</p> }>
-            {move || form.get().map(|r| match r {
-                Err(e) => view! { <ErrorPanel error=e what="the policies" /> }.into_any(),
-                Ok(f) => editor(f, draft.clone()),
-            })}
-        </Suspense>
+        <Loaded resource=form what="the policies" let:f>
+            {editor(f, draft.clone())}
+        </Loaded>
     }
 }
 
@@ -58,26 +56,18 @@ pub fn RoleEditPage() -> impl IntoView {
     let draft = draft_from_query();
     let form = Resource::new(move || id.get(), get_role_form);
     view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the role…"</p> }>
-            {move || form.get().map(|r| match r {
-                Err(e) => view! {
-                    <Title text="Edit role" />
-                    <Breadcrumbs trail=vec![crumb("Roles", "/roles")] />
-                    <h1>"Edit role"</h1>
-                    <ErrorPanel error=e what="the role" list=error_panel::ROLES />
-                }.into_any(),
-                Ok(f) => {
-                    let (name, link) = f.role.as_ref().map(|r| (r.name.clone(), href(&r.id))).unwrap_or_default();
-                    view! {
-                        <Title text=format!("Edit role {name}") />
-                        <Breadcrumbs trail=vec![crumb("Roles", "/roles"), (Signal::stored(name.clone().to_string()), Signal::stored(link.to_string()))] current="Edit" />
-                        <h1>"Edit role " <code>{name.clone()}</code></h1>
-                        {f.role.as_ref().map(|r| view! { <EditGuard kind=&[Kind::Roles] id=r.id.clone() modify_index=r.modify_index what="role" /> })}
-                        {editor(f, draft.clone())}
-                    }.into_any()
+        <Loaded resource=form what="the role" list=error_panel::ROLES kind="Edit role" let:f>
+            {
+                let (name, link) = f.role.as_ref().map(|r| (r.name.clone(), href(&r.id))).unwrap_or_default();
+                view! {
+                    <Title text=format!("Edit role {name}") />
+                    <Breadcrumbs trail=vec![crumb("Roles", "/roles"), crumb(&name, &link)] current="Edit" />
+                    <h1>"Edit role " <code>{name.clone()}</code></h1>
+                    {f.role.as_ref().map(|r| view! { <EditGuard kind=&[Kind::Roles] id=r.id.clone() modify_index=r.modify_index what="role" /> })}
+                    {editor(f, draft.clone())}
                 }
-            })}
-        </Suspense>
+            }
+        </Loaded>
     }
 }
 
@@ -128,12 +118,7 @@ fn RoleEditor(
     let items = ordered(policy_choices(&choices), &selected);
     let no_policies = items.is_empty();
 
-    let server_errors = move |field: Field| -> Vec<String> {
-        save.value().with(|v| match v {
-            Some(Err(e)) => validate::by_field(e).into_iter().filter(|(f, _)| *f == field).map(|(_, m)| m).collect(),
-            _ => Vec::new(),
-        })
-    };
+    let server_errors = move |field: Field| save.value().with(|v| answer_about(v, validate::by_field, field));
     // Nomad's message as soon as the name is wrong (an empty name only once typed in and cleared).
     let name_touched = RwSignal::new(!name.is_empty());
     // Any edit counts, clearing the field included.
@@ -189,10 +174,9 @@ fn RoleEditor(
                         </p>
                     }.into_any()
                 >
-                    <div id="role-policies-error" data-testid="policies-error" aria-live="polite">
-                        {move || policies_error().map(|m| view! { <p class="field-error">{m}</p> })}
-                        {move || server_errors(Field::Policies).into_iter().map(|m| view! { <p class="field-error" role="alert" data-testid="policies-server-error">{m}</p> }).collect_view()}
-                    </div>
+                    <FieldErrors id="role-policies-error" testid="policies-error"
+                        local=Signal::derive(move || policies_error().into_iter().collect())
+                        server=Signal::derive(move || server_errors(Field::Policies)) />
                 </Picker>
 
                 <div class="form-actions">

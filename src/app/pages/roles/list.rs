@@ -6,7 +6,7 @@ use crate::api::live::Kind;
 use crate::api::roles::{href, list_roles, RoleList, RoleRow};
 use crate::app::components::loaded::Loaded;
 use crate::app::components::page::{
-    Column, DataTable, EmptyState, FilterForm, ListCount, ListHead, NoneMatch, RowActions,
+    count_or_dash, Column, DataTable, EmptyState, FilterForm, ListCount, ListHead, NoneMatch, RowActions,
 };
 use crate::app::format::percent_encode;
 use crate::app::live::use_live;
@@ -59,12 +59,8 @@ pub fn matches(row: &RoleRow, search: &str, unused: bool) -> bool {
         || row.policies.iter().any(|p| p.name.to_lowercase().contains(&s))
 }
 
-fn count(n: Option<usize>) -> AnyView {
-    match n {
-        Some(n) => view! { {n} }.into_any(),
-        None => view! { <span class="muted" title="Listing tokens needs a management token">"—"</span> }.into_any(),
-    }
-}
+/// Why a count shows as a dash.
+const COUNT_NEEDS: &str = "Listing tokens needs a management token";
 
 const COLUMNS: &[Column] = &[
     Column::plain("Name"),
@@ -104,11 +100,11 @@ fn RoleTable(list: RoleList, search: String, unused: bool) -> impl IntoView {
                         <td data-label="Policies"><PolicyTags policies=r.policies.clone() /></td>
                         <td data-label="Tokens">{match r.tokens {
                             Some(n) if n > 0 => view! { <a href=at(tokens_link)>{n}</a> }.into_any(),
-                            other => count(other),
+                            other => count_or_dash(other, COUNT_NEEDS),
                         }}</td>
                         <td data-label="Expired">{match r.expired {
                             Some(n) if n > 0 => view! { <span class="expired">{format!("{n} expired")}</span> }.into_any(),
-                            other => count(other),
+                            other => count_or_dash(other, COUNT_NEEDS),
                         }}</td>
                         <RowActions href=link kind="role" name=r.name.clone() />
                     </tr>

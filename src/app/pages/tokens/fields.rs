@@ -5,21 +5,7 @@
 use leptos::prelude::*;
 
 use crate::api::tokens::lifetime::{LifetimeInput, TtlBounds, PRESETS};
-
-/// Messages for one field: the page's own checks and the server's refusals.
-#[component]
-pub fn FieldErrors(
-    #[prop(into)] id: String,
-    #[prop(into)] local: Signal<Option<String>>,
-    #[prop(into)] server: Signal<Vec<String>>,
-) -> impl IntoView {
-    view! {
-        <div id=id.clone() data-testid=id aria-live="polite">
-            {move || local.get().map(|m| view! { <p class="field-error">{m}</p> })}
-            {move || server.get().into_iter().map(|m| view! { <p class="field-error" role="alert">{m}</p> }).collect_view()}
-        </div>
-    }
-}
+use crate::app::components::field::FieldErrors;
 
 /// The lifetime signals of a form.
 #[derive(Clone, Copy)]
@@ -141,7 +127,7 @@ pub fn LifetimeFields(
             </div>
             <FieldErrors
                 id=err_id
-                local=Signal::derive(move || if show.get() { problem.get() } else { None })
+                local=Signal::derive(move || if show.get() { problem.get().into_iter().collect() } else { Vec::new() })
                 server=server
             />
         </fieldset>

@@ -2,10 +2,11 @@
 
 use leptos::prelude::*;
 
-use super::fields::{FieldErrors, Radio};
+use super::fields::Radio;
 use crate::api::error::ApiError;
 use crate::api::tokens::form::validate::{self, Field};
 use crate::api::tokens::form::TokenFormOptions;
+use crate::app::components::field::{FieldErrors, TextField};
 use crate::app::components::picker::{ordered, policy_choices, role_choices, Picker};
 use crate::app::region::at;
 
@@ -92,23 +93,9 @@ pub fn GrantFields(
     }
     .into_any();
     view! {
-        <label for="token-name">"Name"</label>
-        <input
-            id="token-name"
-            name="name"
-            type="text"
-            autocomplete="off"
-            spellcheck="false"
-            value=state.name.get_untracked()
-            prop:value=move || state.name.get()
-            on:input=move |ev| state.name.set(event_target_value(&ev))
-            aria-describedby="token-name-help name-error"
-            aria-invalid=move || state.name_problem().is_some().to_string()
-        />
-        <p id="token-name-help" class="help">
-            {move || format!("Optional; at most {} bytes ({} used).", validate::MAX_NAME, state.name.with(String::len))}
-        </p>
-        <FieldErrors id="name-error" local=Signal::derive(move || state.name_problem()) server=errors.on(Field::Name) />
+        <TextField id="token-name" name="name" label="Name" value=state.name identifier=true errors_testid="name-error"
+            local=Signal::derive(move || state.name_problem()) errors=errors.on(Field::Name)
+            help=Signal::derive(move || format!("Optional; at most {} bytes ({} used).", validate::MAX_NAME, state.name.with(String::len))) />
 
         <fieldset class="radio-group" aria-describedby="type-error">
             <legend>"Type"</legend>
@@ -116,7 +103,7 @@ pub fn GrantFields(
                 {type_radio("client", "Client: the policies and roles below")}
                 {type_radio("management", "Management: every permission")}
             </div>
-            <FieldErrors id="type-error" local=Signal::derive(|| None::<String>) server=errors.on(Field::Type) />
+            <FieldErrors id="type-error" server=errors.on(Field::Type) />
         </fieldset>
 
         <p class="notice" data-testid="management-note" class:hidden=move || !management()>
@@ -134,7 +121,7 @@ pub fn GrantFields(
         </div>
         <FieldErrors
             id="grants-error"
-            local=Signal::derive(move || if show.get() { state.grants_problem() } else { None })
+            local=Signal::derive(move || if show.get() { state.grants_problem().into_iter().collect() } else { Vec::new() })
             server=errors.on(Field::Grants)
         />
     }
