@@ -128,6 +128,38 @@ pub fn NameField(
     }
 }
 
+/// One radio button bound to `selected`. With `help`, the label is set in bold and
+/// the help follows it.
+#[component]
+pub fn Radio(
+    name: &'static str,
+    #[prop(into)] id: String,
+    value: &'static str,
+    #[prop(into)] label: String,
+    selected: RwSignal<String>,
+    #[prop(optional)] help: Option<&'static str>,
+) -> impl IntoView {
+    let label_for = id.clone();
+    let text = match help {
+        None => view! { {label} }.into_any(),
+        Some(help) => view! { <strong>{label}</strong> <span class="help">{format!(": {help}")}</span> }.into_any(),
+    };
+    view! {
+        <label class="radio" for=label_for>
+            <input
+                type="radio"
+                id=id
+                name=name
+                value=value
+                checked=selected.get_untracked() == value
+                prop:checked=move || selected.get() == value
+                on:change=move |_| selected.set(value.to_string())
+            />
+            " " {text}
+        </label>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::own_checks;

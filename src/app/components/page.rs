@@ -58,12 +58,14 @@ pub fn ListHead(
     }
 }
 
-/// `12 roles`, or `3 of 12 roles match` while a search narrows the list.
-pub fn count_line(shown: usize, total: usize, noun: &str) -> String {
-    if shown == total {
-        format!("{total} {noun}")
-    } else {
-        format!("{shown} of {total} {noun} match")
+/// `12 roles` (`1 role`), or `3 of 12 roles match` while a search narrows the list.
+/// `noun` is the kind in the singular and the plural.
+pub fn count_line(shown: usize, total: usize, noun: (&str, &str)) -> String {
+    let counted = if total == 1 { noun.0 } else { noun.1 };
+    match (shown == total, shown == 1) {
+        (true, _) => format!("{total} {counted}"),
+        (false, true) => format!("1 of {total} {counted} matches"),
+        (false, false) => format!("{shown} of {total} {counted} match"),
     }
 }
 
@@ -154,7 +156,8 @@ pub fn RowActions(href: String, kind: &'static str, #[prop(into)] name: String) 
 pub fn ListCount(
     shown: usize,
     total: usize,
-    noun: &'static str,
+    /// Singular and plural: `("role", "roles")`.
+    noun: (&'static str, &'static str),
     #[prop(optional)] testid: Option<&'static str>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
@@ -204,7 +207,12 @@ mod tests {
 
     #[test]
     fn the_count_line_says_how_many_match_only_while_searching() {
-        assert_eq!(count_line(12, 12, "roles"), "12 roles");
-        assert_eq!(count_line(3, 12, "roles"), "3 of 12 roles match");
+        let roles = ("role", "roles");
+        assert_eq!(count_line(12, 12, roles), "12 roles");
+        assert_eq!(count_line(3, 12, roles), "3 of 12 roles match");
+        assert_eq!(count_line(1, 1, roles), "1 role");
+        assert_eq!(count_line(0, 0, roles), "0 roles");
+        assert_eq!(count_line(1, 12, roles), "1 of 12 roles matches");
+        assert_eq!(count_line(0, 1, roles), "0 of 1 role match");
     }
 }

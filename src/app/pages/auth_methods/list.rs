@@ -42,7 +42,7 @@ fn methods_table(list: MethodList) -> AnyView {
     }
     let total = list.methods.len();
     view! {
-        <ListCount shown=total total noun="auth methods" testid="methods-count" />
+        <ListCount shown=total total noun=("auth method", "auth methods") testid="methods-count" />
         <DataTable testid="methods-table" columns=COLUMNS actions=true>
             {list.methods.into_iter().map(|m| {
                 let link = href(&m.name);

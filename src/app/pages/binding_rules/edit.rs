@@ -8,7 +8,7 @@ use crate::api::binding_rules::{get_binding_rule_form, href, test_selector, Rule
 use crate::api::error::ApiError;
 use crate::api::live::Kind;
 use crate::app::components::error_panel;
-use crate::app::components::field::{DescriptionField, FieldErrors};
+use crate::app::components::field::{DescriptionField, FieldErrors, Radio};
 use crate::app::components::loaded::Loaded;
 use crate::app::components::page::{crumb, Breadcrumbs};
 use crate::app::components::region_note::ReplicatedNote;
@@ -297,23 +297,8 @@ fn RuleEditor(
                         ("role", "Role", "the token gets the role named below"),
                         ("policy", "Policy", "the token gets the policy named below"),
                         ("management", "Management", "the token is a management token: full rights, no name"),
-                    ].into_iter().map(|(value, label, help)| {
-                        let input_id = format!("rule-bind-type-{value}");
-                        let label_for = input_id.clone();
-                        view! {
-                            <label class="radio" for=label_for>
-                                <input
-                                    type="radio"
-                                    id=input_id
-                                    name="bind_type"
-                                    value=value
-                                    checked=bind_type == value
-                                    prop:checked=move || btype.get() == value
-                                    on:change=move |_| btype.set(value.to_string())
-                                />
-                                " " <strong>{label}</strong> <span class="help">{format!(": {help}")}</span>
-                            </label>
-                        }
+                    ].into_iter().map(|(value, label, help)| view! {
+                        <Radio name="bind_type" id=format!("rule-bind-type-{value}") value label help selected=btype />
                     }).collect_view()}
                     <FieldErrors id="rule-bind-type-error" testid="bind-type-error" local=bind_errors(Field::BindType)
                         server=Signal::derive(move || server_errors(Field::BindType)) />

@@ -114,7 +114,7 @@ fn RuleTable(list: RuleList, method: String, dangling: bool) -> impl IntoView {
     let rows: Vec<RuleRow> = list.rules.into_iter().filter(|r| matches(r, &method, dangling)).collect();
     let shown = rows.len();
     view! {
-        <ListCount shown total noun="binding rules" testid="rules-count">
+        <ListCount shown total noun=("binding rule", "binding rules") testid="rules-count">
             {(dangling_total > 0 && !dangling).then(|| view! {
                 " · " <a href=at("/binding-rules?dangling=1") class="deleted">{format!("{dangling_total} point at something deleted")}</a>
             })}

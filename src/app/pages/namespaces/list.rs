@@ -54,7 +54,7 @@ fn NamespaceTable(list: NamespaceList) -> impl IntoView {
         .into_any();
     }
     view! {
-        <ListCount shown=total total noun="namespaces" testid="namespaces-count" />
+        <ListCount shown=total total noun=("namespace", "namespaces") testid="namespaces-count" />
         <DataTable testid="namespaces-table" columns=COLUMNS>
             {list.namespaces.into_iter().map(|n| view! {
                 <tr data-namespace=n.name.clone()>

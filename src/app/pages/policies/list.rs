@@ -72,7 +72,7 @@ fn PolicyTable(list: PolicyList, search: String) -> impl IntoView {
         .into_any();
     }
     view! {
-        <ListCount shown total noun="policies" testid="policies-count">
+        <ListCount shown total noun=("policy", "policies") testid="policies-count">
             {(missing > 0).then(|| view! { " · " <a href=at("/policies?missing=1")>{format!("{missing} missing but still referenced")}</a> })}
         </ListCount>
         <DataTable testid="policies-table" columns=COLUMNS actions=true>

@@ -88,7 +88,7 @@ fn RoleTable(list: RoleList, search: String, unused: bool) -> impl IntoView {
         {unknown.then(|| view! {
             <p class="warning">"Finding unused roles needs a management token: yours cannot list tokens."</p>
         })}
-        <ListCount shown total noun="roles" testid="roles-count" />
+        <ListCount shown total noun=("role", "roles") testid="roles-count" />
         <DataTable testid="roles-table" columns=COLUMNS actions=true>
             {rows.into_iter().map(|r| {
                 let tokens_link = format!("/tokens?role={}", percent_encode(&r.name, false));

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::api::tokens::lifetime::{LifetimeInput, TtlBounds, PRESETS};
-use crate::app::components::field::FieldErrors;
+use crate::app::components::field::{FieldErrors, Radio};
 
 /// The lifetime signals of a form.
 #[derive(Clone, Copy)]
@@ -197,31 +197,5 @@ pub fn SubmitButton(
         >
             {move || if pending.get() { busy } else { label }}
         </button>
-    }
-}
-
-/// One radio button bound to `selected`.
-#[component]
-pub fn Radio(
-    name: &'static str,
-    id: String,
-    value: &'static str,
-    #[prop(into)] label: String,
-    selected: RwSignal<String>,
-) -> impl IntoView {
-    let label_for = id.clone();
-    view! {
-        <label class="radio" for=label_for>
-            <input
-                type="radio"
-                id=id
-                name=name
-                value=value
-                checked=selected.get_untracked() == value
-                prop:checked=move || selected.get() == value
-                on:change=move |_| selected.set(value.to_string())
-            />
-            " " {label}
-        </label>
     }
 }

@@ -2,11 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::fields::Radio;
 use crate::api::error::ApiError;
 use crate::api::tokens::form::validate::{self, Field};
 use crate::api::tokens::form::TokenFormOptions;
-use crate::app::components::field::{FieldErrors, TextField};
+use crate::app::components::field::{FieldErrors, Radio, TextField};
 use crate::app::components::picker::{ordered, policy_choices, role_choices, Picker};
 use crate::app::region::at;
 
