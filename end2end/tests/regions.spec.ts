@@ -2,6 +2,7 @@ import { test, expect } from '@playwright/test';
 import { startConsole, RunningConsole } from '../support/console';
 import { nomad, suffix } from '../support/nomad';
 import { hydrated } from '../pages/hydrated';
+import { BindingRuleEditor } from '../pages/bindingRuleEditor';
 import { Header } from '../pages/header';
 import { NewTokenPage } from '../pages/newTokenPage';
 import { OverviewPage } from '../pages/overviewPage';
@@ -80,6 +81,23 @@ test.describe('regions', () => {
     const list = new TokensListPage(page, fed.url);
     await list.goto(`?search=${globalName}&region=west`);
     await expect(list.rows.locator('td[data-label="Scope"]')).toHaveText('Global');
+  });
+
+  test('without JavaScript the binding rule editor’s tester answers in the page’s region', async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      await signIn(page, fed.secret!, fed.url);
+      const editor = new BindingRuleEditor(page);
+      await page.goto(`${fed.url}/binding-rules/new?region=east&auth_method=okta`);
+      await editor.selector.fill('"oncall" in list.groups');
+      await editor.tester.testClaims('{"groups": ["oncall"]}');
+      await expect(page).toHaveURL(/\/binding-rules\/new\?.*region=east/);
+      await expect(new Header(page).currentRegion).toHaveText('east');
+      await expect(editor.tester.verdict).toHaveAttribute('data-outcome', 'match');
+    } finally {
+      await context.close();
+    }
   });
 
   test('the editors of replicated objects say where they are saved', async ({ page }) => {

@@ -151,8 +151,11 @@ pub fn SelectorTester(
         </div>
     };
     if in_form {
+        // The editor's form has no region field of its own: without JavaScript, the
+        // test (a GET of the editor's fields) must still answer in the page's region.
         view! { <div class="panel selector-tester" id="tester" role="group" aria-labelledby="tester-title">
             <h2 id="tester-title">"Test the selector"</h2>
+            <RegionField />
             {body}
         </div> }
         .into_any()
